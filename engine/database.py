@@ -1,0 +1,63 @@
+"""Database engines configured the way the engine needs them.
+
+SQLite (embedded default): WAL, foreign keys on, `synchronous=NORMAL` (a
+power cut may lose the last committed steps but never corrupts the file;
+set OPSFLOW_SQLITE_SYNCHRONOUS=FULL to trade speed for that), a busy timeout,
+and `BEGIN IMMEDIATE` for the engine's write transactions so that two
+writers queue instead of failing on a stale snapshot.
+PostgreSQL (scale-out): a connection pool with pre-ping.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_OPTION = "opsflow_write"
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+
+
+def configure_engine(engine: Engine) -> Engine:
+    """Attach the SQLite pragmas and transaction mode; a no-op on other databases."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_opsflow_configured", False):
+        return engine
+    synchronous = os.environ.get("OPSFLOW_SQLITE_SYNCHRONOUS", "NORMAL")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    engine._opsflow_configured = True  # type: ignore[attr-defined]
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    return configure_engine(create_engine(url, **engine_options(url)))
+
+
+def write_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions take the write lock up front (SQLite) or run normally."""
+    return sessionmaker(bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+
+
+def read_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)

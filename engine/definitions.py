@@ -1,0 +1,146 @@
+"""Deploying and versioning process definitions.
+
+A changed file deploys as a new version; an unchanged one (same checksum
+over BPMN, DMN and forms) does not. Running instances keep the version they
+started on. Parsed specs are cached per definition id: a version never
+changes once deployed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .clock import utcnow
+from .errors import DefinitionError, NotFound, Problem
+from .models import ProcessDefinition
+from .parser import ParsedProcess, SourceFile, parse_bundle
+from .serializer import StateSerializer
+from .services import ServiceRegistry
+from .specs import ProcessSpecs
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One BPMN file with the DMN files and forms that sit beside it."""
+
+    bpmn: SourceFile
+    dmn: tuple[SourceFile, ...] = ()
+    forms: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    @classmethod
+    def from_path(cls, path: Path) -> Bundle:
+        folder = path.parent
+        dmn = tuple(SourceFile(p.name, p.read_bytes()) for p in sorted(folder.glob("*.dmn")))
+        forms = []
+        for p in sorted((folder / "forms").glob("*.json")):
+            try:
+                forms.append((p.stem, json.loads(p.read_text(encoding="utf-8"))))
+            except json.JSONDecodeError as exc:
+                raise DefinitionError([Problem(f"form is not valid JSON: {exc.msg}", line=exc.lineno,
+                                               source=str(p))]) from exc
+        return cls(SourceFile(str(path), path.read_bytes()), dmn, tuple(forms))
+
+    def checksum(self) -> str:
+        h = hashlib.sha256(self.bpmn.content)
+        for d in self.dmn:
+            h.update(d.content)
+        h.update(json.dumps(self.forms, sort_keys=True).encode())
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    key: str
+    version: int
+    created: bool
+
+
+def bpmn_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.name.endswith(BPMN_SUFFIXES))
+
+
+class DefinitionStore:
+    def __init__(self, registry: ServiceRegistry, serializer: StateSerializer) -> None:
+        self.registry = registry
+        self.serializer = serializer
+        self._specs: dict[int, ProcessSpecs] = {}
+        self._lock = threading.Lock()
+
+    def check(self, bundle: Bundle) -> list[ParsedProcess]:
+        """Parse and check a bundle without storing anything (`opsflow validate`)."""
+        parsed = parse_bundle(bundle.bpmn, list(bundle.dmn))
+        problems = [
+            Problem(f"unknown service operation {op!r}", element="bpmn:serviceTask", element_id=task_id,
+                    source=bundle.bpmn.name)
+            for p in parsed for task_id, op in sorted(p.operations.items()) if op not in self.registry
+        ]
+        if problems:
+            raise DefinitionError(problems)
+        return parsed
+
+    def deploy(self, session: Session, bundle: Bundle, actor: str = "system") -> list[DeployResult]:
+        parsed = self.check(bundle)
+        checksum = bundle.checksum()
+        results = []
+        for process in parsed:
+            latest = self.latest(session, process.key)
+            if latest is not None and latest.checksum == checksum:
+                results.append(DeployResult(process.key, latest.version, False))
+                continue
+            definition = ProcessDefinition(
+                key=process.key, name=process.name, version=(latest.version + 1) if latest else 1,
+                checksum=checksum, source=bundle.bpmn.name,
+                bpmn_xml=bundle.bpmn.content.decode("utf-8"),
+                dmn_xml=[d.content.decode("utf-8") for d in bundle.dmn],
+                spec_json=self.serializer.specs_to_json(process.specs),
+                forms=dict(bundle.forms), deployed_at=utcnow(), deployed_by=actor,
+            )
+            session.add(definition)
+            session.flush()
+            self._specs[definition.id] = process.specs
+            results.append(DeployResult(process.key, definition.version, True))
+        return results
+
+    @staticmethod
+    def latest(session: Session, key: str) -> ProcessDefinition | None:
+        return session.scalar(
+            select(ProcessDefinition).where(ProcessDefinition.key == key)
+            .order_by(ProcessDefinition.version.desc()).limit(1)
+        )
+
+    @staticmethod
+    def latest_all(session: Session) -> list[ProcessDefinition]:
+        newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+                  .group_by(ProcessDefinition.key).subquery())
+        return list(session.scalars(
+            select(ProcessDefinition).join(newest, (ProcessDefinition.key == newest.c.key)
+                                           & (ProcessDefinition.version == newest.c.v))
+            .order_by(ProcessDefinition.key)
+        ))
+
+    def require_latest(self, session: Session, key: str) -> ProcessDefinition:
+        definition = self.latest(session, key)
+        if definition is None:
+            raise NotFound(f"no process named {key!r}")
+        return definition
+
+    def specs(self, definition: ProcessDefinition) -> ProcessSpecs:
+        specs = self._specs.get(definition.id)
+        if specs is None:
+            with self._lock:
+                specs = self._specs.get(definition.id)
+                if specs is None:
+                    specs = self.serializer.specs_from_json(definition.spec_json)
+                    self._specs[definition.id] = specs
+        return specs

@@ -1,0 +1,92 @@
+"""Declarative task forms: what a user task asks for, validated on the server.
+
+A form is JSON in `processes/<key>/forms/<name>.json`:
+`{"title": {...}, "fields": [{"name", "type", "required", "choices", "min",
+"max", "max_length", "required_if", "label": {"en", "zh_CN"}}]}`.
+The same definition renders the HTML form and validates the API, so the
+browser and other systems meet the same rules.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from .errors import InvalidData
+
+FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date"}
+
+
+def _convert(field: dict[str, Any], raw: Any) -> Any:
+    kind = field.get("type", "string")
+    if kind in ("string", "text", "choice"):
+        if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+            raise ValueError("must be text")
+        value: Any = str(raw).strip()
+        if kind == "choice" and value not in field.get("choices", []):
+            raise ValueError("must be one of " + ", ".join(field.get("choices", [])))
+        if len(value) > int(field.get("max_length", 10000)):
+            raise ValueError(f"must be at most {field.get('max_length', 10000)} characters")
+        return value
+    if kind == "integer":
+        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not raw.strip().lstrip("-").isdigit()):
+            raise ValueError("must be a whole number")
+        value = int(raw)
+    elif kind == "number":
+        try:
+            if isinstance(raw, bool):
+                raise TypeError
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError("must be a number") from None
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+    elif kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).lower() in ("true", "1", "on", "yes"):
+            return True
+        if str(raw).lower() in ("false", "0", "off", "no", ""):
+            return False
+        raise ValueError("must be true or false")
+    elif kind == "date":
+        try:
+            return date.fromisoformat(str(raw)).isoformat()
+        except ValueError:
+            raise ValueError("must be a date (YYYY-MM-DD)") from None
+    else:
+        raise ValueError(f"unknown field type {kind}")
+    if "min" in field and value < field["min"]:
+        raise ValueError(f"must be at least {field['min']}")
+    if "max" in field and value > field["max"]:
+        raise ValueError(f"must be at most {field['max']}")
+    return value
+
+
+def _required(field: dict[str, Any], data: dict[str, Any]) -> bool:
+    cond = field.get("required_if")
+    if cond:
+        return all(data.get(k) == v for k, v in cond.items())
+    return bool(field.get("required"))
+
+
+def validate(form: dict[str, Any], data: Any) -> dict[str, Any]:
+    """Return the cleaned values of the form's fields, or raise InvalidData naming each bad field."""
+    if not isinstance(data, dict):
+        raise InvalidData({"data": "must be an object"})
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in form.get("fields", []):
+        name = field["name"]
+        raw = data.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if _required(field, data):
+                errors[name] = "is required"
+            continue
+        try:
+            cleaned[name] = _convert(field, raw)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise InvalidData(errors)
+    return cleaned

@@ -1,0 +1,392 @@
+"""WorkflowEngine: the facade everything else drives the kernel through.
+
+Every public call is one database transaction: read the instance, change
+it, write state, human tasks and events together, or nothing. The instance
+row carries a version counter, so two people acting on the same instance at
+once get one success and one Conflict, never a half-written row. Live
+workflows are cached per (instance, version): while the row still has that
+version there is nothing to deserialize.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from . import forms, tasks
+from .clock import utcnow
+from .database import read_sessions, write_sessions
+from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
+from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError
+from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from .scripting import OpsFlowScriptEngine
+from .serializer import StateSerializer
+from .services import ServiceCall, ServiceRegistry
+from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
+
+_LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
+
+
+class WorkflowEngine:
+    def __init__(self, db: Engine, registry: ServiceRegistry | None = None, *,
+                 clock: Callable[[], datetime] = utcnow, cache_size: int = 512) -> None:
+        self.registry = registry or ServiceRegistry()
+        self.clock = clock
+        self.serializer = StateSerializer()
+        self.definitions = DefinitionStore(self.registry, self.serializer)
+        self._writes = write_sessions(db)
+        self._reads = read_sessions(db)
+        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        session = self._writes()
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            raise Conflict("the instance was changed by someone else; reload and try again") from exc
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._reads()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    # -- definitions --------------------------------------------------------
+    def deploy_path(self, path: Path, actor: str = "system") -> list[DeployResult]:
+        results: list[DeployResult] = []
+        with self._write() as session:
+            for file in bpmn_files(path):
+                results.extend(self.definitions.deploy(session, Bundle.from_path(file), actor))
+        return results
+
+    def deploy_bundle(self, bundle: Bundle, actor: str = "system") -> list[DeployResult]:
+        with self._write() as session:
+            return self.definitions.deploy(session, bundle, actor)
+
+    def processes(self) -> list[ProcessDefinition]:
+        with self.read() as session:
+            return self.definitions.latest_all(session)
+
+    def form(self, key: str, name: str, version: int | None = None) -> dict[str, Any] | None:
+        with self.read() as session:
+            q = select(ProcessDefinition).where(ProcessDefinition.key == key)
+            q = q.where(ProcessDefinition.version == version) if version else q
+            definition = session.scalar(q.order_by(ProcessDefinition.version.desc()).limit(1))
+            return (definition.forms or {}).get(name) if definition else None
+
+    # -- live workflows -----------------------------------------------------
+    def _checkout(self, inst: ProcessInstance, definition: ProcessDefinition) -> BpmnWorkflow:
+        with self._cache_lock:
+            cached = self._cache.pop(inst.id, None)
+        if cached and cached[0] == inst.lock_version:
+            return cached[1]
+        engine = OpsFlowScriptEngine(self.registry)
+        return self.serializer.state_from_json(inst.state, self.definitions.specs(definition), engine)
+
+    def _checkin(self, inst_id: int, version: int, wf: BpmnWorkflow) -> None:
+        with self._cache_lock:
+            self._cache[inst_id] = (version, wf)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    @contextmanager
+    def _instance(self, session: Session, instance_id: int) -> Iterator[tuple[ProcessInstance, BpmnWorkflow]]:
+        """Check a workflow out for one transaction; it returns to the cache only if the commit holds."""
+        inst = session.get(ProcessInstance, instance_id)
+        if inst is None:
+            raise NotFound(f"no process instance {instance_id}")
+        definition = session.get(ProcessDefinition, inst.definition_id)
+        wf = self._checkout(inst, definition)
+        yield inst, wf
+        session.flush()
+        self._checkin_after(session, inst, wf)
+
+    def _commit_hooks(self, session: Session) -> None:
+        for hook in session.info.pop("after_commit", []):
+            hook()
+
+    # -- stepping -----------------------------------------------------------
+    def _log(self, session: Session, inst: ProcessInstance, kind: str, actor: str,
+             task: HumanTask | None = None, task_name: str | None = None, **detail: Any) -> None:
+        session.add(Event(instance_id=inst.id, kind=kind, actor=actor, at=self.clock(),
+                          task_id=task.id if task else None,
+                          task_name=task.task_name if task else task_name, detail=detail))
+
+    def _advance(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow, actor: str) -> None:
+        """Run engine steps, then write state, status, human tasks and events."""
+        engine: OpsFlowScriptEngine = wf.script_engine
+        engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key)
+        steps: list[str] = []
+
+        def did_complete(task: Any) -> None:
+            if type(task.task_spec).__name__ in _LOGGED_STEPS:
+                steps.append(task.task_spec.bpmn_id or task.task_spec.name)
+
+        error: Exception | None = None
+        try:
+            wf.do_engine_steps(did_complete_task=did_complete)
+        except Exception as exc:  # a failing script or service call fails the instance, not the server
+            error = exc
+        finally:
+            engine.call = None
+        now = self.clock()
+        for name in steps:
+            self._log(session, inst, "step_completed", actor, task_name=name)
+        if error is not None:
+            failed = wf.get_tasks(state=TaskState.ERROR)
+            inst.status = "error"
+            inst.error_task = (failed[0].task_spec.bpmn_id or failed[0].task_spec.name) if failed else None
+            inst.error_message = str(error)[:4000]
+            self._log(session, inst, "instance_error", actor, task_name=inst.error_task,
+                      error=inst.error_message)
+        elif wf.is_completed():
+            inst.status, inst.ended_at, inst.error_message, inst.error_task = "completed", now, None, None
+            self._log(session, inst, "instance_completed", actor)
+        else:
+            has_engine_work = any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY))
+            inst.status = "running" if has_engine_work else "waiting"
+            inst.error_message = inst.error_task = None
+        inst.state = self.serializer.state_to_json(wf)
+        inst.summary = _summary(wf.data if wf.is_completed() else _current_data(wf))
+        inst.updated_at = now
+        for row in tasks.sync(session, inst, wf, now):
+            self._log(session, inst, "task_created", "system", row, title=row.title,
+                      candidate_group=row.candidate_group)
+
+    # -- instances ----------------------------------------------------------
+    def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None) -> InstanceView:
+        if not isinstance(data, dict):
+            raise InvalidData({"data": "must be an object"})
+        with self._write() as session:
+            definition = self.definitions.require_latest(session, key)
+            start_form = (definition.forms or {}).get("start")
+            values = {**_plain(data), **forms.validate(start_form, data)} if start_form else _plain(data)
+            values["requester"] = actor.username
+            now = self.clock()
+            wf = BpmnWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
+            wf.data.update(values)
+            for task in wf.get_tasks(state=TaskState.READY):
+                task.data.update(values)
+            inst = ProcessInstance(
+                definition_id=definition.id, process_key=key, business_key=business_key, status="running",
+                state="{}", summary={}, started_by=actor.username, created_at=now, updated_at=now,
+            )
+            session.add(inst)
+            session.flush()
+            self._log(session, inst, "instance_started", actor.username, version=definition.version)
+            self._advance(session, inst, wf, actor.username)
+            session.flush()
+            self._checkin_after(session, inst, wf)
+            view = self._view(session, inst, definition, wf)
+        self._commit_hooks(session)
+        return view
+
+    def _checkin_after(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow) -> None:
+        session.info.setdefault("after_commit", []).append(lambda: self._checkin(inst.id, inst.lock_version, wf))
+
+    def get(self, instance_id: int, actor: Actor = SYSTEM) -> InstanceView:
+        with self.read() as session:
+            inst = session.get(ProcessInstance, instance_id)
+            if inst is None:
+                raise NotFound(f"no process instance {instance_id}")
+            if not self.may_view(session, inst, actor):
+                raise Forbidden("you may not see this process instance")
+            definition = session.get(ProcessDefinition, inst.definition_id)
+            wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
+                                                 OpsFlowScriptEngine(self.registry))
+            return self._view(session, inst, definition, wf)
+
+    @staticmethod
+    def may_view(session: Session, inst: ProcessInstance, actor: Actor) -> bool:
+        if actor.is_admin or "manager" in actor.roles or inst.started_by == actor.username:
+            return True
+        involved = select(HumanTask.id).where(
+            HumanTask.instance_id == inst.id,
+            (HumanTask.candidate_group.in_(sorted(actor.groups))) | (HumanTask.assignee == actor.username)
+            | (HumanTask.completed_by == actor.username)).limit(1)
+        return session.scalar(involved) is not None
+
+    def cancel(self, instance_id: int, actor: Actor) -> InstanceView:
+        with self._write() as session:
+            with self._instance(session, instance_id) as (inst, wf):
+                if inst.status in ("completed", "cancelled"):
+                    raise Conflict(f"instance is already {inst.status}")
+                if not (actor.is_admin or inst.started_by == actor.username):
+                    raise Forbidden("only the requester or an administrator may cancel")
+                wf.cancel()
+                now = self.clock()
+                inst.status, inst.ended_at, inst.updated_at = "cancelled", now, now
+                inst.state = self.serializer.state_to_json(wf)
+                for row in session.scalars(select(HumanTask).where(
+                        HumanTask.instance_id == inst.id, HumanTask.status == "open")):
+                    row.status, row.completed_at = "cancelled", now
+                self._log(session, inst, "instance_cancelled", actor.username)
+            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf)
+        self._commit_hooks(session)
+        return view
+
+    def retry(self, instance_id: int, actor: Actor) -> InstanceView:
+        """Run the failed step again (an operator's action after fixing the cause)."""
+        if not actor.is_admin:
+            raise Forbidden("only an administrator may retry an instance")
+        with self._write() as session:
+            with self._instance(session, instance_id) as (inst, wf):
+                if inst.status != "error":
+                    raise Conflict("instance is not in error")
+                for task in wf.get_tasks(state=TaskState.ERROR):
+                    task._set_state(TaskState.READY)
+                self._log(session, inst, "instance_retried", actor.username, task_name=inst.error_task)
+                self._advance(session, inst, wf, actor.username)
+            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf)
+        self._commit_hooks(session)
+        return view
+
+    # -- human tasks --------------------------------------------------------
+    def _task_row(self, session: Session, task_id: str) -> HumanTask:
+        row = session.get(HumanTask, task_id)
+        if row is None:
+            raise NotFound(f"no task {task_id}")
+        return row
+
+    def task(self, task_id: str, actor: Actor) -> TaskView:
+        with self.read() as session:
+            row = self._task_row(session, task_id)
+            inst = session.get(ProcessInstance, row.instance_id)
+            if not self.may_view(session, inst, actor):
+                raise Forbidden("you may not see this task")
+            return tasks.to_view(row, inst)
+
+    def claim(self, task_id: str, actor: Actor) -> TaskView:
+        with self._write() as session:
+            row = self._task_row(session, task_id)
+            if row.status != "open":
+                raise Conflict("task is no longer open")
+            if row.assignee == actor.username:
+                return tasks.to_view(row)
+            if row.assignee:
+                raise Conflict(f"task is already claimed by {row.assignee}")
+            tasks.check_may_complete(row, actor)
+            row.assignee, row.claimed_at = actor.username, self.clock()
+            inst = session.get(ProcessInstance, row.instance_id)
+            inst.updated_at = row.claimed_at  # bumps lock_version: a claim races like a completion
+            self._log(session, inst, "task_claimed", actor.username, row)
+            return tasks.to_view(row, inst)
+
+    def unclaim(self, task_id: str, actor: Actor) -> TaskView:
+        with self._write() as session:
+            row = self._task_row(session, task_id)
+            if row.status != "open":
+                raise Conflict("task is no longer open")
+            if row.assignee != actor.username and not actor.is_admin:
+                raise Forbidden("only the person who claimed the task may release it")
+            row.assignee, row.claimed_at = None, None
+            inst = session.get(ProcessInstance, row.instance_id)
+            inst.updated_at = self.clock()
+            self._log(session, inst, "task_unclaimed", actor.username, row)
+            return tasks.to_view(row, inst)
+
+    def complete(self, task_id: str, actor: Actor, data: dict[str, Any]) -> InstanceView:
+        with self._write() as session:
+            row = self._task_row(session, task_id)
+            if row.status != "open":
+                raise Conflict("task is no longer open")
+            tasks.check_may_complete(row, actor)
+            with self._instance(session, row.instance_id) as (inst, wf):
+                definition = session.get(ProcessDefinition, inst.definition_id)
+                form = (definition.forms or {}).get(row.form) if row.form else None
+                values = forms.validate(form, data) if form else _plain(data)
+                task = wf.get_task_from_id(UUID(task_id))
+                if task is None or task.state != TaskState.READY:
+                    raise Conflict("task is no longer open")
+                task.data.update(values)
+                task.run()
+                now = self.clock()
+                row.status, row.completed_at, row.completed_by = "completed", now, actor.username
+                row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
+                row.comment = values.get("comment")
+                self._log(session, inst, "task_completed", actor.username, row, outcome=row.outcome,
+                          comment=row.comment, waited_seconds=int((now - row.created_at).total_seconds()))
+                self._advance(session, inst, wf, actor.username)
+            view = self._view(session, inst, definition, wf)
+        self._commit_hooks(session)
+        return view
+
+    def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskView]:
+        with self.read() as session:
+            q = (tasks.open_tasks_query(actor)
+                 .add_columns(ProcessInstance)
+                 .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                 .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+                 .limit(limit).offset(offset))
+            return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
+
+    # -- views --------------------------------------------------------------
+    def _view(self, session: Session, inst: ProcessInstance, definition: ProcessDefinition,
+              wf: BpmnWorkflow) -> InstanceView:
+        rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
+                               .order_by(HumanTask.created_at, HumanTask.id))
+        events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
+        return InstanceView(
+            id=inst.id, process=inst.process_key, process_name=definition.name, version=definition.version,
+            status=inst.status, business_key=inst.business_key, started_by=inst.started_by,
+            created_at=inst.created_at, updated_at=inst.updated_at, ended_at=inst.ended_at,
+            data=_plain(wf.data if wf.is_completed() else _current_data(wf)),
+            error_message=inst.error_message, error_task=inst.error_task,
+            tasks=[tasks.to_view(r, inst) for r in rows],
+            history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name, e.detail or {})
+                     for e in events],
+        )
+
+
+def _workflow_args(specs: Any, registry: ServiceRegistry) -> dict[str, Any]:
+    return {"spec": specs.spec, "subprocess_specs": specs.subprocess_specs,
+            "script_engine": OpsFlowScriptEngine(registry)}
+
+
+def _current_data(wf: BpmnWorkflow) -> dict[str, Any]:
+    """The data a person would call the instance's: that of its latest finished or ready task."""
+    candidates = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+    if not candidates:
+        candidates = wf.get_tasks(state=TaskState.COMPLETED)
+    if not candidates:
+        return dict(wf.data)
+    task = max(candidates, key=lambda t: t.last_state_change)
+    return {**wf.data, **task.data}
+
+
+def _plain(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidData({"data": "must be an object"})
+    return {k: v for k, v in data.items() if isinstance(k, str) and not k.startswith("_") and not callable(v)}
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if isinstance(v, (str, int, float, bool)) and not k.startswith("spiff") and len(out) < 12:
+            out[k] = v[:200] if isinstance(v, str) else v
+    return out
+
+
+__all__ = ["WorkflowEngine", "OpsFlowError"]

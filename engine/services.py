@@ -1,0 +1,77 @@
+"""The registry of service operations that service tasks call.
+
+Business modules register plain functions under `<module>.<verb>_<noun>`
+names; each takes a `ServiceCall` (who, which instance, the open database
+session) and a frozen dataclass of parameters. Unknown names are caught when
+a process is deployed, not when an instance reaches the task.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .errors import InvalidData
+
+OPERATION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9]*_[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """What an operation knows of its caller; (instance_id, task_name) makes retries idempotent."""
+
+    session: Session
+    instance_id: int
+    task_name: str
+    actor: str
+    process_key: str
+
+
+Operation = Callable[[ServiceCall, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RegisteredOperation:
+    name: str
+    func: Operation
+    params: type
+
+    def build_params(self, values: dict[str, Any]) -> Any:
+        """Turn evaluated BPMN parameters into the operation's dataclass, naming any bad field."""
+        fields = {f.name: f for f in dataclasses.fields(self.params)}
+        unknown = sorted(set(values) - set(fields))
+        errors = {name: f"unknown parameter for {self.name}" for name in unknown}
+        for name, f in fields.items():
+            no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if name not in values and no_default:
+                errors[name] = f"required by {self.name}"
+        if errors:
+            raise InvalidData(errors)
+        return self.params(**values)
+
+
+class ServiceRegistry:
+    def __init__(self) -> None:
+        self._operations: dict[str, RegisteredOperation] = {}
+
+    def register(self, name: str, func: Operation, params: type) -> None:
+        if not OPERATION_NAME.match(name):
+            raise ValueError(f"operation name {name!r} must look like <module>.<verb>_<noun>")
+        if name in self._operations:
+            raise ValueError(f"operation {name!r} is registered twice")
+        if not dataclasses.is_dataclass(params):
+            raise TypeError(f"parameters of {name!r} must be a dataclass")
+        self._operations[name] = RegisteredOperation(name, func, params)
+
+    def get(self, name: str) -> RegisteredOperation | None:
+        return self._operations.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._operations
+
+    def names(self) -> list[str]:
+        return sorted(self._operations)

@@ -1,0 +1,104 @@
+"""The human-task mirror: ready user tasks copied into an indexed table.
+
+An inbox is then one indexed query on `human_tasks`, never a scan of
+workflow state. `sync` runs inside the same transaction as the step that
+made the tasks ready or finished them.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from .errors import Forbidden
+from .models import HumanTask, ProcessInstance
+from .views import Actor, TaskView
+
+
+def _properties(task_spec: Any) -> dict[str, str]:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}) or {}
+
+
+def _evaluate(task: Any, expression: str) -> Any:
+    return task.workflow.script_engine.evaluate(task, expression)
+
+
+def _due_at(created: datetime, spec: str | None) -> datetime | None:
+    if not spec:
+        return None
+    return created + timedelta(**TimerEventDefinition.parse_iso_duration(spec))
+
+
+def new_row(task: Any, inst: ProcessInstance, now: datetime) -> HumanTask:
+    """Build the mirror row of a ready user task from its spec's properties."""
+    spec = task.task_spec
+    props = _properties(spec)
+    title = str(_evaluate(task, props["title"])) if props.get("title") else (spec.bpmn_name or spec.name)
+    group = str(_evaluate(task, props["candidate_group"])) if props.get("candidate_group") else spec.lane
+    return HumanTask(
+        id=str(task.id), instance_id=inst.id, process_key=inst.process_key,
+        task_name=spec.bpmn_id or spec.name, title=title[:300], lane=spec.lane, candidate_group=group,
+        excluded_user=inst.started_by if props.get("exclude_requester", "").lower() == "true" else None,
+        form=props.get("form"), status="open", created_at=now, due_at=_due_at(now, props.get("due_in")),
+    )
+
+
+def ready_user_tasks(wf: BpmnWorkflow) -> dict[str, Any]:
+    return {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def sync(session: Session, inst: ProcessInstance, wf: BpmnWorkflow, now: datetime) -> list[HumanTask]:
+    """Insert rows for newly ready user tasks and cancel rows whose task vanished; return the new rows."""
+    ready = ready_user_tasks(wf)
+    open_rows = {r.id: r for r in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == inst.id, HumanTask.status == "open"))}
+    for row_id, row in open_rows.items():
+        if row_id not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+    created = [new_row(task, inst, now) for task_id, task in ready.items() if task_id not in open_rows]
+    session.add_all(created)
+    return created
+
+
+def may_work_on(row: HumanTask, actor: Actor) -> bool:
+    if row.excluded_user == actor.username:
+        return False
+    if row.assignee:
+        return row.assignee == actor.username
+    return row.candidate_group in actor.groups
+
+
+def check_may_complete(row: HumanTask, actor: Actor) -> None:
+    if row.excluded_user == actor.username:
+        raise Forbidden("separation of duties: the requester may not decide on their own request")
+    if row.assignee and row.assignee != actor.username:
+        raise Forbidden(f"task is claimed by {row.assignee}")
+    if not row.assignee and row.candidate_group not in actor.groups:
+        raise Forbidden(f"task belongs to group {row.candidate_group!r}, which you are not in")
+
+
+def open_tasks_query(actor: Actor) -> Select[Any]:
+    """Tasks the actor may work on now: assigned to them, or unclaimed in one of their groups."""
+    visible = or_(
+        HumanTask.assignee == actor.username,
+        and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(sorted(actor.groups))),
+    )
+    not_excluded = or_(HumanTask.excluded_user.is_(None), HumanTask.excluded_user != actor.username)
+    return select(HumanTask).where(HumanTask.status == "open", visible, not_excluded)
+
+
+def to_view(row: HumanTask, inst: ProcessInstance | None = None) -> TaskView:
+    return TaskView(
+        id=row.id, title=row.title, process=row.process_key, instance_id=row.instance_id,
+        task_name=row.task_name, candidate_group=row.candidate_group, assignee=row.assignee,
+        status=row.status, form=row.form, created_at=row.created_at, due_at=row.due_at,
+        claimed_at=row.claimed_at, completed_at=row.completed_at, completed_by=row.completed_by,
+        outcome=row.outcome, comment=row.comment, lane=row.lane, excluded_user=row.excluded_user,
+        business_key=inst.business_key if inst else None, started_by=inst.started_by if inst else None,
+    )
