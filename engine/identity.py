@@ -56,6 +56,17 @@ class User(Base):
     def has_role(self, role: str) -> bool:
         return role in self.role_names
 
+    # what a login session needs of a user (the attributes Flask-Login reads), without importing it
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"

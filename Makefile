@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup assets translations lint bench
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+assets: node_modules/.installed
+	$(PY) -m webui.assets
+
+setup: $(STAMP) assets
+
+run: setup
+	$(PY) app.py
+
+test: setup
+	$(PY) -m playwright --version >/dev/null
+	$(PY) -m pytest -q
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o webui/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i webui/translations/messages.pot -d webui/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d webui/translations
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check engine modules rules webui tests app.py
+
+bench: setup
+	$(PY) -m tests.bench

@@ -1,0 +1,12 @@
+"""Entry point: `python app.py` serves OpsFlow on the embedded SQLite database, demo data included."""
+import os
+
+from webui import create_app
+from webui.cli import prepare
+
+app = create_app()
+
+if __name__ == "__main__":
+    prepare(app, demo=os.environ.get("OPSFLOW_DEMO", "1") != "0")
+    app.run(host=os.environ.get("OPSFLOW_HOST", "127.0.0.1"), port=int(os.environ.get("OPSFLOW_PORT", "5000")),
+            threaded=True)

@@ -1,0 +1,96 @@
+"""The Flask web UI and REST API; `create_app` wires everything together."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+
+from engine import ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
+from modules import register_all
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager
+from .i18n import select_locale
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE))
+    app.config.from_mapping(config_module.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    with app.app_context():
+        engine = configure_engine(db.engine)
+    registry = register_all(ServiceRegistry())
+    app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    for name in ("inbox", "instances", "requests", "api"):
+        try:
+            module = __import__(f"webui.{name}", fromlist=["bp"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"webui.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+
+    @app.template_filter("dt")
+    def _dt(value: Any, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("label")
+    def _label(value: Any) -> str:
+        """Pick the current language from a {"en": ..., "zh_CN": ...} label."""
+        if isinstance(value, dict):
+            return value.get(str(get_locale())) or value.get("en") or next(iter(value.values()), "")
+        return value or ""
+
+
+def _register_error_pages(app: Flask) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+    for code, message in ((400, "Bad request"), (403, "Forbidden"), (404, "Not found"), (409, "Conflict"),
+                          (413, "Upload too large"), (422, "Invalid data"), (500, "Internal error")):
+        def handler(exc: Any, code: int = code, message: str = message) -> Any:
+            detail = getattr(exc, "description", None)
+            if wants_json():
+                return jsonify({"error": message, "detail": detail}), code
+            g.error_detail = detail
+            return render_template("error.html", code=code, message=_(message), detail=detail), code
+
+        app.register_error_handler(code, handler)

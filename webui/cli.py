@@ -1,0 +1,151 @@
+"""The `opsflow` command (also `flask --app app ...`): database, deployment, users, tokens, validation."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from engine import Bundle, DefinitionError, create_token, create_user
+
+from .extensions import db, workflow_engine
+from .migrate import upgrade
+
+
+def _engine_url() -> str:
+    return current_app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def prepare(app: Flask, demo: bool = True) -> None:
+    """Everything a fresh install needs before serving: schema, processes, demo data."""
+    from .demo import seed_instances, seed_users
+
+    with app.app_context():
+        upgrade(_engine_url())
+        workflow_engine().deploy_path(Path(app.config["PROCESSES_DIR"]))
+        if demo:
+            seed_users(db.session)
+            db.session.commit()
+            seed_instances(workflow_engine(), db.session)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade(_engine_url())
+    click.echo("database is up to date")
+
+
+@click.command("deploy")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def deploy(path: Path | None) -> None:
+    """Deploy BPMN files (default: every process in processes/); a changed file becomes a new version."""
+    try:
+        results = workflow_engine().deploy_path(path or Path(current_app.config["PROCESSES_DIR"]))
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(f"ERROR {problem}", err=True)
+        sys.exit(1)
+    for r in results:
+        click.echo(f"{r.key} v{r.version} {'deployed' if r.created else 'unchanged'}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Create the demo accounts (password 'demo') and demo purchase requests."""
+    from .demo import seed_instances, seed_users
+
+    seed_users(db.session)
+    db.session.commit()
+    started = seed_instances(workflow_engine(), db.session)
+    click.echo(f"demo users ready; {started} demo requests started")
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--password", required=True)
+@click.option("--groups", default="", help="comma-separated group names")
+@click.option("--roles", default="", help="comma-separated roles: requester, manager, designer, admin")
+@click.option("--department", default=None)
+@with_appcontext
+def create_user_command(name: str, password: str, groups: str, roles: str, department: str | None) -> None:
+    """Create a user, or update the password, groups and roles of an existing one."""
+    split = lambda s: [p.strip() for p in s.split(",") if p.strip()]  # noqa: E731
+    create_user(db.session, name, password, groups=split(groups), roles=split(roles), department=department)
+    db.session.commit()
+    click.echo(f"user {name} saved")
+
+
+@click.command("create-token")
+@click.argument("name")
+@with_appcontext
+def create_token_command(name: str) -> None:
+    """Print a new API token for user NAME (only its hash is stored)."""
+    try:
+        token = create_token(db.session, name)
+    except LookupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check BPMN/DMN files: OK, or each error with element id and line; non-zero exit on any error."""
+    from engine.definitions import bpmn_files
+    from engine.parser import SourceFile, parse_dmn
+
+    failed = False
+    for path in paths:
+        files = bpmn_files(path) + (sorted(path.rglob("*.dmn")) if path.is_dir() else
+                                    [path] if path.suffix == ".dmn" else [])
+        for file in files:
+            try:
+                if file.suffix == ".dmn":
+                    parse_dmn(SourceFile(str(file), file.read_bytes()))
+                else:
+                    workflow_engine().definitions.check(Bundle.from_path(file))
+                click.echo(f"{file}: OK")
+            except DefinitionError as exc:
+                failed = True
+                for problem in exc.problems:
+                    click.echo(f"{file}: ERROR {problem}")
+    sys.exit(1 if failed else 0)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-demo", is_flag=True, help="do not create the demo accounts and requests")
+@with_appcontext
+def serve(host: str, port: int, no_demo: bool) -> None:
+    """Prepare the database and serve OpsFlow."""
+    app = current_app._get_current_object()
+    prepare(app, demo=not no_demo)
+    app.run(host=host, port=port, threaded=True)
+
+
+COMMANDS = (init_db, deploy, seed_demo, create_user_command, create_token_command, validate, serve)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(name="opsflow", create_app=_create_app, add_default_commands=False,
+                  help="OpsFlow operations management system.")

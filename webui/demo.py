@@ -1,0 +1,57 @@
+"""Demo accounts and a few purchase requests in every state, so a new user sees a living system."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import Actor, ProcessInstance, WorkflowEngine, create_user
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS = [
+    # username, display name, department, groups, roles
+    ("alice", "Alice 王丽", "IT", ["requesters"], ["requester"]),
+    ("bob", "Bob 张伟", "IT", ["requesters", "IT-managers"], ["requester", "manager"]),
+    ("carol", "Carol 李娜", "Finance", ["requesters", "finance-directors"], ["requester", "manager"]),
+    ("dave", "Dave 刘洋", "IT", ["requesters", "designers"], ["designer"]),
+    ("admin", "Administrator 管理员", "IT", ["requesters", "admins"], ["admin"]),
+]
+
+DEMO_REQUESTS = [
+    # item, supplier, quantity, unit price, reason, what happens next
+    ("ThinkPad X1 笔记本电脑", "联想 Lenovo", 3, 9800.0, "新员工入职", "wait_manager"),
+    ("会议室显示器", "京东企业购", 2, 1999.0, "替换损坏设备", "approve"),
+    ("服务器机柜", "华为 Huawei", 4, 16800.0, "机房扩容", "wait_finance"),
+    ("人体工学椅", "震旦 AURORA", 10, 1200.0, "办公环境改善", "reject"),
+]
+
+
+def seed_users(session: Session) -> None:
+    for username, display, dept, groups, roles in DEMO_USERS:
+        create_user(session, username, DEMO_PASSWORD, groups=groups, roles=roles, department=dept,
+                    display_name=display)
+
+
+def seed_instances(engine: WorkflowEngine, session: Session) -> int:
+    """Start the demo requests once; a database that already has instances is left alone."""
+    if session.scalar(select(func.count()).select_from(ProcessInstance)):
+        return 0
+    alice = Actor("alice", frozenset({"requesters"}))
+    bob = Actor("bob", frozenset({"requesters", "IT-managers"}))
+    carol = Actor("carol", frozenset({"requesters", "finance-directors"}))
+    for item, supplier, qty, price, reason, plan in DEMO_REQUESTS:
+        view = engine.start("purchase_approval", {"item": item, "supplier": supplier, "quantity": qty,
+                                                  "unit_price": price, "reason": reason, "department": "IT"},
+                            alice)
+        if plan == "wait_manager":
+            continue
+        task = next(t for t in view.tasks if t.status == "open")
+        decision = "reject" if plan == "reject" else "approve"
+        comment = "预算不足，下季度再申请" if plan == "reject" else "同意"
+        engine.complete(task.id, bob, {"decision": decision, "comment": comment})
+        if plan == "wait_finance":
+            continue
+        if plan == "approve":
+            open_tasks = [t for t in engine.get(view.id).tasks if t.status == "open"]
+            for t in open_tasks:
+                engine.complete(t.id, carol, {"decision": "approve", "comment": "同意"})
+    return len(DEMO_REQUESTS)
