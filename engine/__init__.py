@@ -18,13 +18,15 @@ from .identity import ApiToken, Group, User, authenticate, create_token, create_
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import WorkflowEngine
 from .services import ServiceCall, ServiceRegistry
+from .tasks import QUEUES, queue_filter
+from .tasks import to_view as task_view
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
 
 __all__ = [
     "Actor", "ApiToken", "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
-    "OpsFlowError", "Problem", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
+    "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine",
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
-    "make_engine", "user_for_token", "utcnow", "validate_form",
+    "make_engine", "queue_filter", "task_view", "user_for_token", "utcnow", "validate_form",
 ]

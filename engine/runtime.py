@@ -18,17 +18,17 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms, tasks
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
-from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError
+from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .scripting import OpsFlowScriptEngine
 from .serializer import StateSerializer
@@ -181,7 +181,8 @@ class WorkflowEngine:
         with self._write() as session:
             definition = self.definitions.require_latest(session, key)
             start_form = (definition.forms or {}).get("start")
-            values = {**_plain(data), **forms.validate(start_form, data)} if start_form else _plain(data)
+            # with a start form only its fields enter the instance: a client cannot plant `decision`
+            values = forms.validate(start_form, data) if start_form else _plain(data)
             values["requester"] = actor.username
             now = self.clock()
             wf = BpmnWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
@@ -282,13 +283,13 @@ class WorkflowEngine:
             row = self._task_row(session, task_id)
             if row.status != "open":
                 raise Conflict("task is no longer open")
+            inst = session.get(ProcessInstance, row.instance_id)
             if row.assignee == actor.username:
-                return tasks.to_view(row)
+                return tasks.to_view(row, inst)
             if row.assignee:
                 raise Conflict(f"task is already claimed by {row.assignee}")
             tasks.check_may_complete(row, actor)
             row.assignee, row.claimed_at = actor.username, self.clock()
-            inst = session.get(ProcessInstance, row.instance_id)
             inst.updated_at = row.claimed_at  # bumps lock_version: a claim races like a completion
             self._log(session, inst, "task_claimed", actor.username, row)
             return tasks.to_view(row, inst)
@@ -320,7 +321,10 @@ class WorkflowEngine:
                 if task is None or task.state != TaskState.READY:
                     raise Conflict("task is no longer open")
                 task.data.update(values)
-                task.run()
+                try:
+                    task.run()
+                except Exception as exc:  # the task's own post-script failed: refuse this completion, roll back
+                    raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
                 now = self.clock()
                 row.status, row.completed_at, row.completed_by = "completed", now, actor.username
                 row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None

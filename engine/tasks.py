@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
 
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
@@ -83,14 +83,31 @@ def check_may_complete(row: HumanTask, actor: Actor) -> None:
         raise Forbidden(f"task belongs to group {row.candidate_group!r}, which you are not in")
 
 
+QUEUES = ("mine", "group", "done")
+
+
+def _not_excluded(actor: Actor) -> ColumnElement[bool]:
+    return or_(HumanTask.excluded_user.is_(None), HumanTask.excluded_user != actor.username)
+
+
+def queue_filter(actor: Actor, queue: str) -> ColumnElement[bool]:
+    """The inbox queues: open and assigned to me, open and unclaimed in my groups, completed by me.
+
+    A task the actor is excluded from (separation of duties) is never in their open queues.
+    """
+    if queue == "mine":
+        return and_(HumanTask.status == "open", HumanTask.assignee == actor.username, _not_excluded(actor))
+    if queue == "group":
+        return and_(HumanTask.status == "open", HumanTask.assignee.is_(None),
+                    HumanTask.candidate_group.in_(sorted(actor.groups)), _not_excluded(actor))
+    if queue == "done":
+        return HumanTask.completed_by == actor.username
+    raise ValueError(f"unknown queue {queue!r}; expected one of {', '.join(QUEUES)}")
+
+
 def open_tasks_query(actor: Actor) -> Select[Any]:
     """Tasks the actor may work on now: assigned to them, or unclaimed in one of their groups."""
-    visible = or_(
-        HumanTask.assignee == actor.username,
-        and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(sorted(actor.groups))),
-    )
-    not_excluded = or_(HumanTask.excluded_user.is_(None), HumanTask.excluded_user != actor.username)
-    return select(HumanTask).where(HumanTask.status == "open", visible, not_excluded)
+    return select(HumanTask).where(or_(queue_filter(actor, "mine"), queue_filter(actor, "group")))
 
 
 def to_view(row: HumanTask, inst: ProcessInstance | None = None) -> TaskView:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from engine import ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
@@ -12,6 +12,7 @@ from modules import register_all
 
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
+from .form_fields import locale_key, pick_label
 from .i18n import select_locale
 
 
@@ -66,18 +67,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+        return {"current_locale": locale_key(), "languages": app.config["LANGUAGES"]}
 
-    @app.template_filter("dt")
-    def _dt(value: Any, fmt: str = "medium") -> str:
-        return format_datetime(value, fmt) if value else ""
-
-    @app.template_filter("label")
-    def _label(value: Any) -> str:
-        """Pick the current language from a {"en": ..., "zh_CN": ...} label."""
-        if isinstance(value, dict):
-            return value.get(str(get_locale())) or value.get("en") or next(iter(value.values()), "")
-        return value or ""
+    app.add_template_filter(lambda value, fmt="medium": format_datetime(value, fmt) if value else "", "dt")
+    app.add_template_filter(pick_label, "label")
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -105,8 +105,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     failed = False
     for path in paths:
-        files = bpmn_files(path) + (sorted(path.rglob("*.dmn")) if path.is_dir() else
-                                    [path] if path.suffix == ".dmn" else [])
+        files = bpmn_files(path) + sorted(path.rglob("*.dmn")) if path.is_dir() else [path]
         for file in files:
             try:
                 if file.suffix == ".dmn":

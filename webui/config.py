@@ -27,6 +27,7 @@ def from_environment() -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'opsflow.db'}"),
         "PROCESSES_DIR": os.environ.get("OPSFLOW_PROCESSES", str(Path(__file__).resolve().parents[1] / "processes")),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("OPSFLOW_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ["zh_CN", "en"],
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,0 +1,61 @@
+"""Helpers for the REST API tests: a JSON client for /api/v1 and a purchase request to start.
+
+Kept apart from api_fixtures.py (a pytest plugin) so test modules can import
+these names without importing the plugin before pytest does.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from engine import create_token, create_user
+from webui.extensions import db
+
+DEMO_USERS = ("alice", "bob", "carol", "dave", "admin")
+PURCHASE = {"item": "Rack server", "supplier": "Huawei", "quantity": 10, "unit_price": 12000.0,
+            "reason": "data centre expansion"}  # 120,000: the manager, then the finance director
+
+
+class ApiClient:
+    """The Flask test client speaking to /api/v1 as one of the demo users."""
+
+    def __init__(self, client: FlaskClient, tokens: dict[str, str]) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    def call(self, method: str, path: str, user: str | None = None, **kwargs: Any) -> TestResponse:
+        headers = dict(kwargs.pop("headers", {}))
+        if user is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[user]}"
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, user: str | None = None, **kwargs: Any) -> TestResponse:
+        return self.call("GET", path, user, **kwargs)
+
+    def post(self, path: str, user: str | None = None, **kwargs: Any) -> TestResponse:
+        return self.call("POST", path, user, **kwargs)
+
+    def start_purchase(self, user: str = "alice", **fields: Any) -> dict[str, Any]:
+        response = self.post("/process-instances", user,
+                             json={"process": "purchase_approval", "data": {**PURCHASE, **fields}})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+
+def open_task(instance: dict[str, Any]) -> dict[str, Any]:
+    """The one open task of an instance (purchase approval has at most one at a time)."""
+    [task] = [t for t in instance["tasks"] if t["status"] == "open"]
+    return task
+
+
+def add_user(app: Flask, username: str, **kwargs: Any) -> str:
+    """Create a user and return a bearer token for them."""
+    with app.app_context():
+        create_user(db.session, username, "demo", **kwargs)
+        db.session.commit()
+        token = create_token(db.session, username)
+        db.session.commit()
+    return token

@@ -1,0 +1,183 @@
+"""The `opsflow` command: schema, deployment, demo data, users, tokens and file validation."""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from engine import ProcessInstance, User, authenticate
+from webui import create_app
+from webui.extensions import db, workflow_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+PURCHASE_DIR = ROOT / "processes" / "purchase_approval"
+
+LINK_EVENT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_link"
+                  targetNamespace="http://opsflow.example/bpmn">
+  <bpmn:process id="link_jump" name="Link jump" isExecutable="true">
+    <bpmn:startEvent id="Start_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateThrowEvent id="Throw_to_end">
+      <bpmn:incoming>Flow_1</bpmn:incoming>
+      <bpmn:linkEventDefinition id="Link_def_1" name="to_end" />
+    </bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start_1" targetRef="Throw_to_end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+@pytest.fixture
+def cli_app(database_url: str) -> Iterator[Flask]:
+    """The app on a migrated, empty database: nothing deployed, nobody seeded."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def runner(cli_app: Flask) -> FlaskCliRunner:
+    return cli_app.test_cli_runner()
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_init_db_is_repeatable(runner: FlaskCliRunner) -> None:
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+        assert "database is up to date" in result.output
+
+
+def test_deploy_creates_a_version_only_when_the_file_changes(cli_app: Flask, runner: FlaskCliRunner,
+                                                              tmp_path: Path) -> None:
+    result = runner.invoke(args=["deploy"])
+    assert result.exit_code == 0, result.output
+    assert "purchase_approval v1 deployed" in result.output
+    result = runner.invoke(args=["deploy"])
+    assert "purchase_approval v1 unchanged" in result.output
+
+    changed = tmp_path / "purchase_approval"
+    shutil.copytree(PURCHASE_DIR, changed)
+    bpmn = changed / "purchase_approval.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('name="Compute amount"', 'name="Compute total"'),
+                    encoding="utf-8")
+    result = runner.invoke(args=["deploy", str(changed)])
+    assert result.exit_code == 0, result.output
+    assert "purchase_approval v2 deployed" in result.output
+    assert "purchase_approval v2 unchanged" in runner.invoke(args=["deploy", str(bpmn)]).output
+    with cli_app.app_context():
+        assert [(d.key, d.version) for d in workflow_engine().processes()] == [("purchase_approval", 2)]
+
+
+def test_deploy_refuses_a_broken_file(cli_app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    broken = tmp_path / "link_jump.bpmn"
+    broken.write_text(LINK_EVENT_BPMN, encoding="utf-8")
+    result = runner.invoke(args=["deploy", str(broken)])
+    assert result.exit_code == 1
+    assert "ERROR" in result.stderr and "Throw_to_end" in result.stderr
+    with cli_app.app_context():
+        assert workflow_engine().processes() == []
+
+
+def test_seed_demo_is_idempotent(cli_app: Flask, runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["deploy"])
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "4 demo requests started" in result.output
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "0 demo requests started" in result.output
+    with cli_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 4
+        assert db.session.scalars(select(User.username).order_by(User.username)).all() == [
+            "admin", "alice", "bob", "carol", "dave"]
+        assert authenticate(db.session, "carol", "demo") is not None
+
+
+def test_create_user_then_log_in(cli_app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["create-user", "erin", "--password", "s3cret", "--groups", "requesters, IT-managers",
+                                 "--roles", "requester,manager", "--department", "IT"])
+    assert result.exit_code == 0, result.output
+    assert "user erin saved" in result.output
+    with cli_app.app_context():
+        erin = db.session.scalar(select(User).where(User.username == "erin"))
+        assert (erin.group_names, erin.role_names, erin.department) == (
+            ["IT-managers", "requesters"], ["requester", "manager"], "IT")
+
+    client = cli_app.test_client()
+    assert client.post("/login", data={"username": "erin", "password": "wrong"}).status_code == 401
+    response = client.post("/login", data={"username": "erin", "password": "s3cret"})
+    assert response.status_code == 302
+
+    runner.invoke(args=["create-user", "erin", "--password", "changed"])  # same name: password updated
+    fresh = cli_app.test_client()
+    assert fresh.post("/login", data={"username": "erin", "password": "s3cret"}).status_code == 401
+    assert fresh.post("/login", data={"username": "erin", "password": "changed"}).status_code == 302
+
+
+def test_create_token_prints_a_token_the_api_accepts(cli_app: Flask, runner: FlaskCliRunner) -> None:
+    runner.invoke(args=["deploy"])
+    runner.invoke(args=["create-user", "svc-erp", "--password", "x" * 20, "--groups", "requesters"])
+    result = runner.invoke(args=["create-token", "svc-erp"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert len(token) >= 40 and "\n" not in token
+
+    client = cli_app.test_client()
+    response = client.get("/api/v1/processes", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert [p["key"] for p in response.get_json()] == ["purchase_approval"]
+    second = runner.invoke(args=["create-token", "svc-erp"]).output.strip()
+    assert second != token  # each call issues a new token; the first keeps working
+    assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    result = runner.invoke(args=["create-token", "nobody"])
+    assert result.exit_code == 1
+    assert "no user named 'nobody'" in result.stderr
+
+
+def test_validate_accepts_the_shipped_process(runner: FlaskCliRunner) -> None:
+    bpmn = PURCHASE_DIR / "purchase_approval.bpmn"
+    dmn = PURCHASE_DIR / "approval_level.dmn"
+    result = runner.invoke(args=["validate", str(bpmn), str(dmn)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"{bpmn}: OK", f"{dmn}: OK"]
+    result = runner.invoke(args=["validate", str(PURCHASE_DIR)])
+    assert result.exit_code == 0, result.output
+    assert sorted(result.output.splitlines()) == sorted([f"{bpmn}: OK", f"{dmn}: OK"])
+
+
+def test_validate_names_the_element_and_line_of_each_error(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    link = tmp_path / "link_jump.bpmn"
+    link.write_text(LINK_EVENT_BPMN, encoding="utf-8")
+    result = runner.invoke(args=["validate", str(link), str(PURCHASE_DIR / "purchase_approval.bpmn")])
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if "ERROR" in line]
+    assert error.startswith(f"{link}: ERROR")
+    throw_line = line_of(LINK_EVENT_BPMN, 'id="Throw_to_end"')
+    assert "Throw_to_end" in error and f"{link}:{throw_line} " in error
+    assert "link" in error.lower()
+    assert f"{PURCHASE_DIR / 'purchase_approval.bpmn'}: OK" in result.output  # the good file is still checked
+
+    malformed = tmp_path / "malformed.bpmn"
+    malformed.write_text(LINK_EVENT_BPMN.replace("</bpmn:process>", "</bpmn:proces>"), encoding="utf-8")
+    result = runner.invoke(args=["validate", str(malformed)])
+    assert result.exit_code == 1
+    assert "ERROR" in result.output and "well-formed" in result.output
+    assert f"{malformed}:{line_of(LINK_EVENT_BPMN, '</bpmn:process>')} " in result.output
+
+    dmn = tmp_path / "broken.dmn"
+    dmn.write_text((PURCHASE_DIR / "approval_level.dmn").read_text(encoding="utf-8").replace("</rule>", "", 1),
+                   encoding="utf-8")
+    result = runner.invoke(args=["validate", str(dmn)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{dmn}: ERROR")

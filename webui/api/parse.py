@@ -1,0 +1,79 @@
+"""Reading API requests: a JSON object body with known fields, and bounded integer parameters.
+
+Each failure names the problem (the JSON error and its position, the
+missing or unknown field, the bad parameter) so a client developer can
+fix the call without reading our code.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from .errors import ApiError
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body(allowed: frozenset[str]) -> dict[str, Any]:
+    """The request body as a JSON object whose keys are all in `allowed`; an empty body is `{}`."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    if request.mimetype and request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise ApiError(415, "unsupported content type", f"send application/json, not {request.mimetype}")
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "malformed JSON body", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, "malformed JSON body", str(exc)) from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "request body must be a JSON object",
+                       f"got {_JSON_TYPES.get(type(body), type(body).__name__)}")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        expected = ", ".join(sorted(allowed))
+        raise ApiError(400, "unknown field " + ", ".join(repr(k) for k in unknown),
+                       {k: f"is not a field of this request (expected: {expected})" for k in unknown})
+    return body
+
+
+def required_text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ApiError(400, f"missing field {name!r}", {name: "is required"})
+    if not isinstance(value, str):
+        raise ApiError(400, f"field {name!r} must be a string", {name: "must be a string"})
+    return value.strip()
+
+
+def optional_text(body: dict[str, Any], name: str, max_length: int) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiError(400, f"field {name!r} must be a string", {name: "must be a string"})
+    if len(value) > max_length:
+        raise ApiError(400, f"field {name!r} is too long", {name: f"must be at most {max_length} characters"})
+    return value.strip() or None
+
+
+def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+    """A query parameter as an integer; above `maximum` it is capped, below `minimum` it is refused."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"parameter {name!r} must be an integer", {name: f"got {raw!r}"}) from None
+    if value < minimum:
+        raise ApiError(400, f"parameter {name!r} must be at least {minimum}", {name: f"got {value}"})
+    return min(value, maximum) if maximum is not None else value

@@ -1,0 +1,95 @@
+"""REST API v1 routes: parse the request, call the engine, answer JSON. Nothing more.
+
+Authentication, error mapping and JSON conversion live beside this file
+(auth.py, errors.py, serialize.py), so every view is a few lines.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, url_for
+from werkzeug.wrappers import Response
+
+from ..extensions import csrf, workflow_engine
+from . import errors
+from .auth import Caller, authenticate_request, caller
+from .parse import int_arg, json_body, optional_text, required_text
+from .serialize import instance_json, process_json, task_json
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, never cookies: there is no cross-site request to forge
+bp.before_request(authenticate_request)
+errors.register(bp)
+
+START_FIELDS = frozenset({"process", "data", "business_key"})
+COMPLETE_FIELDS = frozenset({"data"})
+MAX_PAGE = 200
+
+
+def _with_caller_defaults(key: str, data: Any, who: Caller) -> Any:
+    """A start form that asks for a department gets the caller's own when the client leaves it out."""
+    if not isinstance(data, dict) or "department" in data or not who.department:
+        return data
+    form = workflow_engine().form(key, "start") or {}
+    if any(field.get("name") == "department" for field in form.get("fields", [])):
+        return {**data, "department": who.department}
+    return data
+
+
+@bp.get("/processes")
+def list_processes() -> Response:
+    return jsonify([process_json(d) for d in workflow_engine().processes()])
+
+
+@bp.post("/process-instances")
+def start_instance() -> tuple[Response, int, dict[str, str]]:
+    body = json_body(START_FIELDS)
+    key = required_text(body, "process")
+    business_key = optional_text(body, "business_key", max_length=200)
+    who = caller()
+    data = _with_caller_defaults(key, body.get("data", {}), who)
+    view = workflow_engine().start(key, data, who.actor, business_key=business_key)
+    return jsonify(instance_json(view)), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
+
+
+@bp.get("/process-instances/<int:instance_id>")
+def get_instance(instance_id: int) -> Response:
+    return jsonify(instance_json(workflow_engine().get(instance_id, caller().actor)))
+
+
+@bp.post("/process-instances/<int:instance_id>/cancel")
+def cancel_instance(instance_id: int) -> Response:
+    return jsonify(instance_json(workflow_engine().cancel(instance_id, caller().actor)))
+
+
+@bp.post("/process-instances/<int:instance_id>/retry")
+def retry_instance(instance_id: int) -> Response:
+    return jsonify(instance_json(workflow_engine().retry(instance_id, caller().actor)))
+
+
+@bp.get("/tasks")
+def list_tasks() -> Response:
+    limit = int_arg("limit", default=50, minimum=1, maximum=MAX_PAGE)
+    offset = int_arg("offset", default=0, minimum=0)
+    return jsonify([task_json(t) for t in workflow_engine().open_tasks(caller().actor, limit, offset)])
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Response:
+    return jsonify(task_json(workflow_engine().task(task_id, caller().actor)))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim_task(task_id: str) -> Response:
+    return jsonify(task_json(workflow_engine().claim(task_id, caller().actor)))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim_task(task_id: str) -> Response:
+    return jsonify(task_json(workflow_engine().unclaim(task_id, caller().actor)))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str) -> Response:
+    body = json_body(COMPLETE_FIELDS)
+    return jsonify(instance_json(workflow_engine().complete(task_id, caller().actor, body.get("data", {}))))

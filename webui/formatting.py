@@ -1,0 +1,94 @@
+"""How numbers, money, times and people read on screen, in the reader's language.
+
+The engine stores naive UTC times, plain floats and user names; every screen
+turns them into something a person reads at a glance through these filters,
+so the same value looks the same on the inbox, the task and the instance page.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, g
+from flask_babel import format_currency, format_datetime, format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from engine import User, utcnow
+
+from . import labels
+from .extensions import db
+
+CURRENCY = "CNY"
+
+
+def money(value: Any) -> str:
+    """An amount in yuan, e.g. ¥29,400.00 (zh_CN) or CN¥29,400.00 (en)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_currency(float(value), CURRENCY)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    return format_decimal(value)
+
+
+def when(value: datetime | None, fmt: str = "short") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def duration(seconds: float | int | None) -> str:
+    """A wait as people say it: '2 h 5 min', '3 d 4 h', '< 1 min'."""
+    if seconds is None:
+        return ""
+    total_minutes = max(int(seconds) // 60, 0)
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)s d %(h)s h", d=days, h=hours)
+    if hours:
+        return _("%(h)s h %(m)s min", h=hours, m=minutes)
+    if minutes:
+        return _("%(m)s min", m=minutes)
+    return _("< 1 min")
+
+
+def waited(start: datetime | None, end: datetime | None = None) -> str:
+    """How long something has waited, up to now while it is still open."""
+    if start is None:
+        return ""
+    return duration(((end or utcnow()) - start).total_seconds())
+
+
+def overdue(due_at: datetime | None, done_at: datetime | None = None) -> bool:
+    return due_at is not None and (done_at or utcnow()) > due_at
+
+
+def person(username: str | None) -> str:
+    """A user's display name ('Bob 张伟'), looked up once per request; the user name if unknown."""
+    if not username:
+        return ""
+    cache: dict[str, str] = g.setdefault("display_names", {})
+    if username not in cache:
+        name = db.session.scalar(select(User.display_name).where(User.username == username))
+        cache[username] = name or username
+    return cache[username]
+
+
+FILTERS = {"money": money, "number": number, "when": when, "duration": duration, "waited": waited,
+           "person": person}
+
+
+def register(bp: Blueprint) -> None:
+    """Install the filters and label helpers app-wide from whichever screen blueprint is registered."""
+    for name, func in FILTERS.items():
+        bp.add_app_template_filter(func, name)
+    for name, func in labels.LABELS.items():
+        bp.add_app_template_global(func, name)
+    bp.add_app_template_global(overdue, "overdue")
+    bp.add_app_template_global(labels.outcome, "outcome_of")

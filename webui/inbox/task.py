@@ -1,0 +1,83 @@
+"""The task page: a request's facts laid out for a decision, and the decision itself."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine import Actor, Conflict, InvalidData, TaskView
+
+from ..business_data import facts
+from ..extensions import actor_for, workflow_engine
+from ..form_fields import fields, submitted
+from . import bp
+
+DECISION_FIELD = "decision"
+
+
+def may_act(task: TaskView, actor: Actor) -> bool:
+    """Whether to offer the form; the engine checks again when the form comes back."""
+    if task.status != "open" or task.excluded_user == actor.username:
+        return False
+    return task.assignee == actor.username if task.assignee else task.candidate_group in actor.groups
+
+
+def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
+          errors: Mapping[str, str] | None = None) -> str:
+    engine = workflow_engine()
+    instance = engine.get(task.instance_id, actor)
+    form = engine.form(instance.process, task.form, instance.version) if task.form else None
+    start_form = engine.form(instance.process, "start", instance.version)
+    drawn = fields(form, values, errors)
+    return render_template(
+        "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
+        decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
+        fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
+        earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
+        may_act=may_act(task, actor), general_error=(errors or {}).get("data"),
+    )
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str) -> str:
+    actor = actor_for(current_user)
+    return _page(workflow_engine().task(task_id, actor), actor)
+
+
+def _already_done() -> Response:
+    flash(_("This task was already completed by someone else."), "error")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def complete(task_id: str) -> Response | tuple[str, int]:
+    engine, actor = workflow_engine(), actor_for(current_user)
+    view = engine.task(task_id, actor)
+    if view.status != "open":
+        return _already_done()
+    instance = engine.get(view.instance_id, actor)
+    form = engine.form(instance.process, view.form, instance.version) if view.form else None
+    data = submitted(form, request.form) if form else {}
+    try:
+        engine.complete(task_id, actor, data)
+    except InvalidData as exc:
+        return _page(view, actor, data, exc.errors), 422
+    except Conflict:
+        return _already_done()
+    flash(_completed_message(data.get(DECISION_FIELD), view.title), "success")
+    following = engine.open_tasks(actor, limit=1)
+    return redirect(url_for("inbox.task", task_id=following[0].id) if following else url_for("inbox.index"))
+
+
+def _completed_message(decision: str | None, title: str) -> str:
+    if decision == "approve":
+        return _("Approved: %(title)s", title=title)
+    if decision == "reject":
+        return _("Rejected: %(title)s", title=title)
+    return _("Task completed: %(title)s", title=title)

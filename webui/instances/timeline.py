@@ -1,0 +1,67 @@
+"""The event log told as a story: who did what, when, and what they said.
+
+Each engine event kind gets a translated label and only the details a
+reader cares about (the step, the group, the comment, how long it waited).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from engine import EventView, InstanceView
+
+from .. import labels
+from ..formatting import duration, person
+
+SYSTEM_ACTORS = frozenset({"system", ""})
+SYSTEM_KINDS = frozenset({"step_completed", "task_created", "instance_completed"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    tone: str
+    label: str
+    actor: str
+    at: datetime
+    subject: str = ""
+    note: str = ""
+    comment: str | None = None
+    waited: str = ""
+
+
+def entries(instance: InstanceView) -> list[Entry]:
+    return [entry(e) for e in instance.history]
+
+
+def _actor(event: EventView) -> str:
+    if event.actor in SYSTEM_ACTORS or event.kind in SYSTEM_KINDS:
+        return _("OpsFlow (automatic)")
+    return person(event.actor)
+
+
+def entry(event: EventView) -> Entry:
+    detail = event.detail or {}
+    subject = labels.element(event.task_name)
+    base = {"kind": event.kind, "actor": _actor(event), "at": event.at, "subject": subject}
+    if event.kind == "task_completed":
+        outcome = detail.get("outcome")
+        tone = {"approve": "approved", "reject": "rejected"}.get(outcome or "", "done")
+        label = labels.decision(outcome) if outcome else labels.event(event.kind)
+        waited = detail.get("waited_seconds")
+        return Entry(tone=tone, label=label, comment=detail.get("comment"),
+                     waited=duration(waited) if waited is not None else "", **base)
+    if event.kind == "instance_started":
+        return Entry(tone="start", label=labels.event(event.kind),
+                     note=_("Version %(v)s", v=detail.get("version", "?")), **base)
+    if event.kind == "task_created":
+        group = labels.group(detail.get("candidate_group"))
+        return Entry(tone="waiting", label=labels.event(event.kind),
+                     note=_("Group: %(group)s", group=group) if group else "", **base)
+    if event.kind == "instance_error":
+        return Entry(tone="error", label=labels.event(event.kind), note=str(detail.get("error", "")), **base)
+    tones = {"instance_completed": "finished", "instance_cancelled": "cancelled", "step_completed": "system",
+             "instance_retried": "start"}
+    return Entry(tone=tones.get(event.kind, "info"), label=labels.event(event.kind), **base)

@@ -1,0 +1,123 @@
+"""Words for the codes the engine stores: statuses, outcomes, event kinds, step ids.
+
+The engine speaks in stable codes ("waiting", "task_completed",
+"Task_manager_approval"); people read them here, translated. Codes this
+table does not know fall back to a readable form of the code itself, so a
+newly deployed process still shows something sensible.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "running": _l("In progress"),
+    "waiting": _l("In approval"),
+    "completed": _l("Completed"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "error": _l("Error"),
+    "cancelled": _l("Cancelled"),
+    "open": _l("Open"),
+}
+
+DECISION = {"approve": _l("Approved"), "reject": _l("Rejected")}
+
+EVENT = {
+    "instance_started": _l("Submitted"),
+    "step_completed": _l("Automatic step done"),
+    "task_created": _l("Waiting for approval"),
+    "task_claimed": _l("Claimed"),
+    "task_unclaimed": _l("Released"),
+    "task_completed": _l("Completed task"),
+    "instance_completed": _l("Process finished"),
+    "instance_error": _l("Failed"),
+    "instance_cancelled": _l("Cancelled"),
+    "instance_retried": _l("Retried"),
+}
+
+PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l("Purchase approval")}
+
+ELEMENT = {
+    "Task_compute_amount": _l("Compute amount"),
+    "Task_approval_level": _l("Determine approval level"),
+    "Task_manager_approval": _l("Department manager approval"),
+    "Task_finance_approval": _l("Finance director approval"),
+    "Task_create_purchase_order": _l("Create purchase order"),
+    "Task_request_payment": _l("Request payment"),
+    "Task_record_rejection": _l("Record rejection"),
+}
+
+APPROVAL_LEVEL = {
+    "manager": _l("Department manager"),
+    "manager_and_finance": _l("Department manager and finance director"),
+}
+
+GROUP = {
+    "IT-managers": _l("IT managers"),
+    "finance-directors": _l("Finance directors"),
+    "requesters": _l("Requesters"),
+}
+
+
+def _readable(code: str) -> str:
+    words = code.removeprefix("Task_").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _pick(table: dict[str, Any], code: str | None) -> str:
+    if not code:
+        return ""
+    return str(table[code]) if code in table else _readable(code)
+
+
+def status(code: str | None) -> str:
+    return _pick(STATUS, code)
+
+
+def event(code: str | None) -> str:
+    return _pick(EVENT, code)
+
+
+def process(name: str | None) -> str:
+    return _pick(PROCESS, name)
+
+
+def element(code: str | None) -> str:
+    return _pick(ELEMENT, code)
+
+
+def approval_level(code: str | None) -> str:
+    return _pick(APPROVAL_LEVEL, code)
+
+
+def group(code: str | None) -> str:
+    return str(GROUP[code]) if code in GROUP else (code or "")
+
+
+def decision(code: str | None) -> str:
+    """A task's outcome as a result: "Approved", "Rejected", or "Completed" for a form without a decision."""
+    if code is None:
+        return gettext("Completed")
+    return str(DECISION[code]) if code in DECISION else code
+
+
+def outcome(status_code: str, data: dict[str, Any]) -> str:
+    """What a requester wants to know: approved, rejected, or still the engine's status.
+
+    The purchase flow writes `outcome`; a finished flow that does not is
+    read from its last decision (or the order it created), so older
+    instances and other processes still get a clear badge.
+    """
+    if data.get("outcome") == "rejected":
+        return "rejected"
+    if status_code == "completed" and (data.get("outcome") == "approved" or data.get("decision") == "approve"
+                                       or "purchase_order" in data):
+        return "approved"
+    return status_code
+
+
+LABELS = {"status": status, "event_label": event, "process_label": process, "element": element,
+          "approval_level": approval_level, "group_label": group, "decision_label": decision}

@@ -1,0 +1,60 @@
+"""New purchase request, and the requester's own list."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine import InvalidData
+
+from ..extensions import actor_for, db, workflow_engine
+from ..form_fields import fields, pick_label, submitted
+from . import bp, queries
+
+PROCESS = "purchase_approval"
+FIXED = "department"  # taken from the signed-in user, never from the form
+
+
+def amount(values: Mapping[str, Any]) -> float | None:
+    """The same figure the flow computes (quantity × unit price), for the preview."""
+    try:
+        return round(int(values.get("quantity", "")) * float(values.get("unit_price", "")), 2)
+    except (TypeError, ValueError):
+        return None
+
+
+def _page(values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None) -> str:
+    form = workflow_engine().form(PROCESS, "start")
+    fixed = next((f for f in fields(form, {FIXED: current_user.department}, errors) if f.name == FIXED), None)
+    return render_template(
+        "requests/new.html", title=pick_label((form or {}).get("title"), _("New purchase request")),
+        fields=fields(form, values, errors, skip=[FIXED]), department=fixed,
+        amount=amount(values or {}), general_error=(errors or {}).get("data"),
+    )
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response | tuple[str, int]:
+    if request.method == "GET":
+        return _page()
+    data = submitted(workflow_engine().form(PROCESS, "start"), request.form)
+    data[FIXED] = current_user.department or ""
+    try:
+        view = workflow_engine().start(PROCESS, data, actor_for(current_user))
+    except InvalidData as exc:
+        return _page(data, exc.errors), 422
+    flash(_("Your request #%(id)s was submitted for approval.", id=view.id), "success")
+    return redirect(url_for("instances.show", instance_id=view.id))
+
+
+@bp.get("/requests")
+@login_required
+def index() -> str:
+    number = request.args.get("page", 1, type=int) or 1
+    listing = queries.started_by(db.session, current_user.username, number)
+    return render_template("requests/index.html", listing=listing)
