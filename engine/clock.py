@@ -1,9 +1,9 @@
 """One place that says what time it is, so tests and the scheduler can move it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no zone, so every stored time is UTC without one."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -29,7 +29,8 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
             raise ValueError(f"must be at most {field.get('max_length', 10000)} characters")
         return value
     if kind == "integer":
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not raw.strip().lstrip("-").isdigit()):
+        digits = isinstance(raw, str) and raw.strip().lstrip("-").isdigit()
+        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not digits):
             raise ValueError("must be a whole number")
         value = int(raw)
     elif kind == "number":

@@ -1,0 +1,79 @@
+"""Task forms validate on the server: the browser and the REST API meet the same rules.
+
+A bad submission names each offending field with a reason; a good one comes back as clean,
+typed values (numbers as numbers, dates as ISO strings), and only the form's own fields.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine import InvalidData, validate_form
+
+REPO = Path(__file__).resolve().parents[2]
+APPROVAL = json.loads((REPO / "processes/purchase_approval/forms/approval.json").read_text(encoding="utf-8"))
+REQUEST = json.loads((REPO / "processes/purchase_approval/forms/start.json").read_text(encoding="utf-8"))
+
+
+def _errors(form: dict, data: object) -> dict[str, str]:
+    with pytest.raises(InvalidData) as info:
+        validate_form(form, data)
+    return info.value.errors
+
+
+def test_purchase_request_is_cleaned_into_typed_values() -> None:
+    data = {"item": "  Laptop ", "supplier": "ACME", "quantity": "3", "unit_price": "1299.5", "reason": "team",
+            "department": "it", "extra": "dropped"}
+    assert validate_form(REQUEST, data) == {"item": "Laptop", "supplier": "ACME", "quantity": 3,
+                                            "unit_price": 1299.5, "reason": "team", "department": "it"}
+
+
+def test_every_bad_field_is_named_with_its_reason() -> None:
+    errors = _errors(REQUEST, {"item": "", "supplier": "x" * 201, "quantity": "2.5", "unit_price": "0",
+                               "reason": "r", "department": "it"})
+    assert errors == {"item": "is required", "supplier": "must be at most 200 characters",
+                      "quantity": "must be a whole number", "unit_price": "must be at least 0.01"}
+
+
+@pytest.mark.parametrize("value, message", [
+    ("maybe", "must be one of approve, reject"),
+    (True, "must be text"),
+    (None, "is required"),
+])
+def test_decision_must_be_one_of_the_choices(value: object, message: str) -> None:
+    assert _errors(APPROVAL, {"decision": value}) == {"decision": message}
+
+
+def test_comment_is_required_only_when_rejecting() -> None:
+    assert validate_form(APPROVAL, {"decision": "approve"}) == {"decision": "approve"}
+    assert _errors(APPROVAL, {"decision": "reject", "comment": "  "}) == {"comment": "is required"}
+    assert validate_form(APPROVAL, {"decision": "reject", "comment": "too dear"})["comment"] == "too dear"
+
+
+@pytest.mark.parametrize("field, raw, expected", [
+    ({"type": "boolean"}, "on", True),
+    ({"type": "boolean"}, "0", False),
+    ({"type": "date"}, "2030-02-28", "2030-02-28"),
+    ({"type": "integer", "max": 10}, 10, 10),
+    ({"type": "number"}, 7, 7.0),
+])
+def test_field_types_convert(field: dict, raw: object, expected: object) -> None:
+    assert validate_form({"fields": [{"name": "f", **field}]}, {"f": raw}) == {"f": expected}
+
+
+@pytest.mark.parametrize("field, raw, message", [
+    ({"type": "boolean"}, "perhaps", "must be true or false"),
+    ({"type": "date"}, "2030-02-30", "must be a date (YYYY-MM-DD)"),
+    ({"type": "integer", "max": 10}, 11, "must be at most 10"),
+    ({"type": "integer"}, True, "must be a whole number"),
+    ({"type": "number"}, "nan", "must be a finite number"),
+    ({"type": "colour"}, "red", "unknown field type colour"),
+])
+def test_field_types_refuse_what_they_cannot_convert(field: dict, raw: object, message: str) -> None:
+    assert _errors({"fields": [{"name": "f", **field}]}, {"f": raw}) == {"f": message}
+
+
+def test_submission_must_be_an_object() -> None:
+    assert _errors(APPROVAL, ["approve"]) == {"data": "must be an object"}

@@ -1,0 +1,214 @@
+"""Purchase approval (processes/purchase_approval): one test per path through the flow.
+
+Below 5,000 the department manager decides (and the request is flagged for automatic approval
+by rule); up to 50,000 the manager alone; above that the finance director as well. An approved
+request becomes a purchase order and a payment request; a rejected one keeps the comment.
+
+At every wait state the test goes on with a new WorkflowEngine on the same database, so nothing
+is carried over in memory: the workflow is read back from the instance row, as another worker or
+host would. It also checks that the saved state restores to the same ready tasks.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from engine import (
+    Actor,
+    Forbidden,
+    HumanTask,
+    InstanceView,
+    InvalidData,
+    ProcessDefinition,
+    ProcessInstance,
+    ServiceRegistry,
+    WorkflowEngine,
+)
+from engine.scripting import OpsFlowScriptEngine
+from engine.serializer import StateSerializer
+from modules.finance import PaymentRequest
+from modules.procurement import PurchaseOrder
+
+RITA = Actor("rita", groups=frozenset({"requesters"}))
+MIKE = Actor("mike", groups=frozenset({"it-managers"}))
+FIONA = Actor("fiona", groups=frozenset({"finance-directors"}))
+MAX = Actor("max", groups=frozenset({"requesters", "it-managers"}))
+
+
+def request(quantity: int, unit_price: float, **extra: Any) -> dict[str, Any]:
+    return {"item": "Laptop", "supplier": "ACME Ltd", "quantity": quantity, "unit_price": unit_price,
+            "reason": "new hires", "department": "it", **extra}
+
+
+class Flow:
+    """Drives one purchase request, switching to a fresh engine at every wait state."""
+
+    def __init__(self, db: Engine, registry: ServiceRegistry) -> None:
+        self.db, self.registry = db, registry
+
+    def engine(self) -> WorkflowEngine:
+        return WorkflowEngine(self.db, self.registry)
+
+    def start(self, data: dict[str, Any], actor: Actor = RITA) -> InstanceView:
+        return self.settle(self.engine().start("purchase_approval", data, actor))
+
+    def decide(self, view: InstanceView, actor: Actor, **data: Any) -> InstanceView:
+        [task] = [t for t in view.tasks if t.status == "open"]
+        return self.settle(self.engine().complete(task.id, actor, data))
+
+    def settle(self, view: InstanceView) -> InstanceView:
+        """Check the saved state of a waiting instance, then read it back through a new engine."""
+        if view.status == "waiting":
+            assert self.restored_ready_tasks(view.id) == {t.id for t in view.tasks if t.status == "open"}
+        return self.engine().get(view.id)
+
+    def restored_ready_tasks(self, instance_id: int) -> set[str]:
+        serializer, script_engine = StateSerializer(), OpsFlowScriptEngine(self.registry)
+        with Session(self.db) as session:
+            inst = session.get(ProcessInstance, instance_id)
+            specs = serializer.specs_from_json(session.get(ProcessDefinition, inst.definition_id).spec_json)
+            open_rows = set(session.scalars(select(HumanTask.id).where(
+                HumanTask.instance_id == instance_id, HumanTask.status == "open")))
+        restored = serializer.state_from_json(inst.state, specs, script_engine)
+        ready = {str(t.id) for t in restored.get_tasks(state=TaskState.READY, manual=True)}
+        again = serializer.state_from_json(serializer.state_to_json(restored), specs, script_engine)
+        assert {str(t.id) for t in again.get_tasks(state=TaskState.READY)} == \
+               {str(t.id) for t in restored.get_tasks(state=TaskState.READY)}
+        assert again.data == restored.data
+        assert ready == open_rows, "the inbox rows mirror the ready user tasks"
+        return ready
+
+    def orders(self) -> tuple[list[PurchaseOrder], list[PaymentRequest]]:
+        with Session(self.db) as session:
+            return list(session.scalars(select(PurchaseOrder))), list(session.scalars(select(PaymentRequest)))
+
+
+@pytest.fixture
+def flow(workflow_engine: WorkflowEngine, db: Engine, registry: ServiceRegistry) -> Flow:
+    assert "purchase_approval" in [p.key for p in workflow_engine.processes()]
+    return Flow(db, registry)
+
+
+def _open(view: InstanceView) -> list:
+    return [t for t in view.tasks if t.status == "open"]
+
+
+def _who_did_what(view: InstanceView) -> list[tuple[str, str, str | None]]:
+    return [(e.kind, e.actor, e.task_name) for e in view.history if e.kind != "step_completed"]
+
+
+def test_small_request_goes_to_the_manager_flagged_for_automatic_approval(flow: Flow) -> None:
+    view = flow.start(request(2, 1000))
+    assert view.status == "waiting"
+    assert (view.data["amount"], view.data["approval_level"], view.data["auto_approval_eligible"]) == \
+           (2000, "manager", True)
+    [task] = _open(view)
+    assert (task.task_name, task.candidate_group, task.form, task.excluded_user) == \
+           ("Task_manager_approval", "it-managers", "approval", "rita")
+    assert task.title.startswith("Laptop × 2"), "the inbox shows what is being bought"
+    assert [t.id for t in flow.engine().open_tasks(MIKE)] == [task.id]
+
+
+def test_one_level_manager_approval_orders_and_requests_payment(flow: Flow) -> None:
+    view = flow.start(request(3, 4000))
+    assert (view.data["approval_level"], view.data["auto_approval_eligible"]) == ("manager", False)
+
+    done = flow.decide(view, MIKE, decision="approve", comment="fine")
+    assert done.status == "completed" and done.data["outcome"] == "approved"
+    [order], [payment] = flow.orders()
+    assert (order.instance_id, order.quantity, float(order.unit_price)) == (view.id, 3, 4000)
+    assert float(order.amount) == 12000
+    assert (order.supplier, order.requested_by, order.department) == ("ACME Ltd", "rita", "it")
+    assert (float(payment.amount), payment.payee, payment.reference) == (12000, "ACME Ltd", order.number)
+    assert done.data["purchase_order"]["number"] == order.number
+    assert done.data["payment_request"]["number"] == payment.number
+    assert _who_did_what(done) == [
+        ("instance_started", "rita", None),
+        ("task_created", "system", "Task_manager_approval"),
+        ("task_completed", "mike", "Task_manager_approval"),
+        ("instance_completed", "mike", None),
+    ]
+    steps = [e.task_name for e in done.history if e.kind == "step_completed"]
+    assert steps == ["Task_compute_amount", "Task_approval_level", "Task_create_purchase_order",
+                     "Task_request_payment"]
+
+
+def test_two_levels_manager_then_finance_director(flow: Flow) -> None:
+    view = flow.start(request(2, 40000))
+    assert view.data["approval_level"] == "manager_and_finance"
+    after_manager = flow.decide(view, MIKE, decision="approve")
+    assert after_manager.status == "waiting"
+    [task] = _open(after_manager)
+    assert (task.task_name, task.candidate_group, task.excluded_user) == \
+           ("Task_finance_approval", "finance-directors", "rita")
+    assert flow.orders() == ([], []), "nothing is ordered before finance agrees"
+    assert flow.engine().open_tasks(MIKE) == []
+
+    done = flow.decide(after_manager, FIONA, decision="approve")
+    assert done.status == "completed" and done.data["outcome"] == "approved"
+    [order], [payment] = flow.orders()
+    assert float(order.amount) == float(payment.amount) == 80000
+    assert [(k, a, t) for k, a, t in _who_did_what(done) if k == "task_completed"] == [
+        ("task_completed", "mike", "Task_manager_approval"),
+        ("task_completed", "fiona", "Task_finance_approval"),
+    ]
+
+
+@pytest.mark.parametrize("quantity, unit_price, level, eligible", [
+    (1, 4999.99, "manager", True),
+    (1, 5000, "manager", False),
+    (1, 50000, "manager", False),
+    (1, 50000.01, "manager_and_finance", False),
+])
+def test_thresholds(flow: Flow, quantity: int, unit_price: float, level: str, eligible: bool) -> None:
+    view = flow.start(request(quantity, unit_price))
+    assert (view.data["approval_level"], view.data["auto_approval_eligible"]) == (level, eligible)
+
+
+def test_manager_rejection_keeps_the_comment_and_orders_nothing(flow: Flow) -> None:
+    view = flow.start(request(3, 4000))
+    done = flow.decide(view, MIKE, decision="reject", comment="Use the spare laptops first")
+    assert done.status == "completed"
+    assert (done.data["outcome"], done.data["rejection_comment"]) == ("rejected", "Use the spare laptops first")
+    assert flow.orders() == ([], [])
+    [completed] = [e for e in done.history if e.kind == "task_completed"]
+    assert (completed.actor, completed.detail["outcome"], completed.detail["comment"]) == \
+           ("mike", "reject", "Use the spare laptops first")
+    assert [t.comment for t in done.tasks] == ["Use the spare laptops first"]
+
+
+def test_finance_rejection_after_manager_approval(flow: Flow) -> None:
+    view = flow.decide(flow.start(request(2, 40000)), MIKE, decision="approve")
+    done = flow.decide(view, FIONA, decision="reject", comment="Over budget this quarter")
+    assert (done.status, done.data["outcome"]) == ("completed", "rejected")
+    assert done.data["rejection_comment"] == "Over budget this quarter"
+    assert flow.orders() == ([], [])
+    assert [(e.actor, e.detail["outcome"]) for e in done.history if e.kind == "task_completed"] == [
+        ("mike", "approve"), ("fiona", "reject")]
+
+
+def test_rejection_needs_a_comment(flow: Flow) -> None:
+    view = flow.start(request(3, 4000))
+    with pytest.raises(InvalidData) as info:
+        flow.decide(view, MIKE, decision="reject")
+    assert set(info.value.errors) == {"comment"}
+    assert flow.engine().get(view.id).status == "waiting"
+
+
+def test_requester_who_is_a_manager_cannot_approve_their_own_request(flow: Flow) -> None:
+    view = flow.start(request(3, 4000), actor=MAX)
+    [task] = _open(view)
+    assert task.excluded_user == "max"
+    assert flow.engine().open_tasks(MAX) == []
+    with pytest.raises(Forbidden):
+        flow.engine().complete(task.id, MAX, {"decision": "approve"})
+    with pytest.raises(Forbidden):
+        flow.engine().claim(task.id, MAX)
+    still = flow.settle(flow.engine().get(view.id))
+    assert still.status == "waiting" and [t.id for t in _open(still)] == [task.id]
+    assert [t.id for t in flow.engine().open_tasks(MIKE)] == [task.id]
+    assert flow.decide(still, MIKE, decision="approve").status == "completed"

@@ -1,0 +1,49 @@
+"""The dependency table of DESIGN.md, checked on the source: who may import what."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FORBIDDEN = {
+    "engine": {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_babel", "apscheduler",
+               "webui", "modules", "rules", "werkzeug"},
+    "rules": {"flask", "webui", "modules", "SpiffWorkflow"},
+    "modules": {"flask", "webui", "SpiffWorkflow"},
+    "webui": {"SpiffWorkflow"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_respect_the_layers(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_three_engine_files_and_the_runtime_touch_spiffworkflow() -> None:
+    allowed = {"parser.py", "scripting.py", "serializer.py", "runtime.py", "tasks.py", "validation.py"}
+    users = {p.name for p in (ROOT / "engine").rglob("*.py") if "SpiffWorkflow" in imported_roots(p)}
+    assert users <= allowed, users - allowed
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from flask import Flask\nimport webui.api\n")
+    assert imported_roots(bad) & FORBIDDEN["engine"] == {"flask", "webui"}
