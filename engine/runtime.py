@@ -218,6 +218,16 @@ class WorkflowEngine:
                                                  OpsFlowScriptEngine(self.registry))
             return self._view(session, inst, definition, wf)
 
+    def diagram(self, instance_id: int, actor: Actor) -> str:
+        """The BPMN XML of the version this instance runs on, for whoever may see the instance."""
+        with self.read() as session:
+            inst = session.get(ProcessInstance, instance_id)
+            if inst is None:
+                raise NotFound(f"no process instance {instance_id}")
+            if not self.may_view(session, inst, actor):
+                raise Forbidden("you may not see this process instance")
+            return session.get(ProcessDefinition, inst.definition_id).bpmn_xml
+
     @staticmethod
     def may_view(session: Session, inst: ProcessInstance, actor: Actor) -> bool:
         if actor.is_admin or "manager" in actor.roles or inst.started_by == actor.username:

@@ -57,6 +57,10 @@ def test_request_approved_by_the_manager(new_page: NewPage) -> None:
     approval = page.get_by_test_id("history").locator("li[data-kind=task_completed]")
     expect(approval).to_contain_text("Bob 张伟")
     expect(approval).to_contain_text("Fits the Q3 budget")
+    # the diagram is drawn from the instance's own BPMN, the approval step marked done
+    expect(page.get_by_test_id("diagram")).to_have_attribute("data-ready", "true")
+    expect(page.locator('#diagram [data-element-id="Task_manager_approval"].opsflow-done')).to_have_count(1)
+    expect(page.locator('#diagram [data-element-id="Task_finance_approval"].opsflow-done')).to_have_count(0)
 
 
 def test_field_errors_in_chinese_on_a_phone(new_page: NewPage) -> None:

@@ -42,6 +42,17 @@ def test_requester_sees_data_history_and_the_approval(login: Login) -> None:
     assert "CN¥3,998.00" in html
 
 
+def test_diagram_is_the_instances_bpmn_and_only_for_those_who_may_see_it(login: Login) -> None:
+    response = login("alice").get("/instances/3/diagram.bpmn")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert b'<bpmn:process id="purchase_approval"' in response.data
+    html = login("alice").get("/instances/3").get_data(as_text=True)
+    assert 'data-current="Task_finance_approval"' in html
+    assert "Task_manager_approval" in html.split('data-done="')[1].split('"')[0]
+    assert login("dave").get("/instances/3/diagram.bpmn").status_code == 403
+    assert login("alice").get("/instances/999/diagram.bpmn").status_code == 404
+
+
 def test_rejection_comment_is_shown_prominently(login: Login) -> None:
     html = login("alice").get("/instances/4").get_data(as_text=True)
     assert 'class="banner rejected"' in html

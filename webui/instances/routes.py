@@ -38,6 +38,13 @@ def show(instance_id: int) -> str:
     )
 
 
+@bp.get("/instances/<int:instance_id>/diagram.bpmn")
+@login_required
+def diagram(instance_id: int) -> Response:
+    xml = workflow_engine().diagram(instance_id, actor_for(current_user))
+    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
+
+
 @bp.post("/instances/<int:instance_id>/cancel")
 @login_required
 def cancel(instance_id: int) -> Response:
