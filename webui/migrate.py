@@ -18,7 +18,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+    """Apply every branch: modules add their tables in revisions that branch off the initial schema."""
+    command.upgrade(alembic_config(url), "heads")
 
 
 def revision(url: str, message: str) -> None:
