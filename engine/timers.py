@@ -1,0 +1,155 @@
+"""BPMN timers on the engine's clock, each waiting timer a row in the jobs table.
+
+SpiffWorkflow's timer event definitions read the wall clock themselves
+(`datetime.now(timezone.utc)` in `SpiffWorkflow.bpmn.specs.event_definitions.timer`).
+Rather than fork them, `spiff_clock(clock)` makes that module's `datetime`
+answer `now()` from the engine's clock for the duration of one step: the module
+global is replaced once by a `datetime` subclass that consults a context
+variable and falls back to the wall clock when no engine clock is set. So a
+test or the scheduler decides what time it is, and nothing sleeps.
+
+After every step `schedule` writes one `timer` job per waiting timer (in the
+same transaction as the step) and cancels the jobs of timers that no longer
+wait (a boundary timer whose user task was completed). The job wakes the
+instance at the fire time; see `wake`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .jobs import Job
+from .models import ProcessInstance
+
+TIMER_JOB = "timer"
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("opsflow_spiff_clock", default=None)
+
+
+class _EngineDatetime(datetime):
+    """`datetime` whose `now()` is the engine's clock while `spiff_clock` is active."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        clock = _clock.get()
+        if clock is None:
+            return datetime.now(tz)
+        aware = clock().replace(tzinfo=UTC)
+        return aware.astimezone(tz) if tz is not None else aware.astimezone().replace(tzinfo=None)
+
+
+def install() -> None:
+    """Point SpiffWorkflow's timer module at `_EngineDatetime` (idempotent)."""
+    spiff_timer.datetime = _EngineDatetime  # type: ignore[misc]
+
+
+install()
+
+
+@contextmanager
+def spiff_clock(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Within this block SpiffWorkflow's timers read `clock` (naive UTC) instead of the wall clock."""
+    token = _clock.set(clock)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task_id: str
+    element: str
+    due_at: datetime  # naive UTC
+
+
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _due(task: Any) -> datetime | None:
+    definition = task.task_spec.event_definition
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    TD = spiff_timer.TimerEventDefinition
+    if isinstance(definition, spiff_timer.CycleTimerEventDefinition):
+        if value.get("cycles") == 0:
+            return None
+        return _naive_utc(datetime.fromisoformat(value["next"]))
+    if isinstance(definition, spiff_timer.DurationTimerEventDefinition):
+        return _naive_utc(TD.get_datetime(value))
+    if isinstance(definition, spiff_timer.TimeDateEventDefinition):
+        return _naive_utc(TD.parse_time_or_duration(value))
+    return None
+
+
+def waiting_timers(wf: BpmnWorkflow) -> list[WaitingTimer]:
+    """Timers the workflow waits on, with the time each one fires."""
+    found = []
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, spiff_timer.TimerEventDefinition) or task._get_internal_data("event_fired"):
+            continue
+        due = _due(task)
+        if due is not None:
+            found.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id or task.task_spec.name, due))
+    return found
+
+
+def schedule(session: Session, inst: ProcessInstance, wf: BpmnWorkflow, now: datetime) -> None:
+    """Make the pending timer jobs of `inst` match the timers it waits on; in the step's transaction."""
+    wanted = {(t.task_id, t.due_at): t for t in waiting_timers(wf)}
+    if inst.status in ("completed", "cancelled", "error"):
+        wanted = {}
+    pending = session.scalars(select(Job).where(
+        Job.instance_id == inst.id, Job.kind == TIMER_JOB, Job.status == "pending")).all()
+    have = set()
+    for job in pending:
+        key = (job.payload.get("task"), job.due_at)
+        if key in wanted:
+            have.add(key)
+        else:
+            job.status, job.finished_at = "cancelled", now
+    for key, timer in wanted.items():
+        if key not in have:
+            session.add(Job(kind=TIMER_JOB, due_at=timer.due_at, instance_id=inst.id, created_at=now,
+                            payload={"task": timer.task_id, "element": timer.element}))
+
+
+def fired(before: list[WaitingTimer], wf: BpmnWorkflow, now: datetime) -> list[WaitingTimer]:
+    """Timers of `before` that came due and no longer wait with that due time."""
+    still = {(t.task_id, t.due_at) for t in waiting_timers(wf)}
+    return [t for t in before if t.due_at <= now and (t.task_id, t.due_at) not in still]
+
+
+def wake(engine: Any, session: Session, instance_id: int) -> list[WaitingTimer]:
+    """Fire the instance's due timers by the engine's clock and run it on; return the timers that fired.
+
+    A job for an instance that has since finished, or whose timer went away, simply does nothing.
+    """
+    inst = session.get(ProcessInstance, instance_id)
+    if inst is None or inst.status not in ("waiting", "running"):
+        return []
+    with engine._instance(session, instance_id) as (inst, wf):
+        now = engine.clock()
+        before = waiting_timers(wf)
+        with spiff_clock(engine.clock):
+            wf.refresh_timers()
+        done = fired(before, wf, now)
+        for timer in done:
+            engine._log(session, inst, "timer_fired", "system", task_name=timer.element,
+                        due_at=timer.due_at.isoformat(timespec="milliseconds"))
+        engine._advance(session, inst, wf, "system")
+    return done

@@ -1,0 +1,61 @@
+"""The working-time calendar: public holidays and make-up working days, edited by an administrator."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from engine import CalendarDay, set_day, utcnow
+
+from ..extensions import db
+from . import bp
+from .access import admin
+
+
+@bp.get("/calendar")
+@login_required
+def calendar() -> str:
+    admin()
+    since = date.today() - timedelta(days=31)
+    days = db.session.scalars(select(CalendarDay).where(CalendarDay.day >= since).order_by(CalendarDay.day)).all()
+    return render_template("admin/calendar.html", days=days)
+
+
+@bp.post("/calendar")
+@login_required
+def save_day() -> Response | tuple[str, int]:
+    actor = admin()
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        flash(_("day: not a date (YYYY-MM-DD)"), "error")
+        return redirect(url_for("admin.calendar"))
+    working = request.form.get("working") == "1"
+    set_day(db.session, day, working, request.form.get("name", "").strip(), actor.username, utcnow())
+    db.session.commit()
+    flash(_("%(day)s saved.", day=day.isoformat()), "info")
+    return redirect(url_for("admin.calendar"))
+
+
+@bp.post("/calendar/<day>/delete")
+@login_required
+def delete_day(day: str) -> Response:
+    admin()
+    row = db.session.get(CalendarDay, date.fromisoformat(day)) if _is_date(day) else None
+    if row is not None:
+        db.session.delete(row)
+        db.session.commit()
+        flash(_("%(day)s is an ordinary day again.", day=day), "info")
+    return redirect(url_for("admin.calendar"))
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,53 @@
+"""Incidents: jobs that ran out of attempts and instances stopped in error; retry or skip, audited."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from engine import Conflict, ProcessInstance
+
+from ..extensions import workflow_engine
+from ..xlsx import xlsx_response
+from . import bp
+from .access import admin, scheduler
+
+
+@bp.get("/incidents")
+@login_required
+def incidents() -> str:
+    admin()
+    engine = workflow_engine()
+    with engine.read() as session:
+        failed_instances = list(session.scalars(select(ProcessInstance).where(ProcessInstance.status == "error")
+                                                .order_by(ProcessInstance.updated_at.desc()).limit(200)))
+    return render_template("admin/incidents.html", jobs=scheduler().runner.incidents(),
+                           instances=failed_instances)
+
+
+@bp.post("/incidents/jobs/<int:job_id>/<any(retry, skip):action>")
+@login_required
+def job_action(job_id: int, action: str) -> Response:
+    actor = admin()
+    runner = scheduler().runner
+    try:
+        (runner.retry if action == "retry" else runner.skip)(job_id, actor)
+        flash(_("Job #%(id)s will run again.", id=job_id) if action == "retry"
+              else _("Job #%(id)s was skipped.", id=job_id), "info")
+    except Conflict:
+        flash(_("Job #%(id)s is no longer an incident.", id=job_id), "error")
+    return redirect(url_for("admin.incidents"))
+
+
+@bp.get("/incidents/export.xlsx")
+@login_required
+def export_incidents() -> Response:
+    """The failed jobs as a workbook, for the operators who work through them."""
+    admin()
+    rows = [(job.id, job.kind, job.payload.get("element", ""), job.instance_id, job.attempts, job.max_attempts,
+             job.last_error or "", job.finished_at) for job in scheduler().runner.incidents(limit=10000)]
+    return xlsx_response("incidents.xlsx", _("Failed jobs"),
+                         ["#", _("Kind"), _("Step"), _("Request"), _("Attempts"), _("Max attempts"), _("Error"),
+                          _("Failed at")], rows)

@@ -1,0 +1,154 @@
+"""The scheduler: APScheduler polls, the database decides.
+
+Each poll arms timer-started processes (`engine.arm_timer_starts`), claims due jobs (timers,
+retries) through `engine.JobRunner`, runs every rule set
+whose interval has passed (`rules.run_due`, claimed per rule set so one scheduler runs it)
+and escalates overdue tasks. It runs embedded in `python app.py` (a background thread) or as
+any number of `opsflow scheduler` processes on any number of hosts against one PostgreSQL.
+Tests never start it: they call `Scheduler.poll` with a clock of their own.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+import modules
+from engine import JobRunner, WorkflowEngine, arm_timer_starts, utcnow
+from rules import FactContext, FactProviders, RuleStore, run_due
+from rules.escalation import EscalationReport, escalate
+
+log = logging.getLogger("opsflow.scheduler")
+DEFAULT_POLL_SECONDS = 5.0
+
+
+@dataclass
+class PollReport:
+    processes_armed: int
+    jobs_done: int
+    jobs_failed: int
+    rule_sets_run: int
+    auto_approved: int
+    reminded: int
+    reassigned: int
+
+
+def register_facts(facts: FactProviders) -> FactProviders:
+    """Fact providers from the installed modules: each may offer `register_facts(facts)`."""
+    for module in modules.ordered():
+        hook = getattr(module, "register_facts", None)
+        if hook is not None:
+            hook(facts)
+    return facts
+
+
+def supplier_rating_provider(engine: WorkflowEngine) -> Callable[[FactContext], int | None] | None:
+    """The rating of the request's supplier, if the procurement module keeps suppliers."""
+    supplier_model = getattr(__import__("modules.procurement", fromlist=["Supplier"]), "Supplier", None)
+    if supplier_model is None:
+        return None
+    from sqlalchemy import select
+
+    def rating(ctx: FactContext) -> int | None:
+        name = ctx.data.get("supplier")
+        if not name:
+            return None
+        with engine.read() as session:
+            return session.scalar(select(supplier_model.rating).where(
+                (supplier_model.name == name) | (supplier_model.code == name)).limit(1))
+
+    return rating
+
+
+class Scheduler:
+    """Everything one poll does, and the APScheduler that calls it."""
+
+    def __init__(self, engine: WorkflowEngine, store: RuleStore, facts: FactProviders, *,
+                 worker_id: str | None = None, poll_seconds: float = DEFAULT_POLL_SECONDS,
+                 clock: Callable[[], datetime] = utcnow, batch: int = 100,
+                 escalation_seconds: float = 60.0) -> None:
+        self.engine, self.store, self.facts = engine, store, facts
+        self.runner = JobRunner(engine)
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self.poll_seconds, self.clock, self.batch = poll_seconds, clock, batch
+        self._aps: BackgroundScheduler | BlockingScheduler | None = None
+        self.escalation_seconds = escalation_seconds
+        self._last_escalation: datetime | None = None
+
+    def poll(self) -> PollReport:
+        now = self.clock()
+        armed = arm_timer_starts(self.engine)
+        jobs = self.runner.run_due(now, self.worker_id, self.batch)
+        for error in jobs.errors:
+            log.warning("%s", error)
+        runs = run_due(self.engine, self.store, self.facts, now)
+        escalations = EscalationReport()
+        if self._last_escalation is None or (now - self._last_escalation).total_seconds() >= \
+                self.escalation_seconds:
+            self._last_escalation = now
+            escalations = escalate(self.engine, self.store, now)
+        return PollReport(len(armed), jobs.done, jobs.failed, len(runs), sum(r.approved for r in runs),
+                          escalations.reminded, escalations.reassigned)
+
+    def _safe_poll(self) -> None:
+        try:
+            self.poll()
+        except Exception:  # one bad poll must not stop the scheduler; the next one tries again
+            log.exception("scheduler poll failed")
+
+    def _configure(self, aps: BackgroundScheduler | BlockingScheduler) -> None:
+        aps.add_job(self._safe_poll, "interval", seconds=self.poll_seconds, id="opsflow-poll",
+                    max_instances=1, coalesce=True, next_run_time=datetime.now())
+        self._aps = aps
+
+    def start_background(self) -> None:
+        self._configure(BackgroundScheduler(daemon=True))
+        self._aps.start()
+        log.info("embedded scheduler %s polling every %ss", self.worker_id, self.poll_seconds)
+
+    def run_forever(self) -> None:
+        self._configure(BlockingScheduler())
+        log.info("scheduler %s polling every %ss", self.worker_id, self.poll_seconds)
+        self._aps.start()
+
+    def shutdown(self) -> None:
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)
+
+
+def init_app(app: Flask) -> None:
+    """Put the rule store, the fact providers and a scheduler on the app (started only on request)."""
+    engine: WorkflowEngine = app.extensions["opsflow.engine"]
+    facts = register_facts(FactProviders())
+    rating = supplier_rating_provider(engine)
+    if rating is not None and "supplier_rating" not in facts.names():
+        facts.register("supplier_rating", rating)
+    from .extensions import db
+
+    with app.app_context():
+        store = RuleStore(db.engine)
+    poll = float(app.config.get("SCHEDULER_POLL_SECONDS") or os.environ.get("OPSFLOW_SCHEDULER_POLL",
+                                                                             DEFAULT_POLL_SECONDS))
+    app.extensions["opsflow.rules"] = store
+    app.extensions["opsflow.facts"] = facts
+    app.extensions["opsflow.scheduler"] = Scheduler(engine, store, facts, poll_seconds=poll)
+
+
+def scheduler_of(app: Flask) -> Scheduler:
+    return app.extensions["opsflow.scheduler"]
+
+
+def start_embedded(app: Flask) -> Scheduler | None:
+    """`python app.py` runs the scheduler in-process unless OPSFLOW_SCHEDULER=off (separate processes)."""
+    if os.environ.get("OPSFLOW_SCHEDULER", "embedded") != "embedded":
+        return None
+    scheduler = scheduler_of(app)
+    scheduler.start_background()
+    return scheduler
