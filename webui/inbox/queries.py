@@ -1,19 +1,22 @@
-"""The inbox's three lists and their counts, each one indexed query on human_tasks.
+"""The inbox's four lists and their counts, each one indexed query on human_tasks.
 
-The queues and who may see what come from the engine (`queue_filter`);
-this module only counts and pages them.
+The queues and who may see what come from the engine (`queue_filter`, and
+the workplace's "delegated by me"); this module filters, sorts, counts and
+pages them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import QUEUES, Actor, HumanTask, ProcessInstance, TaskView, queue_filter, task_view
+from engine import Actor, HumanTask, ProcessInstance, TaskView, Workplace, queue_filter, task_view
 
-TABS = QUEUES
+from .filters import Filters, conditions, order
+
+TABS = ("mine", "group", "delegated", "done")
 PAGE_SIZE = 50
 
 
@@ -34,9 +37,28 @@ class InboxPage:
     total: int
 
 
-def counts(session: Session, actor: Actor) -> dict[str, int]:
-    return {tab: session.scalar(select(func.count()).select_from(HumanTask).where(queue_filter(actor, tab))) or 0
-            for tab in TABS}
+def tab_filter(actor: Actor, tab: str) -> ColumnElement[bool]:
+    if tab == "delegated":
+        return Workplace.delegated_filter(actor)
+    return queue_filter(actor, tab)
+
+
+def _base(actor: Actor, tab: str, filters: Filters | None) -> Any:
+    wanted = conditions(filters) if filters else []
+    query = select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    return query.where(tab_filter(actor, tab), *wanted)
+
+
+def count(session: Session, actor: Actor, tab: str, filters: Filters | None = None) -> int:
+    if filters is None or not filters.active:
+        query = select(func.count()).select_from(HumanTask).where(tab_filter(actor, tab))
+    else:
+        query = select(func.count()).select_from(_base(actor, tab, filters).subquery())
+    return session.scalar(query) or 0
+
+
+def counts(session: Session, actor: Actor, filters: Filters | None = None) -> dict[str, int]:
+    return {tab: count(session, actor, tab, filters) for tab in TABS}
 
 
 def open_count(session: Session, actor: Actor) -> int:
@@ -46,14 +68,22 @@ def open_count(session: Session, actor: Actor) -> int:
     return session.scalar(query) or 0
 
 
-def page(session: Session, actor: Actor, tab: str, number: int, total: int) -> InboxPage:
+def page_query(actor: Actor, tab: str, filters: Filters, number: int) -> Any:
+    return (_base(actor, tab, filters).order_by(*order(filters, tab))
+            .limit(PAGE_SIZE).offset((max(number, 1) - 1) * PAGE_SIZE))
+
+
+def page(session: Session, actor: Actor, tab: str, number: int, total: int,
+         filters: Filters | None = None) -> InboxPage:
+    filters = filters or Filters()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     number = min(max(number, 1), pages)
-    order: list[Any] = ([HumanTask.completed_at.desc(), HumanTask.id] if tab == "done" else
-                        [HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id])
-    query = (select(HumanTask, ProcessInstance)
-             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-             .where(queue_filter(actor, tab)).order_by(*order)
-             .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE))
-    rows = [InboxRow(task_view(task, inst), inst.summary or {}) for task, inst in session.execute(query)]
+    rows = [InboxRow(task_view(task, inst), inst.summary or {})
+            for task, inst in session.execute(page_query(actor, tab, filters, number))]
     return InboxPage(tab=tab, rows=rows, page=number, pages=pages, total=total)
+
+
+def all_rows(session: Session, actor: Actor, tab: str, filters: Filters, limit: int = 10000) -> list[InboxRow]:
+    """Every row of the list (up to `limit`), for the Excel export."""
+    query = _base(actor, tab, filters).order_by(*order(filters, tab)).limit(limit)
+    return [InboxRow(task_view(task, inst), inst.summary or {}) for task, inst in session.execute(query)]

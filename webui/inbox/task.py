@@ -1,22 +1,28 @@
-"""The task page: a request's facts laid out for a decision, and the decision itself."""
+"""The task page: a request's facts laid out for a decision, and the decision itself (or a draft of it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import Actor, Conflict, InvalidData, TaskView
+from engine import Actor, Conflict, InvalidData, TaskView, User, Workplace
 
 from ..business_data import facts
-from ..extensions import actor_for, workflow_engine
+from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, submitted
 from . import bp
 
 DECISION_FIELD = "decision"
+DRAFT_BUTTON = "_save_draft"
+
+
+def _workplace() -> Workplace:
+    return current_app.extensions["opsflow.workplace"]
 
 
 def may_act(task: TaskView, actor: Actor) -> bool:
@@ -26,19 +32,33 @@ def may_act(task: TaskView, actor: Actor) -> bool:
     return task.assignee == actor.username if task.assignee else task.candidate_group in actor.groups
 
 
+def may_delegate(task: TaskView, actor: Actor) -> bool:
+    if task.status != "open" or (task.excluded_user == actor.username and not actor.is_admin):
+        return False
+    return actor.is_admin or task.assignee == actor.username or (
+        not task.assignee and task.candidate_group in actor.groups)
+
+
+def _people() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)))
+
+
 def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
           errors: Mapping[str, str] | None = None) -> str:
-    engine = workflow_engine()
+    engine, place = workflow_engine(), _workplace()
     instance = engine.get(task.instance_id, actor)
     form = engine.form(instance.process, task.form, instance.version) if task.form else None
     start_form = engine.form(instance.process, "start", instance.version)
-    drawn = fields(form, values, errors)
+    draft = place.draft(task.id, actor) if values is None and task.status == "open" else None
+    drawn = fields(form, values if values is not None else draft, errors)
     return render_template(
         "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
         decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
         fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
-        may_act=may_act(task, actor), general_error=(errors or {}).get("data"),
+        may_act=may_act(task, actor), general_error=(errors or {}).get("data"), has_draft=draft is not None,
+        may_delegate=may_delegate(task, actor), people=_people(),
+        comments=place.comments(instance.id, actor), attachments=place.attachments(instance.id, actor),
     )
 
 
@@ -64,12 +84,17 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     instance = engine.get(view.instance_id, actor)
     form = engine.form(instance.process, view.form, instance.version) if view.form else None
     data = submitted(form, request.form) if form else {}
+    if DRAFT_BUTTON in request.form:
+        _workplace().save_draft(task_id, actor, {k: v for k, v in data.items() if k != DECISION_FIELD})
+        flash(_("Draft saved. You can come back to it later."), "info")
+        return redirect(url_for("inbox.task", task_id=task_id))
     try:
         engine.complete(task_id, actor, data)
     except InvalidData as exc:
         return _page(view, actor, data, exc.errors), 422
     except Conflict:
         return _already_done()
+    _workplace().discard_draft(task_id, actor)
     flash(_completed_message(data.get(DECISION_FIELD), view.title), "success")
     following = engine.open_tasks(actor, limit=1)
     return redirect(url_for("inbox.task", task_id=following[0].id) if following else url_for("inbox.index"))
@@ -80,4 +105,6 @@ def _completed_message(decision: str | None, title: str) -> str:
         return _("Approved: %(title)s", title=title)
     if decision == "reject":
         return _("Rejected: %(title)s", title=title)
+    if decision == "return":
+        return _("Returned to the requester: %(title)s", title=title)
     return _("Task completed: %(title)s", title=title)
