@@ -13,7 +13,7 @@ from types import ModuleType
 
 from engine import ServiceRegistry
 
-INSTALLED = ("procurement", "finance")
+INSTALLED = ("procurement", "finance", "inventory", "sales", "hr", "production")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ from sqlalchemy.orm import Session
 
 from engine import Actor, ProcessInstance, WorkflowEngine, create_user
 
+from .demo_company import seed_company
+from .demo_flows import seed_flows
+
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
     # username, display name, department, groups, roles
@@ -14,6 +17,16 @@ DEMO_USERS = [
     ("carol", "Carol 李娜", "Finance", ["requesters", "finance-directors"], ["requester", "manager"]),
     ("dave", "Dave 刘洋", "IT", ["requesters", "designers"], ["designer"]),
     ("admin", "Administrator 管理员", "IT", ["requesters", "admins"], ["admin"]),
+    # the rest of the demo company, who work the sales, warehouse, procurement and finance flows
+    ("erin", "Erin 陈静", "Sales", ["requesters", "Sales-managers"], ["requester", "manager"]),
+    ("frank", "Frank 赵强", "Sales", ["requesters", "sales"], ["requester"]),
+    ("grace", "Grace 孙燕", "Warehouse", ["requesters", "warehouse"], ["requester"]),
+    ("henry", "Henry 周杰", "Procurement", ["requesters", "procurement"], ["requester"]),
+    ("ivy", "Ivy 吴敏", "Procurement", ["requesters", "procurement-managers"], ["requester", "manager"]),
+    ("jack", "Jack 郑浩", "Finance", ["requesters", "finance-clerks"], ["requester"]),
+    ("kevin", "Kevin 何凯", "Production", ["requesters", "production", "production-planners", "quality"],
+     ["requester", "manager"]),
+    ("lily", "Lily 黄蕾", "HR", ["requesters", "hr"], ["requester"]),
 ]
 
 DEMO_REQUESTS = [
@@ -26,13 +39,20 @@ DEMO_REQUESTS = [
 
 
 def seed_users(session: Session) -> None:
+    """The demo accounts and the company's master data (departments, suppliers, items, budgets...)."""
     for username, display, dept, groups, roles in DEMO_USERS:
         create_user(session, username, DEMO_PASSWORD, groups=groups, roles=roles, department=dept,
                     display_name=display)
+    seed_company(session)
 
 
 def seed_instances(engine: WorkflowEngine, session: Session) -> int:
-    """Start the demo requests once; a database that already has instances is left alone."""
+    """Start the demo requests once, then the other flows' demo instances once; returns how many started."""
+    started = _seed_purchase_requests(engine, session)
+    return started + seed_flows(engine, session)
+
+
+def _seed_purchase_requests(engine: WorkflowEngine, session: Session) -> int:
     if session.scalar(select(func.count()).select_from(ProcessInstance)):
         return 0
     alice = Actor("alice", frozenset({"requesters"}))

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
+from . import ledger
+
 
 class PaymentRequest(Base):
     __tablename__ = "finance_payment_requests"
@@ -50,4 +52,5 @@ def request_payment(call: ServiceCall, req: RequestPayment) -> dict[str, Any]:
         )
         call.session.add(existing)
         call.session.flush()
+        ledger.post(call.session, "6602", "2202", existing.amount, existing.number, req.reference, req.department)
     return {"id": existing.id, "number": existing.number, "amount": float(existing.amount)}

@@ -30,7 +30,7 @@ from engine import (
 )
 from engine.scripting import OpsFlowScriptEngine
 from engine.serializer import StateSerializer
-from modules.finance import PaymentRequest
+from modules.finance import Budget, PaymentRequest, budget_status, current_period
 from modules.procurement import PurchaseOrder
 
 RITA = Actor("rita", groups=frozenset({"requesters"}))
@@ -108,7 +108,7 @@ def test_small_request_goes_to_the_manager_flagged_for_automatic_approval(flow: 
            (2000, "manager", True)
     [task] = _open(view)
     assert (task.task_name, task.candidate_group, task.form, task.excluded_user) == \
-           ("Task_manager_approval", "it-managers", "approval", "rita")
+           ("Task_manager_approval", "it-managers", "manager_approval", "rita")
     assert task.title.startswith("Laptop × 2"), "the inbox shows what is being bought"
     assert [t.id for t in flow.engine().open_tasks(MIKE)] == [task.id]
 
@@ -133,8 +133,8 @@ def test_one_level_manager_approval_orders_and_requests_payment(flow: Flow) -> N
         ("instance_completed", "mike", None),
     ]
     steps = [e.task_name for e in done.history if e.kind == "step_completed"]
-    assert steps == ["Task_compute_amount", "Task_approval_level", "Task_create_purchase_order",
-                     "Task_request_payment"]
+    assert steps == ["Task_compute_amount", "Task_approval_level", "Task_check_budget",
+                     "Task_create_purchase_order", "Task_request_payment"]
 
 
 def test_two_levels_manager_then_finance_director(flow: Flow) -> None:
@@ -212,3 +212,74 @@ def test_requester_who_is_a_manager_cannot_approve_their_own_request(flow: Flow)
     assert still.status == "waiting" and [t.id for t in _open(still)] == [task.id]
     assert [t.id for t in flow.engine().open_tasks(MIKE)] == [task.id]
     assert flow.decide(still, MIKE, decision="approve").status == "completed"
+
+
+# -- budget check and return to the requester ---------------------------------------------------
+
+def set_budget(db: Engine, department: str, amount: float) -> None:
+    with Session(db) as session, session.begin():
+        session.add(Budget(department=department, period=current_period(), amount=amount))
+
+
+def test_a_request_within_the_budget_needs_only_the_manager(flow: Flow) -> None:
+    set_budget(flow.db, "it", 100000)
+    view = flow.start(request(3, 4000))
+    assert (view.data["over_budget"], view.data["budget_remaining"]) == (False, 100000)
+    done = flow.decide(view, MIKE, decision="approve")
+    assert done.status == "completed" and done.data["outcome"] == "approved"
+    with Session(flow.db) as session:
+        assert budget_status(session, "it", current_period()).remaining == 88000, "the payment is committed"
+
+
+def test_a_request_over_the_remaining_budget_escalates_to_the_finance_director(flow: Flow) -> None:
+    set_budget(flow.db, "it", 20000)
+    first = flow.decide(flow.start(request(3, 4000)), MIKE, decision="approve")
+    assert first.status == "completed"  # 12,000 of 20,000 now committed
+
+    view = flow.start(request(2, 5000))  # 10,000 > 8,000 remaining, although below the finance threshold
+    assert view.data["approval_level"] == "manager"
+    assert (view.data["over_budget"], view.data["budget_remaining"]) == (True, 8000)
+    assert view.data["budget_check"]["budget"] == 20000
+    after_manager = flow.decide(view, MIKE, decision="approve")
+    [task] = _open(after_manager)
+    assert (task.task_name, task.candidate_group) == ("Task_finance_approval", "finance-directors")
+    assert after_manager.data["budget_check"]["remaining"] == 8000, "the director sees the budget"
+    done = flow.decide(after_manager, FIONA, decision="approve", comment="take it from Q1 reserve")
+    assert done.data["outcome"] == "approved"
+    _, payments = flow.orders()
+    assert [float(p.amount) for p in payments] == [12000, 10000]
+
+
+def test_over_budget_rejected_by_the_director_orders_nothing(flow: Flow) -> None:
+    set_budget(flow.db, "it", 1000)
+    view = flow.decide(flow.start(request(3, 4000)), MIKE, decision="approve")
+    done = flow.decide(view, FIONA, decision="reject", comment="no budget left")
+    assert (done.data["outcome"], done.data["rejection_comment"]) == ("rejected", "no budget left")
+    assert flow.orders() == ([], [])
+
+
+def test_manager_returns_the_request_and_the_requester_revises_it(flow: Flow) -> None:
+    view = flow.start(request(3, 40000))
+    assert view.data["approval_level"] == "manager_and_finance"
+    with pytest.raises(InvalidData) as info:
+        flow.decide(view, MIKE, decision="return")
+    assert set(info.value.errors) == {"comment"}, "a return says what to change"
+
+    returned = flow.decide(view, MIKE, decision="return", comment="Two will do, and ask for a better price")
+    [revise] = _open(returned)
+    assert (revise.task_name, revise.assignee, revise.form) == ("Task_revise_request", "rita", "revise")
+    assert [t.id for t in flow.engine().open_tasks(RITA)] == [revise.id], "only the requester gets it"
+    assert flow.engine().open_tasks(MIKE) == []
+    with pytest.raises(Forbidden):
+        flow.engine().complete(revise.id, MIKE, {"supplier": "x", "quantity": 1, "unit_price": 1, "reason": "x"})
+
+    revised = flow.decide(returned, RITA, supplier="ACME Ltd", quantity=2, unit_price=9000, reason="two laptops")
+    [again] = _open(revised)
+    assert (again.task_name, again.candidate_group) == ("Task_manager_approval", "it-managers")
+    assert (revised.data["amount"], revised.data["approval_level"]) == (18000, "manager"), "recomputed"
+    done = flow.decide(revised, MIKE, decision="approve")
+    assert done.status == "completed"
+    [order], [payment] = flow.orders()
+    assert (order.quantity, float(order.amount), float(payment.amount)) == (2, 18000, 18000)
+    assert [(e.actor, e.task_name) for e in done.history if e.kind == "task_completed"] == [
+        ("mike", "Task_manager_approval"), ("rita", "Task_revise_request"), ("mike", "Task_manager_approval")]

@@ -1,0 +1,73 @@
+"""Budgets per department and period, and the check purchase approval runs against them.
+
+What is committed against a budget is what finance has been asked to pay
+for that department in that period (payment requests), so the remaining
+budget falls as approved purchases and claims come through.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Numeric, String, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine import Base, ServiceCall, utcnow
+
+from .payment_request import PaymentRequest
+
+
+class Budget(Base):
+    __tablename__ = "finance_budgets"
+    __table_args__ = (UniqueConstraint("department", "period", name="uq_budget_department_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department: Mapped[str] = mapped_column(String(100), index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)  # a year: "2026"
+    amount: Mapped[float] = mapped_column(Numeric(16, 2))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    department: str
+    period: str
+    budget: float | None
+    committed: float
+
+    @property
+    def remaining(self) -> float | None:
+        return None if self.budget is None else round(self.budget - self.committed, 2)
+
+
+def current_period() -> str:
+    return str(utcnow().year)
+
+
+def budget_status(session: Session, department: str, period: str) -> BudgetStatus:
+    budget = session.scalar(select(Budget).where(Budget.department == department, Budget.period == period))
+    if not (len(period) == 4 and period.isdigit()):
+        raise ValueError(f"period must be a year such as 2026, not {period!r}")
+    year = int(period)
+    committed = session.scalar(select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
+        PaymentRequest.department == department, PaymentRequest.created_at >= datetime(year, 1, 1),
+        PaymentRequest.created_at < datetime(year + 1, 1, 1))) or 0
+    return BudgetStatus(department, period, float(budget.amount) if budget else None, float(committed))
+
+
+@dataclass(frozen=True)
+class CheckBudget:
+    department: str
+    amount: float
+    period: str = ""
+
+
+def check_budget(call: ServiceCall, req: CheckBudget) -> dict[str, Any]:
+    """Read-only, so naturally idempotent. A department without a budget for the period is not limited
+    (within_budget stays true) but `budget` is None, so the approver sees that nothing was planned."""
+    status = budget_status(call.session, req.department, req.period or current_period())
+    remaining = status.remaining
+    return {"department": status.department, "period": status.period, "budget": status.budget,
+            "committed": status.committed, "remaining": remaining,
+            "within_budget": remaining is None or req.amount <= remaining}

@@ -1,0 +1,129 @@
+"""Importing master data row by row: every rejected row is reported with its reasons.
+
+A spreadsheet arrives as plain dicts (the web layer reads the .xlsx). Each
+module supplies a row parser that turns one dict into column values or a
+list of reasons; `import_rows` then writes all rows or none (the default),
+or, when the user explicitly asks for it, only the valid ones. Rows are
+matched on their key column, so importing the same file twice updates
+instead of duplicating.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+MODES = ("all_or_nothing", "valid_rows")
+
+
+class RowRejected(ValueError):
+    """Raised by a row parser; carries every reason the row is refused."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    row: int          # the spreadsheet row number (the header is row 1; `_row` in the input if given)
+    key: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    mode: str
+    total: int
+    created: int
+    updated: int
+    rejected: tuple[RejectedRow, ...] = field(default_factory=tuple)
+
+    @property
+    def written(self) -> bool:
+        return self.created + self.updated > 0
+
+
+def text(values: dict[str, Any], name: str, reasons: list[str], *, required: bool = True,
+         max_length: int = 200) -> str:
+    raw = values.get(name)
+    value = "" if raw is None else str(raw).strip()
+    if required and not value:
+        reasons.append(f"{name}: required")
+    elif len(value) > max_length:
+        reasons.append(f"{name}: at most {max_length} characters")
+    return value
+
+
+def number(values: dict[str, Any], name: str, reasons: list[str], *, minimum: float | None = None,
+           maximum: float | None = None, whole: bool = False, default: float | None = None) -> float:
+    raw = values.get(name)
+    if raw is None or str(raw).strip() == "":
+        if default is not None:
+            return default
+        reasons.append(f"{name}: required")
+        return 0
+    try:
+        value = float(str(raw).replace(",", "").strip())
+    except ValueError:
+        reasons.append(f"{name}: {raw!r} is not a number")
+        return 0
+    if whole and value != int(value):
+        reasons.append(f"{name}: must be a whole number")
+    if minimum is not None and value < minimum:
+        reasons.append(f"{name}: must be at least {minimum:g}")
+    if maximum is not None and value > maximum:
+        reasons.append(f"{name}: must be at most {maximum:g}")
+    return int(value) if whole else value
+
+
+def choice(values: dict[str, Any], name: str, choices: tuple[str, ...], reasons: list[str],
+           default: str | None = None) -> str:
+    value = str(values.get(name) or "").strip() or (default or "")
+    if value not in choices:
+        reasons.append(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def import_rows(session: Session, model: type, key: str, rows: Iterable[dict[str, Any]],
+                parse: Callable[[dict[str, Any]], dict[str, Any]], mode: str = "all_or_nothing") -> ImportReport:
+    """Validate every row, then write all (or, in "valid_rows" mode, the valid ones) in one savepoint.
+
+    The caller commits; in all-or-nothing mode a single bad row means nothing is written.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[RejectedRow] = []
+    seen: dict[str, int] = {}
+    total = 0
+    for position, values in enumerate(rows, start=2):
+        number_ = int(values.get("_row", position))
+        total += 1
+        try:
+            clean = parse(values)
+        except RowRejected as exc:
+            rejected.append(RejectedRow(number_, str(values.get(key) or ""), tuple(exc.reasons)))
+            continue
+        if clean[key] in seen:
+            rejected.append(RejectedRow(number_, clean[key], (f"{key}: {clean[key]} repeats row {seen[clean[key]]}",)))
+            continue
+        seen[clean[key]] = number_
+        parsed.append((number_, clean))
+    if mode == "all_or_nothing" and rejected:
+        return ImportReport(mode, total, 0, 0, tuple(rejected))
+    created = updated = 0
+    with session.begin_nested():
+        for _, clean in parsed:
+            existing = session.scalar(select(model).where(getattr(model, key) == clean[key]))
+            if existing is None:
+                session.add(model(**clean))
+                created += 1
+            else:
+                for name, value in clean.items():
+                    setattr(existing, name, value)
+                updated += 1
+    return ImportReport(mode, total, created, updated, tuple(rejected))

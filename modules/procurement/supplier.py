@@ -1,0 +1,104 @@
+"""Suppliers: who the company buys from, rated 1–5, and only ordered from once active.
+
+A new supplier enters as "pending" through the supplier_onboarding flow and
+becomes "active" when the procurement manager approves it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from engine import Base, ServiceCall, utcnow
+
+from ..importing import ImportReport, RowRejected, choice, import_rows, number, text
+
+CATEGORIES = ("it", "office", "raw_materials", "logistics", "services", "other")
+STATUSES = ("pending", "active", "inactive", "rejected")
+
+
+class Supplier(Base):
+    __tablename__ = "procurement_suppliers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    rating: Mapped[int] = mapped_column(Integer, default=3)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    instance_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def parse_supplier(values: dict[str, Any]) -> dict[str, Any]:
+    """One spreadsheet row → supplier columns, or RowRejected with every reason."""
+    reasons: list[str] = []
+    row = {
+        "code": text(values, "code", reasons, max_length=30),
+        "name": text(values, "name", reasons),
+        "category": choice(values, "category", CATEGORIES, reasons),
+        "contact": text(values, "contact", reasons, required=False, max_length=100),
+        "phone": text(values, "phone", reasons, required=False, max_length=50),
+        "email": text(values, "email", reasons, required=False),
+        "rating": number(values, "rating", reasons, minimum=1, maximum=5, whole=True, default=3),
+        "status": choice(values, "status", STATUSES, reasons, default="active"),
+    }
+    if row["email"] and "@" not in row["email"]:
+        reasons.append(f"email: {row['email']!r} is not an e-mail address")
+    if reasons:
+        raise RowRejected(reasons)
+    return row
+
+
+def import_suppliers(session: Session, rows: list[dict[str, Any]], mode: str = "all_or_nothing") -> ImportReport:
+    return import_rows(session, Supplier, "code", rows, parse_supplier, mode)
+
+
+@dataclass(frozen=True)
+class RegisterSupplier:
+    code: str
+    name: str
+    category: str
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+    rating: int = 3
+
+
+@dataclass(frozen=True)
+class SetSupplierStatus:
+    code: str
+    status: str
+
+
+def register_supplier(call: ServiceCall, req: RegisterSupplier) -> dict[str, Any]:
+    """Record the applicant as pending; a retry (or the same instance again) finds the same row."""
+    supplier = call.session.scalar(select(Supplier).where(Supplier.code == req.code))
+    if supplier is not None and supplier.instance_id != call.instance_id:
+        raise ValueError(f"supplier code {req.code} is already taken by {supplier.name}")
+    if req.category not in CATEGORIES:
+        raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
+    if supplier is None:
+        supplier = Supplier(code=req.code, name=req.name, category=req.category, contact=req.contact,
+                            phone=req.phone, email=req.email, rating=req.rating, status="pending",
+                            instance_id=call.instance_id, created_at=utcnow())
+        call.session.add(supplier)
+        call.session.flush()
+    return {"id": supplier.id, "code": supplier.code, "status": supplier.status}
+
+
+def set_supplier_status(call: ServiceCall, req: SetSupplierStatus) -> dict[str, Any]:
+    """Setting the same status twice is harmless, so retries are idempotent by nature."""
+    if req.status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    supplier = call.session.scalar(select(Supplier).where(Supplier.code == req.code))
+    if supplier is None:
+        raise ValueError(f"no supplier {req.code}")
+    supplier.status = req.status
+    return {"code": supplier.code, "status": supplier.status}

@@ -1,0 +1,130 @@
+"""Excel import of master data with a real .xlsx: good rows and bad rows, all or nothing or the valid ones."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from modules.hr import Employee
+from modules.inventory import Item
+from modules.procurement import Supplier
+from modules.sales import Customer
+from webui.extensions import db
+
+Login = Callable[..., FlaskClient]
+
+
+SUPPLIER_HEADER = ["Code", "Name", "Category", "Contact", "Phone", "Email", "Rating", "Status"]
+SUPPLIER_ROWS = [
+    ["S-201", "宁波海天塑料", "raw_materials", "方经理", "0574-1111", "sales@ht.example", 4, "active"],
+    ["S-202", "", "it", "", "", "", 3, ""],                                     # no name
+    ["S-203", "Good Office Co", "office", "Amy", "", "amy@good.example", 7, "active"],  # rating 7
+    [None, None, None, None, None, None, None, None],                         # blank line: skipped
+    ["S-204", "Fast Freight", "shipping", "", "", "not-an-email", "x", ""],   # category, email, rating
+    ["S-201", "Dup", "it", "", "", "", 3, ""],                                 # repeats row 2
+    ["S-001", "联想 Lenovo (updated)", "it", "新联系人", "", "", 5, "active"],  # existing supplier: updated
+]
+
+
+def xlsx(header: list[str], rows: list[list[Any]]) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def post(client, path: str, data: io.BytesIO, mode: str | None = None):
+    form: dict[str, Any] = {"file": (data, "import.xlsx")}
+    if mode:
+        form["mode"] = mode
+    return client.post(path, data=form, content_type="multipart/form-data")
+
+
+def suppliers(app: Flask) -> dict[str, Supplier]:
+    with app.app_context():
+        return {s.code: s for s in db.session.scalars(select(Supplier))}
+
+
+def test_all_or_nothing_rejects_the_file_and_reports_each_bad_row(app: Flask, login: Login) -> None:
+    before = suppliers(app)
+    response = post(login("bob"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Nothing was imported: 4 of 6 rows were rejected" in html
+    assert 'data-row="3"' in html and "name: required" in html
+    assert 'data-row="4"' in html and "rating: must be at most 5" in html
+    assert 'data-row="6"' in html and "category: &#39;shipping&#39; is not one of" in html
+    assert "is not an e-mail address" in html and "&#39;x&#39; is not a number" in html
+    assert 'data-row="7"' in html and "repeats row 2" in html
+    after = suppliers(app)
+    assert set(after) == set(before) and after["S-001"].name == "联想 Lenovo", "nothing half-imported"
+
+
+def test_importing_the_valid_rows_writes_them_and_reports_the_rest(app: Flask, login: Login) -> None:
+    response = post(login("bob"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS),
+                    mode="valid_rows")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "1 created, 1 updated, 4 rejected of 6 rows." in html
+    rows = suppliers(app)
+    assert (rows["S-201"].name, rows["S-201"].rating, rows["S-201"].category) == ("宁波海天塑料", 4, "raw_materials")
+    assert (rows["S-001"].name, rows["S-001"].contact) == ("联想 Lenovo (updated)", "新联系人")
+    assert not {"S-202", "S-203", "S-204"} & set(rows)
+
+
+def test_importing_the_same_file_twice_updates_instead_of_duplicating(app: Flask, login: Login) -> None:
+    good = [["C100", "成都蓝天商贸", "sme", "", "", "成都", 60000, "active"]]
+    header = ["code", "name", "segment", "contact", "phone", "city", "credit_limit", "status"]
+    client = login("erin")
+    assert post(client, "/sales/customers/import", xlsx(header, good)).status_code == 200
+    again = post(client, "/sales/customers/import", xlsx(header, good))
+    assert "0 created, 1 updated, 0 rejected of 1 rows." in again.get_data(as_text=True)
+    with app.app_context():
+        [row] = db.session.scalars(select(Customer).where(Customer.code == "C100")).all()
+        assert float(row.credit_limit) == 60000
+
+
+def test_item_and_employee_imports_check_their_own_rules(app: Flask, login: Login) -> None:
+    client = login("bob")
+    items = xlsx(["code", "name", "unit", "unit_cost"],
+                 [["KB-1", "Keyboard", "pcs", 99], ["KB-2", "Mouse", "tons", -1]])
+    html = post(client, "/inventory/items/import", items).get_data(as_text=True)
+    assert "unit: &#39;tons&#39; is not one of" in html and "unit_cost: must be at least 0" in html
+    people = xlsx(["number", "name", "department", "hired_on"],
+                  [["E0100", "新同事", "IT", "2026-11-02"], ["E0101", "Nobody", "Marketing", "02/11/2026"]])
+    response = post(client, "/hr/employees/import", people, mode="valid_rows")
+    html = response.get_data(as_text=True)
+    assert "no department &#39;Marketing&#39;" in html and "is not a date" in html
+    with app.app_context():
+        assert db.session.scalar(select(Employee.name).where(Employee.number == "E0100")) == "新同事"
+        assert db.session.scalar(select(Item.id).where(Item.code == "KB-1")) is None, "all or nothing"
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_clearly(login: Login) -> None:
+    response = post(login("bob"), "/procurement/suppliers/import", io.BytesIO(b"code,name\nS-1,x\n"))
+    assert response.status_code == 400
+    assert "not an Excel workbook" in response.get_data(as_text=True)
+
+
+def test_only_managers_and_administrators_may_import(login: Login) -> None:
+    alice = login("alice")
+    assert alice.get("/procurement/suppliers/import").status_code == 403
+    assert 'data-testid="import"' not in alice.get("/procurement/suppliers").get_data(as_text=True)
+    assert 'data-testid="import"' in login("bob").get("/procurement/suppliers").get_data(as_text=True)
+
+
+def test_the_template_has_the_import_columns(login: Login) -> None:
+    from openpyxl import load_workbook
+    data = login("bob").get("/hr/employees/template.xlsx").data
+    header = next(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert header == ("number", "name", "department", "position", "email", "username", "hired_on", "status")

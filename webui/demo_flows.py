@@ -1,0 +1,113 @@
+"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims.
+
+Started only when the database has no order_handling instance yet, so
+seeding twice adds nothing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine
+
+STAFF = {
+    "erin": ("requesters", "Sales-managers"), "frank": ("requesters", "sales"),
+    "grace": ("requesters", "warehouse"), "henry": ("requesters", "procurement"),
+    "ivy": ("requesters", "procurement-managers"), "jack": ("requesters", "finance-clerks"),
+    "alice": ("requesters",), "bob": ("requesters", "IT-managers"),
+    "kevin": ("requesters", "production", "production-planners", "quality"),
+    "lily": ("requesters", "hr"),
+}
+
+
+def _actor(name: str) -> Actor:
+    return Actor(name, frozenset(STAFF[name]))
+
+
+def _do(engine: WorkflowEngine, view: InstanceView, task_name: str, who: str, **data: Any) -> InstanceView:
+    task = next(t for t in view.tasks if t.status == "open" and t.task_name == task_name)
+    return engine.complete(task.id, _actor(who), data)
+
+
+def _orders(engine: WorkflowEngine) -> int:
+    def order(customer: str, item: str, qty: int, price: float) -> InstanceView:
+        return engine.start("order_handling", {"customer_code": customer, "item_code": item, "quantity": qty,
+                                               "unit_price": price, "warehouse": "SH-01"}, _actor("frank"))
+
+    shipped = order("C001", "LAP-X1", 5, 12800)
+    shipped = _do(engine, shipped, "Task_ship", "grace", carrier="顺丰速运 SF Express", tracking_number="SF1402223340")
+    _do(engine, shipped, "Task_await_payment", "jack", paid_on="2026-11-20", bank_reference="CMB20261120-0042")
+    order("C002", "MON-27", 12, 1690)                      # waiting for shipping and for the customer to pay
+    order("C004", "DOCK-U", 30, 599)                       # over the shop's credit limit: sales manager
+    order("C001", "SRV-R", 4, 35000)                       # 2 in stock: a purchase request for 2 more
+    rejected = order("C004", "CHAIR-E", 10, 1800)
+    _do(engine, rejected, "Task_credit_approval", "erin", decision="reject", comment="逾期账款未结清")
+    return 6  # five orders and the purchase request the short one started
+
+
+def _suppliers(engine: WorkflowEngine) -> int:
+    def propose(code: str, name: str, category: str, contact: str, phone: str, who: str = "ivy") -> InstanceView:
+        return engine.start("supplier_onboarding", {
+            "code": code, "name": name, "category": category, "contact": contact, "phone": phone,
+            "email": f"sales@{code.lower()}.example"}, _actor(who))
+
+    propose("S-101", "苏州精工机械", "raw_materials", "陈工", "0512-6543-2100")  # documents to check
+    checked = _do(engine, propose("S-102", "上海申通快递", "logistics", "吴经理", "95543", "erin"),
+                  "Task_document_check", "henry", documents="complete")
+    _do(engine, checked, "Task_manager_approval", "ivy", decision="approve")  # now an active supplier
+    checking = propose("S-103", "临时供应商", "other", "无", "021-0000-0000")
+    engine.cancel(checking.id, _actor("ivy"))
+    return 3
+
+
+def _expenses(engine: WorkflowEngine) -> int:
+    def claim(category: str, amount: float, text: str) -> InstanceView:
+        return engine.start("expense_reimbursement", {
+            "category": category, "amount": amount, "expense_date": "2026-11-18", "description": text,
+            "receipts": "发票 0441120", "department": "Sales"}, _actor("frank"))
+
+    claim("travel", 2380, "杭州客户拜访 高铁+酒店")                     # with the sales manager
+    _do(engine, claim("meals", 640, "客户午餐"), "Task_manager_approval", "erin", decision="approve")
+    paid = _do(engine, claim("training", 1500, "销售技巧培训"), "Task_manager_approval", "erin", decision="approve")
+    _do(engine, paid, "Task_finance_check", "jack", decision="approve")
+    return 3
+
+
+def _production(engine: WorkflowEngine) -> int:
+    def work_order(quantity: int) -> InstanceView:
+        return engine.start("production_order", {"product_code": "WS-OFFICE", "quantity": quantity,
+                                                 "warehouse": "SH-01"}, _actor("kevin"))
+
+    made = _do(engine, work_order(4), "Task_produce", "kevin")
+    made = _do(engine, made, "Task_quality_check", "kevin", qc_result="fail", qc_inspector="何凯",
+               qc_notes="两台电源线未固定")
+    made = _do(engine, made, "Task_rework", "kevin", comment="重新固定电源线")
+    _do(engine, made, "Task_quality_check", "kevin", qc_result="pass", qc_inspector="何凯")
+    _do(engine, work_order(6), "Task_produce", "kevin")  # waiting for its quality check
+    work_order(20)                                        # more cases than in stock: the planner decides
+    return 3
+
+
+def _hiring(engine: WorkflowEngine) -> int:
+    def requisition(who: str, title: str, band: float) -> InstanceView:
+        return engine.start("hiring", {"position_title": title, "department": "Sales", "salary_max": band,
+                                       "reason": "华南市场扩张"}, _actor(who))
+
+    requisition("frank", "销售助理 Sales assistant", 9000)   # waiting for HR
+    view = _do(engine, requisition("frank", "大客户经理 Key account manager", 25000), "Task_hr_approval", "lily",
+               decision="approve")
+    view = _do(engine, view, "Task_head_approval", "erin", decision="approve")
+    view = _do(engine, view, "Task_posting", "lily", channels="BOSS直聘, 猎聘")
+    _do(engine, view, "Task_screening", "lily", screening="candidate_found", candidate_name="林晓",
+        candidate_email="lin.xiao@example.com", interviewer_names="erin, frank")  # two interviews open
+    return 2
+
+
+def seed_flows(engine: WorkflowEngine, session: Session) -> int:
+    has = session.scalar(select(func.count()).select_from(ProcessInstance)
+                         .where(ProcessInstance.process_key == "order_handling"))
+    if has:
+        return 0
+    return _orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)

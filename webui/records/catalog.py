@@ -1,0 +1,127 @@
+"""Master-data and record lists declared once, served the same way by every module's blueprint.
+
+A `ListSpec` says which table, which columns, what can be searched and
+filtered, and (for master data) how a spreadsheet is imported; `add_list`
+gives a blueprint the list, detail, Excel export, template and import pages.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+
+PAGE_SIZE = 25
+Importer = Callable[[Session, list[dict[str, Any]], str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    attr: str
+    label: Any
+    kind: str = "text"  # text, money, number, date, status, rating
+
+
+@dataclass(frozen=True)
+class Filter:
+    attr: str
+    label: Any
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str                  # URL segment and endpoint prefix: "suppliers"
+    title: Any
+    model: type
+    key: str                   # the column a detail page is found by
+    columns: tuple[Column, ...]
+    search: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    order_by: str = "id"
+    descending: bool = False
+    importer: Importer | None = None
+    import_columns: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    page: int
+    pages: int
+    total: int
+
+
+def may_import(user: Any) -> bool:
+    roles = set(getattr(user, "role_names", []) or [])
+    return bool(roles & {"admin", "manager"})
+
+
+def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    text = (args.get("q") or "").strip()
+    if text and spec.search:
+        pattern = f"%{text.lower()}%"
+        where.append(or_(*[func.lower(getattr(spec.model, a)).like(pattern) for a in spec.search]))
+    for f in spec.filters:
+        value = args.get(f.attr)
+        if value:
+            if value not in f.choices:
+                abort(400, description=f"{f.attr} must be one of {', '.join(f.choices)}")
+            where.append(getattr(spec.model, f.attr) == value)
+    return where
+
+
+def query(spec: ListSpec, args: Any) -> Select[Any]:
+    order = getattr(spec.model, spec.order_by)
+    return (select(spec.model).where(*_conditions(spec, args))
+            .order_by(order.desc() if spec.descending else order, spec.model.id))
+
+
+def page_of(session: Session, spec: ListSpec, args: Any, number: int) -> Page:
+    q = query(spec, args)
+    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(max(number, 1), pages)
+    rows = list(session.scalars(q.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)))
+    return Page(rows, number, pages, total)
+
+
+def current_filters(spec: ListSpec) -> dict[str, str]:
+    keys = ["q", *[f.attr for f in spec.filters]]
+    return {k: request.args[k] for k in keys if request.args.get(k)}
+
+
+def add_list(bp: Blueprint, spec: ListSpec) -> None:
+    """Register list, detail, export (and, with an importer, template and import) routes for `spec`."""
+    from . import views
+
+    base = f"/{bp.name}/{spec.name}"
+    wrap = login_required
+    bp.add_url_rule(base, f"{spec.name}_list", wrap(lambda: views.list_page(bp.name, spec)))
+    bp.add_url_rule(f"{base}/export.xlsx", f"{spec.name}_export", wrap(lambda: views.export(spec)))
+    bp.add_url_rule(f"{base}/item/<key>", f"{spec.name}_detail",
+                    wrap(lambda key: views.detail(bp.name, spec, key)))
+    if spec.importer is not None:
+        bp.add_url_rule(f"{base}/template.xlsx", f"{spec.name}_template", wrap(lambda: views.template(spec)))
+        bp.add_url_rule(f"{base}/import", f"{spec.name}_import", wrap(lambda: views.import_page(bp.name, spec)),
+                        methods=["GET", "POST"])
+    CATALOG.setdefault(bp.name, []).append(spec)
+
+
+CATALOG: dict[str, list[ListSpec]] = {}
+
+
+def render(template: str, **context: Any) -> str:
+    return render_template(template, may_import=may_import(current_user), **context)
+
+
+def session() -> Session:
+    return db.session

@@ -1,0 +1,49 @@
+"""Start pages for the module flows, drawn from each process's start form.
+
+The same JSON form that validates the API start renders the page, so a
+flow's fields are declared once, in processes/<key>/forms/start.json.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine import InvalidData
+
+from ..extensions import actor_for, workflow_engine
+from ..form_fields import fields, pick_label, submitted
+
+STARTS: list[tuple[str, str]] = []  # (endpoint, process key), for the records overview
+
+
+def add_start(bp: Blueprint, path: str, process: str, fixed: tuple[str, ...] = ()) -> None:
+    """`fixed` fields come from the signed-in user's account (e.g. department), never from the form."""
+    endpoint = f"start_{process}"
+
+    def page(values: dict | None = None, errors: dict | None = None) -> str:
+        form = workflow_engine().form(process, "start")
+        return render_template("records/start.html", process=process,
+                               title=pick_label((form or {}).get("title"), process),
+                               fields=fields(form, values, errors, skip=list(fixed)),
+                               general_error=(errors or {}).get("data"))
+
+    def view() -> str | Response | tuple[str, int]:
+        if request.method == "GET":
+            return page()
+        data = submitted(workflow_engine().form(process, "start"), request.form)
+        for name in fixed:
+            data[name] = getattr(current_user, name, "") or ""
+        try:
+            started = workflow_engine().start(process, data, actor_for(current_user))
+        except InvalidData as exc:
+            return page(data, exc.errors), 422
+        flash(_("Started #%(id)s.", id=started.id), "success")
+        return redirect(url_for("instances.show", instance_id=started.id))
+
+    wrapped: Callable[..., object] = login_required(view)
+    bp.add_url_rule(f"/{bp.name}/{path}", endpoint, wrapped, methods=["GET", "POST"])
+    STARTS.append((f"{bp.name}.{endpoint}", process))

@@ -1,0 +1,85 @@
+"""The pages `catalog.add_list` registers: list, detail, Excel export and template, Excel import."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from modules.importing import MODES
+
+from .. import xlsx
+from ..formatting import money, number
+from .catalog import Column, ListSpec, current_filters, may_import, page_of, query, render, session
+
+
+def cell(row: Any, column: Column) -> str:
+    value = getattr(row, column.attr)
+    if value is None:
+        return ""
+    if column.kind == "money":
+        return money(value)
+    if column.kind == "number":
+        return number(value)
+    if column.kind == "rating":
+        return "★" * int(value) + "☆" * (5 - int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def list_page(module: str, spec: ListSpec) -> str:
+    listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int) or 1)
+    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell,
+                  filters=current_filters(spec))
+
+
+def export(spec: ListSpec) -> Response:
+    headers = [str(c.label) for c in spec.columns]
+    rows = ([getattr(r, c.attr) for c in spec.columns] for r in session().scalars(query(spec, request.args)))
+    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows)
+
+
+def detail(module: str, spec: ListSpec, key: str) -> str:
+    row = session().scalar(select(spec.model).where(getattr(spec.model, spec.key) == key))
+    if row is None:
+        abort(404, description=_("No record %(key)s", key=key))
+    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in spec.columns]
+    return render("records/detail.html", module=module, spec=spec, row=row, facts=facts,
+                  title=f"{spec.title} · {getattr(row, spec.key)}")
+
+
+def template(spec: ListSpec) -> Response:
+    return xlsx.xlsx_response(f"{spec.name}-template.xlsx", spec.name, list(spec.import_columns), [])
+
+
+def import_page(module: str, spec: ListSpec) -> str | tuple[str, int]:
+    if not may_import(current_user):
+        abort(403, description=_("Only managers and administrators may import master data."))
+    if request.method == "GET":
+        return render("records/import.html", module=module, spec=spec, report=None, error=None)
+    mode = request.form.get("mode") or "all_or_nothing"
+    if mode not in MODES:
+        abort(400, description=f"mode must be one of {', '.join(MODES)}")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render("records/import.html", module=module, spec=spec, report=None,
+                      error=_("Choose an .xlsx file to import.")), 400
+    try:
+        rows = xlsx.read_rows(upload.stream)
+    except ValueError as exc:
+        return render("records/import.html", module=module, spec=spec, report=None, error=str(exc)), 400
+    db_session = session()
+    report = spec.importer(db_session, rows, mode)
+    if report.written:
+        db_session.commit()
+    else:
+        db_session.rollback()
+    status = 422 if report.rejected and not report.written else 200
+    return render("records/import.html", module=module, spec=spec, report=report, error=None), status

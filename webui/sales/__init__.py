@@ -1,0 +1,30 @@
+"""Sales screens: customers with credit limits (with Excel import) and sales orders."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from modules.sales import SEGMENTS, STATUSES, Customer, SalesOrder, import_customers
+
+from ..records import Column, Filter, ListSpec, add_list, add_start
+
+bp = Blueprint("sales", __name__)
+add_start(bp, "orders/new", "order_handling")
+
+add_list(bp, ListSpec(
+    name="customers", title=_l("Customers"), model=Customer, key="code", order_by="code",
+    columns=(Column("code", _l("Code")), Column("name", _l("Name")), Column("segment", _l("Segment"), "status"),
+             Column("city", _l("City")), Column("contact", _l("Contact")), Column("phone", _l("Phone")),
+             Column("credit_limit", _l("Credit limit"), "money"), Column("status", _l("Status"), "status")),
+    search=("code", "name", "city", "contact"),
+    filters=(Filter("segment", _l("Segment"), SEGMENTS), Filter("status", _l("Status"), ("active", "blocked"))),
+    importer=import_customers,
+    import_columns=("code", "name", "segment", "contact", "phone", "city", "credit_limit", "status"),
+))
+add_list(bp, ListSpec(
+    name="orders", title=_l("Sales orders"), model=SalesOrder, key="number", order_by="created_at", descending=True,
+    columns=(Column("number", _l("Number")), Column("customer_code", _l("Customer")), Column("item_code", _l("Item")),
+             Column("quantity", _l("Quantity"), "number"), Column("amount", _l("Amount"), "money"),
+             Column("warehouse", _l("Warehouse")), Column("status", _l("Status"), "status"),
+             Column("entered_by", _l("Entered by")), Column("created_at", _l("Created"), "date")),
+    search=("number", "customer_code", "item_code"),
+    filters=(Filter("status", _l("Status"), STATUSES),),
+))
