@@ -1,6 +1,6 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
 from .clock import utcnow
-from .database import configure_engine, engine_options, make_engine
+from .database import configure_engine, engine_options, make_engine, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
 from .errors import (
     Conflict,
@@ -15,18 +15,26 @@ from .errors import (
 )
 from .forms import validate as validate_form
 from .identity import ApiToken, Group, User, authenticate, create_token, create_user, user_for_token
+from .jobs import Job, JobRunner, RunReport, add_job
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import WorkflowEngine
 from .services import ServiceCall, ServiceRegistry
+from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
 from .tasks import to_view as task_view
+from .timer_starts import arm as arm_timer_starts
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
+from .work_calendar import CalendarDay, WorkCalendar, set_day
+from .workplace import Workplace
 
 __all__ = [
-    "Actor", "ApiToken", "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
+    "Actor", "ApiToken", "Job", "JobRunner", "RunReport", "add_job",
+    "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
-    "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine",
+    "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine", "Workplace",
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
-    "make_engine", "queue_filter", "task_view", "user_for_token", "utcnow", "validate_form",
+    "has_event", "make_engine", "queue_filter", "reassign", "record",
+    "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
+    "user_for_token", "utcnow", "validate_form", "arm_timer_starts",
 ]

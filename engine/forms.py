@@ -67,7 +67,8 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
 def _required(field: dict[str, Any], data: dict[str, Any]) -> bool:
     cond = field.get("required_if")
     if cond:
-        return all(data.get(k) == v for k, v in cond.items())
+        # a value, or a list of values any of which makes the field required
+        return all(data.get(k) in v if isinstance(v, list) else data.get(k) == v for k, v in cond.items())
     return bool(field.get("required"))
 
 

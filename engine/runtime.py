@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms, tasks
+from . import forms, retries, tasks, timers
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
@@ -136,7 +136,11 @@ class WorkflowEngine:
     def _advance(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow, actor: str) -> None:
         """Run engine steps, then write state, status, human tasks and events."""
         engine: OpsFlowScriptEngine = wf.script_engine
-        engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key)
+
+        def start_process(key: str, data: dict[str, Any], business_key: str | None = None) -> int:
+            return self._start_in(session, key, data, Actor(actor), business_key)[0].id
+
+        engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key, start_process)
         steps: list[str] = []
 
         def did_complete(task: Any) -> None:
@@ -145,7 +149,8 @@ class WorkflowEngine:
 
         error: Exception | None = None
         try:
-            wf.do_engine_steps(did_complete_task=did_complete)
+            with timers.spiff_clock(self.clock):
+                wf.do_engine_steps(did_complete_task=did_complete)
         except Exception as exc:  # a failing script or service call fails the instance, not the server
             error = exc
         finally:
@@ -173,35 +178,43 @@ class WorkflowEngine:
         for row in tasks.sync(session, inst, wf, now):
             self._log(session, inst, "task_created", "system", row, title=row.title,
                       candidate_group=row.candidate_group)
+        timers.schedule(session, inst, wf, now)
+        retries.schedule(session, inst, now)
 
     # -- instances ----------------------------------------------------------
     def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None) -> InstanceView:
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
-            definition = self.definitions.require_latest(session, key)
-            start_form = (definition.forms or {}).get("start")
-            # with a start form only its fields enter the instance: a client cannot plant `decision`
-            values = forms.validate(start_form, data) if start_form else _plain(data)
-            values["requester"] = actor.username
-            now = self.clock()
-            wf = BpmnWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
-            wf.data.update(values)
-            for task in wf.get_tasks(state=TaskState.READY):
-                task.data.update(values)
-            inst = ProcessInstance(
-                definition_id=definition.id, process_key=key, business_key=business_key, status="running",
-                state="{}", summary={}, started_by=actor.username, created_at=now, updated_at=now,
-            )
-            session.add(inst)
-            session.flush()
-            self._log(session, inst, "instance_started", actor.username, version=definition.version)
-            self._advance(session, inst, wf, actor.username)
-            session.flush()
-            self._checkin_after(session, inst, wf)
+            inst, definition, wf = self._start_in(session, key, data, actor, business_key)
             view = self._view(session, inst, definition, wf)
         self._commit_hooks(session)
         return view
+
+    def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor,
+                  business_key: str | None) -> tuple[ProcessInstance, ProcessDefinition, BpmnWorkflow]:
+        """Start an instance inside the caller's transaction (also used by service calls starting a flow)."""
+        definition = self.definitions.require_latest(session, key)
+        start_form = (definition.forms or {}).get("start")
+        # with a start form only its fields enter the instance: a client cannot plant `decision`
+        values = forms.validate(start_form, data) if start_form else _plain(data)
+        values["requester"] = actor.username
+        now = self.clock()
+        wf = BpmnWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
+        wf.data.update(values)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(values)
+        inst = ProcessInstance(
+            definition_id=definition.id, process_key=key, business_key=business_key, status="running",
+            state="{}", summary={}, started_by=actor.username, created_at=now, updated_at=now,
+        )
+        session.add(inst)
+        session.flush()
+        self._log(session, inst, "instance_started", actor.username, version=definition.version)
+        self._advance(session, inst, wf, actor.username)
+        session.flush()
+        self._checkin_after(session, inst, wf)
+        return inst, definition, wf
 
     def _checkin_after(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow) -> None:
         session.info.setdefault("after_commit", []).append(lambda: self._checkin(inst.id, inst.lock_version, wf))
@@ -317,7 +330,9 @@ class WorkflowEngine:
             self._log(session, inst, "task_unclaimed", actor.username, row)
             return tasks.to_view(row, inst)
 
-    def complete(self, task_id: str, actor: Actor, data: dict[str, Any]) -> InstanceView:
+    def complete(self, task_id: str, actor: Actor, data: dict[str, Any],
+                 detail: dict[str, Any] | None = None) -> InstanceView:
+        """Complete a task; `detail` (e.g. the rule behind an automatic decision) goes into its event."""
         with self._write() as session:
             row = self._task_row(session, task_id)
             if row.status != "open":
@@ -340,11 +355,18 @@ class WorkflowEngine:
                 row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
                 row.comment = values.get("comment")
                 self._log(session, inst, "task_completed", actor.username, row, outcome=row.outcome,
-                          comment=row.comment, waited_seconds=int((now - row.created_at).total_seconds()))
+                          comment=row.comment, waited_seconds=int((now - row.created_at).total_seconds()),
+                          **(detail or {}))
                 self._advance(session, inst, wf, actor.username)
             view = self._view(session, inst, definition, wf)
         self._commit_hooks(session)
         return view
+
+    def wake_timers(self, now: datetime | None = None, worker_id: str = "inline", limit: int = 500) -> int:
+        """Fire the timers due by `now` at once; the scheduler does the same through `jobs.JobRunner`."""
+        from .jobs import JobRunner
+
+        return JobRunner(self).run_due(now or self.clock(), worker_id, limit, kinds=(timers.TIMER_JOB,)).done
 
     def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskView]:
         with self.read() as session:
@@ -380,7 +402,8 @@ def _workflow_args(specs: Any, registry: ServiceRegistry) -> dict[str, Any]:
 
 def _current_data(wf: BpmnWorkflow) -> dict[str, Any]:
     """The data a person would call the instance's: that of its latest finished or ready task."""
-    candidates = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+    # a waiting parallel join holds no data of its own: it is never the instance's current data
+    candidates = [t for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR) if t.data]
     if not candidates:
         candidates = wf.get_tasks(state=TaskState.COMPLETED)
     if not candidates:

@@ -142,7 +142,7 @@ class OpsFlowScriptEngine(PythonScriptEngine):
         call = ServiceCall(
             session=self.call.session, instance_id=self.call.instance_id,
             task_name=task.task_spec.bpmn_id or task.task_spec.name,
-            actor=self.call.actor, process_key=self.call.process_key,
+            actor=self.call.actor, process_key=self.call.process_key, start_process=self.call.start_process,
         )
         try:
             with call.session.begin_nested():

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidData
 
+StartProcess = Callable[[str, dict[str, Any], str | None], int]
 OPERATION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9]*_[a-z0-9_]+$")
 
 
@@ -29,6 +30,9 @@ class ServiceCall:
     task_name: str
     actor: str
     process_key: str
+    # starts another process in this same transaction and returns its instance id:
+    # (process key, data, business key) -> id; None where the caller cannot start processes
+    start_process: StartProcess | None = None
 
 
 Operation = Callable[[ServiceCall, Any], dict[str, Any]]

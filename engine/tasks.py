@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from . import priority, work_calendar
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
 from .views import Actor, TaskView
@@ -40,11 +41,15 @@ def new_row(task: Any, inst: ProcessInstance, now: datetime) -> HumanTask:
     props = _properties(spec)
     title = str(_evaluate(task, props["title"])) if props.get("title") else (spec.bpmn_name or spec.name)
     group = str(_evaluate(task, props["candidate_group"])) if props.get("candidate_group") else spec.lane
+    # `assignee`: an expression naming the one person the task goes to (e.g. `requester`)
+    assignee = str(_evaluate(task, props["assignee"])) if props.get("assignee") else None
     return HumanTask(
         id=str(task.id), instance_id=inst.id, process_key=inst.process_key,
         task_name=spec.bpmn_id or spec.name, title=title[:300], lane=spec.lane, candidate_group=group,
         excluded_user=inst.started_by if props.get("exclude_requester", "").lower() == "true" else None,
         form=props.get("form"), status="open", created_at=now, due_at=_due_at(now, props.get("due_in")),
+        assignee=assignee, claimed_at=now if assignee else None,
+        priority=priority.rank(props.get("priority")),
     )
 
 
@@ -62,6 +67,7 @@ def sync(session: Session, inst: ProcessInstance, wf: BpmnWorkflow, now: datetim
             row.status = "cancelled"
             row.completed_at = now
     created = [new_row(task, inst, now) for task_id, task in ready.items() if task_id not in open_rows]
+    work_calendar.apply_working_due(session, created, ready, now)
     session.add_all(created)
     return created
 
@@ -75,6 +81,8 @@ def may_work_on(row: HumanTask, actor: Actor) -> bool:
 
 
 def check_may_complete(row: HumanTask, actor: Actor) -> None:
+    if actor.decides_any_task:
+        return
     if row.excluded_user == actor.username:
         raise Forbidden("separation of duties: the requester may not decide on their own request")
     if row.assignee and row.assignee != actor.username:
@@ -118,4 +126,5 @@ def to_view(row: HumanTask, inst: ProcessInstance | None = None) -> TaskView:
         claimed_at=row.claimed_at, completed_at=row.completed_at, completed_by=row.completed_by,
         outcome=row.outcome, comment=row.comment, lane=row.lane, excluded_user=row.excluded_user,
         business_key=inst.business_key if inst else None, started_by=inst.started_by if inst else None,
+        priority=priority.name(row.priority),
     )

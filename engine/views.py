@@ -18,6 +18,11 @@ class Actor:
     def is_admin(self) -> bool:
         return "admin" in self.roles
 
+    @property
+    def decides_any_task(self) -> bool:
+        """The scheduler acting on a rule: may complete any open task, and is recorded under its own name."""
+        return "system" in self.roles
+
 
 SYSTEM = Actor("system", roles=frozenset({"admin"}))
 
@@ -44,6 +49,7 @@ class TaskView:
     excluded_user: str | None = None
     business_key: str | None = None
     started_by: str | None = None
+    priority: str = "normal"
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ from . import labels
 from .form_fields import pick_label
 from .formatting import money, number, person
 
-MONEY_KEYS = frozenset({"unit_price", "amount"})
+MONEY_KEYS = frozenset({"unit_price", "amount", "budget_remaining"})
 COMPUTED: list[tuple[str, Any, str | None]] = [
     # key, label, shown right after this key (None: at the end)
     ("amount", _l("Amount"), "unit_price"),
     ("requester", _l("Requester"), None),
     ("approval_level", _l("Approval level"), None),
+    ("budget_remaining", _l("Remaining budget"), None),  # purchase approval's finance.check_budget
 ]
 
 

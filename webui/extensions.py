@@ -20,4 +20,7 @@ def workflow_engine() -> WorkflowEngine:
 
 
 def actor_for(user: User) -> Actor:
-    return Actor(user.username, frozenset(user.group_names), frozenset(user.role_names))
+    """The engine's Actor for a user; a deputy also holds the groups of whoever they stand in for today."""
+    actor = Actor(user.username, frozenset(user.group_names), frozenset(user.role_names))
+    workplace = current_app.extensions.get("opsflow.workplace")
+    return workplace.with_deputy_groups(db.session, actor) if workplace else actor

@@ -31,14 +31,29 @@ EVENT = {
     "task_created": _l("Waiting for approval"),
     "task_claimed": _l("Claimed"),
     "task_unclaimed": _l("Released"),
+    "task_delegated": _l("Delegated"),
+    "task_substituted": _l("Passed to the deputy"),
     "task_completed": _l("Completed task"),
     "instance_completed": _l("Process finished"),
     "instance_error": _l("Failed"),
     "instance_cancelled": _l("Cancelled"),
     "instance_retried": _l("Retried"),
+    "timer_fired": _l("Timer fired"),
+    "rule_not_applied": _l("Left to a person by the rules"),
+    "task_reminded": _l("Reminder: task overdue"),
+    "task_reassigned": _l("Reassigned"),
+    "job_failed": _l("Scheduled work failed"),
+    "job_retried": _l("Scheduled work retried"),
+    "job_skipped": _l("Scheduled work skipped"),
 }
 
-PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l("Purchase approval")}
+PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l("Purchase approval"),
+           "Sales order handling": _l("Sales order handling"), "order_handling": _l("Sales order handling"),
+           "Supplier onboarding": _l("Supplier onboarding"), "supplier_onboarding": _l("Supplier onboarding"),
+           "Expense reimbursement": _l("Expense reimbursement"),
+           "expense_reimbursement": _l("Expense reimbursement"),
+           "Production order": _l("Production order"), "production_order": _l("Production order"),
+           "Hiring": _l("Hiring"), "hiring": _l("Hiring")}
 
 ELEMENT = {
     "Task_compute_amount": _l("Compute amount"),
@@ -48,6 +63,8 @@ ELEMENT = {
     "Task_create_purchase_order": _l("Create purchase order"),
     "Task_request_payment": _l("Request payment"),
     "Task_record_rejection": _l("Record rejection"),
+    "Task_check_budget": _l("Check department budget"),
+    "Task_revise_request": _l("Revise request"),
 }
 
 APPROVAL_LEVEL = {

@@ -20,7 +20,14 @@ ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 def test_processes_lists_the_latest_version_of_each(api_client: ApiClient) -> None:
     response = api_client.get("/processes", "dave")
     assert response.status_code == 200
-    assert response.get_json() == [{"key": "purchase_approval", "name": "Purchase approval", "version": 1}]
+    assert response.get_json() == [
+        {"key": "expense_reimbursement", "name": "Expense reimbursement", "version": 1},
+        {"key": "hiring", "name": "Hiring", "version": 1},
+        {"key": "order_handling", "name": "Sales order handling", "version": 1},
+        {"key": "production_order", "name": "Production order", "version": 1},
+        {"key": "purchase_approval", "name": "Purchase approval", "version": 1},
+        {"key": "supplier_onboarding", "name": "Supplier onboarding", "version": 1},
+    ]
 
 
 def test_start_answers_201_with_the_instance_and_its_first_task(api_client: ApiClient) -> None:

@@ -51,7 +51,7 @@ def entry(event: EventView) -> Entry:
         tone = {"approve": "approved", "reject": "rejected"}.get(outcome or "", "done")
         label = labels.decision(outcome) if outcome else labels.event(event.kind)
         waited = detail.get("waited_seconds")
-        return Entry(tone=tone, label=label, comment=detail.get("comment"),
+        return Entry(tone=tone, label=label, comment=detail.get("comment"), note=_rule_note(detail),
                      waited=duration(waited) if waited is not None else "", **base)
     if event.kind == "instance_started":
         return Entry(tone="start", label=labels.event(event.kind),
@@ -62,6 +62,21 @@ def entry(event: EventView) -> Entry:
                      note=_("Group: %(group)s", group=group) if group else "", **base)
     if event.kind == "instance_error":
         return Entry(tone="error", label=labels.event(event.kind), note=str(detail.get("error", "")), **base)
+    if event.kind in ("task_delegated", "task_substituted"):  # the workplace's hand-overs, with the reason
+        return Entry(tone="info", label=labels.event(event.kind), note=_("To %(who)s", who=person(detail.get("to"))),
+                     comment=detail.get("reason") or None, **base)
+    if event.kind in ("rule_not_applied", "task_reassigned", "job_failed"):
+        note = "; ".join(detail.get("reasons") or []) or detail.get("to") or detail.get("error") or ""
+        return Entry(tone="info", label=labels.event(event.kind), note=str(note), **base)
     tones = {"instance_completed": "finished", "instance_cancelled": "cancelled", "step_completed": "system",
              "instance_retried": "start"}
     return Entry(tone=tones.get(event.kind, "info"), label=labels.event(event.kind), **base)
+
+
+def _rule_note(detail: dict) -> str:
+    """An automatic decision says which rule, which version, on which values (rules/auto_approval.py)."""
+    if not detail.get("rule"):
+        return ""
+    inputs = ", ".join(f"{k}={v}" for k, v in (detail.get("inputs") or {}).items())
+    return _("Rule %(rule)s (%(set)s v%(v)s): %(inputs)s", rule=detail["rule"], set=detail.get("rule_set", ""),
+             v=detail.get("rule_version", "?"), inputs=inputs)
