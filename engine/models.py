@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -75,10 +76,13 @@ class HumanTask(Base):
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_group_open", "status", "candidate_group", "due_at"),
-        Index("ix_human_tasks_assignee_open", "status", "assignee", "due_at"),
         Index("ix_human_tasks_instance", "instance_id", "status"),
         Index("ix_human_tasks_completed_by", "completed_by", "completed_at"),
+        # Only open tasks, in inbox order, with what the queue filters read: an inbox page walks
+        # this index and stops at the page size, however much history the table holds.
+        Index("ix_human_tasks_open_queue", text("(due_at IS NULL)"), "due_at", "created_at", "id",
+              "candidate_group", "assignee", "excluded_user",
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

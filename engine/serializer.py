@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .specs import ProcessSpecs
+from .workflow import OpsFlowWorkflow
 
 STATE_VERSION = "1.5"
 _VERSION_KEY = "serializer_version"
@@ -70,7 +71,7 @@ class StateSerializer:
         if version != STATE_VERSION and version in MIGRATIONS:
             MIGRATIONS[version](dct)
         conv = self._workflow_converter
-        workflow = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine,
+        workflow = OpsFlowWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine,
                                 deserializing=True)
         workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
