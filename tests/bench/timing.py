@@ -40,3 +40,24 @@ def p95(samples: list[float]) -> float:
 
 def p50(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def compare(label: str, baseline: Callable[[int], None], ours: Callable[[int], None],
+            seconds: float, slice_s: float = 0.25) -> tuple[float, float]:
+    """Runs per second of a baseline and of ours, measured in alternating slices.
+
+    Alternating keeps a change in machine load (another process starting,
+    a CPU slowing down) from landing on one side of the ratio only.
+    """
+    counts, spent = [0, 0], [0.0, 0.0]
+    end = time.perf_counter() + 2 * seconds
+    while time.perf_counter() < end:
+        for side, fn in enumerate((baseline, ours)):
+            start = time.perf_counter()
+            while (now := time.perf_counter()) - start < slice_s:
+                fn(counts[side])
+                counts[side] += 1
+            spent[side] += now - start
+        progress(label, counts[1])
+    print(file=sys.stderr)
+    return counts[0] / spent[0], counts[1] / spent[1]
