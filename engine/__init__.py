@@ -1,4 +1,5 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
+from . import analytics
 from .clock import utcnow
 from .database import configure_engine, engine_options, make_engine
 from .definitions import Bundle, DeployResult, bpmn_files
@@ -23,7 +24,7 @@ from .tasks import to_view as task_view
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
 
 __all__ = [
-    "Actor", "ApiToken", "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
+    "analytics", "Actor", "ApiToken", "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine",

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -80,6 +81,9 @@ class HumanTask(Base):
         Index("ix_human_tasks_completed_by", "completed_by", "completed_at"),
         # Only open tasks, in inbox order, with what the queue filters read: an inbox page walks
         # this index and stops at the page size, however much history the table holds.
+        # the monitor's step figures read only this index, never the wide rows
+        Index("ix_human_tasks_timing", "process_key", "task_name", "created_at", "status", "wait_seconds", "due_at",
+              "completed_at"),
         Index("ix_human_tasks_open_queue", text("(due_at IS NULL)"), "due_at", "created_at", "id",
               "candidate_group", "assignee", "excluded_user",
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
@@ -101,6 +105,7 @@ class HumanTask(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    wait_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # created → completed, for reports
     outcome: Mapped[str | None] = mapped_column(String(50), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 

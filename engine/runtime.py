@@ -338,10 +338,11 @@ class WorkflowEngine:
                     raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
                 now = self.clock()
                 row.status, row.completed_at, row.completed_by = "completed", now, actor.username
+                row.wait_seconds = (now - row.created_at).total_seconds()
                 row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
                 row.comment = values.get("comment")
                 self._log(session, inst, "task_completed", actor.username, row, outcome=row.outcome,
-                          comment=row.comment, waited_seconds=int((now - row.created_at).total_seconds()))
+                          comment=row.comment, waited_seconds=int(row.wait_seconds))
                 self._advance(session, inst, wf, actor.username)
             view = self._view(session, inst, definition, wf, full=False)
         self._commit_hooks(session)

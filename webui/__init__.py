@@ -54,7 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    for name in ("inbox", "instances", "requests", "api"):
+    for name in ("inbox", "instances", "requests", "monitor", "api"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

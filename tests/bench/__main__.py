@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from . import bench_engine, bench_http, bench_inbox
+from . import bench_dashboard, bench_engine, bench_http, bench_inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +32,7 @@ def main() -> None:
         "long_process": lambda: bench_engine.long_process(),
         "write_per_step": lambda: bench_engine.write_per_step(),
         "inbox_query (SQLite)": lambda: bench_inbox.inbox_query("sqlite", rows),
+        "dashboard": lambda: bench_dashboard.dashboard(rows),
         "http_e2e": lambda: bench_http.http_e2e(args.pg, seconds),
     }
     if args.pg:

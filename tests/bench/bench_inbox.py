@@ -50,12 +50,15 @@ def _fill(db: Any, start: int, stop: int, rng: random.Random) -> None:
         tasks = []
         for i in range(base, end):
             is_open = rng.random() < 0.01
+            wait = rng.randint(5, 5000)
             created = T0 + timedelta(minutes=i)
             tasks.append({
                 "id": f"{i:036d}", "instance_id": i // 10 + 1, "process_key": "bench", "task_name": "Approve",
                 "title": f"task {i}", "candidate_group": rng.choice(GROUPS), "status": "open" if is_open else
                 "completed", "created_at": created, "due_at": created + timedelta(days=rng.randint(1, 9)),
-                "completed_by": None if is_open else "someone", "completed_at": None if is_open else created})
+                "completed_by": None if is_open else "someone",
+                "completed_at": None if is_open else created + timedelta(minutes=wait),
+                "wait_seconds": None if is_open else wait * 60.0})
         with db.begin() as conn:
             conn.execute(insert(ProcessInstance), instances)
             conn.execute(insert(HumanTask), tasks)
