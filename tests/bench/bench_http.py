@@ -18,10 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
-from engine import make_engine
-
+from .bench_inbox import empty_schema
 from .timing import p50, progress, rate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,16 +70,8 @@ def _opsflow(env: dict[str, str], *args: str) -> str:
                           capture_output=True, text=True).stdout.strip()
 
 
-def _reset(url: str) -> None:
-    db = make_engine(url)
-    with db.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    db.dispose()
-
-
 def served(url: str, workers: int, clients: int, seconds: float) -> dict[str, float]:
-    _reset(url)
+    empty_schema(url)
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "OPSFLOW_SECRET_KEY": "bench"}
     port = _free_port()
     log = open(Path(tempfile.gettempdir()) / f"opsflow-bench-server-{workers}.log", "w")  # noqa: SIM115

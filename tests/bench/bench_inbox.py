@@ -25,13 +25,18 @@ BATCH = 20_000
 T0 = datetime(2026, 1, 1)
 
 
-def _prepare(url: str) -> Any:
+def empty_schema(url: str) -> None:
+    """Drop every table of a PostgreSQL benchmark database (SQLite ones are new files)."""
     if url.startswith("postgresql"):
         db = make_engine(url)
         with db.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         db.dispose()
+
+
+def _prepare(url: str) -> Any:
+    empty_schema(url)
     upgrade(url)
     db = make_engine(url)
     with db.begin() as conn:
