@@ -1,4 +1,5 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
+from . import analytics
 from .clock import utcnow
 from .database import configure_engine, engine_options, make_engine, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
@@ -28,7 +29,7 @@ from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import Workplace
 
 __all__ = [
-    "Actor", "ApiToken", "Job", "JobRunner", "RunReport", "add_job",
+    "analytics", "Actor", "ApiToken", "Job", "JobRunner", "RunReport", "add_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",

@@ -34,6 +34,7 @@ from .scripting import OpsFlowScriptEngine
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
+from .workflow import OpsFlowWorkflow
 
 _LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 
@@ -187,7 +188,7 @@ class WorkflowEngine:
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
             inst, definition, wf = self._start_in(session, key, data, actor, business_key)
-            view = self._view(session, inst, definition, wf)
+            view = self._view(session, inst, definition, wf, full=False)
         self._commit_hooks(session)
         return view
 
@@ -200,7 +201,7 @@ class WorkflowEngine:
         values = forms.validate(start_form, data) if start_form else _plain(data)
         values["requester"] = actor.username
         now = self.clock()
-        wf = BpmnWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
+        wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(values)
@@ -266,7 +267,7 @@ class WorkflowEngine:
                         HumanTask.instance_id == inst.id, HumanTask.status == "open")):
                     row.status, row.completed_at = "cancelled", now
                 self._log(session, inst, "instance_cancelled", actor.username)
-            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf)
+            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf, full=False)
         self._commit_hooks(session)
         return view
 
@@ -282,7 +283,7 @@ class WorkflowEngine:
                     task._set_state(TaskState.READY)
                 self._log(session, inst, "instance_retried", actor.username, task_name=inst.error_task)
                 self._advance(session, inst, wf, actor.username)
-            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf)
+            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf, full=False)
         self._commit_hooks(session)
         return view
 
@@ -352,13 +353,13 @@ class WorkflowEngine:
                     raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
                 now = self.clock()
                 row.status, row.completed_at, row.completed_by = "completed", now, actor.username
+                row.wait_seconds = (now - row.created_at).total_seconds()
                 row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
                 row.comment = values.get("comment")
                 self._log(session, inst, "task_completed", actor.username, row, outcome=row.outcome,
-                          comment=row.comment, waited_seconds=int((now - row.created_at).total_seconds()),
-                          **(detail or {}))
+                          comment=row.comment, waited_seconds=int(row.wait_seconds), **(detail or {}))
                 self._advance(session, inst, wf, actor.username)
-            view = self._view(session, inst, definition, wf)
+            view = self._view(session, inst, definition, wf, full=False)
         self._commit_hooks(session)
         return view
 
@@ -379,10 +380,17 @@ class WorkflowEngine:
 
     # -- views --------------------------------------------------------------
     def _view(self, session: Session, inst: ProcessInstance, definition: ProcessDefinition,
-              wf: BpmnWorkflow) -> InstanceView:
-        rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
+              wf: BpmnWorkflow, full: bool = True) -> InstanceView:
+        """The instance as `get` shows it, or (full=False) what a command leaves to act on next.
+
+        A command (start, complete, cancel, retry) answers with the open tasks only and no history:
+        reading back every task and event of the instance would make each step cost more the
+        longer the instance has run. `get` gives the whole picture.
+        """
+        q = select(HumanTask).where(HumanTask.instance_id == inst.id)
+        rows = session.scalars((q if full else q.where(HumanTask.status == "open"))
                                .order_by(HumanTask.created_at, HumanTask.id))
-        events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
+        events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id)) if full else []
         return InstanceView(
             id=inst.id, process=inst.process_key, process_name=definition.name, version=definition.version,
             status=inst.status, business_key=inst.business_key, started_by=inst.started_by,

@@ -11,22 +11,45 @@ import json
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from .specs import ProcessSpecs
+from .workflow import OpsFlowWorkflow
 
 STATE_VERSION = "1.5"
 _VERSION_KEY = "serializer_version"
 
 
+class _FinishedTaskConverter(TaskConverter):
+    """Converts a completed or cancelled task once per live workflow, not at every step.
+
+    Such a task no longer changes, yet a long process holds more of them at
+    every step; re-converting them all made each step cost more than the last.
+    The memo is keyed on everything a finished task could still see change.
+    """
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        if not task.state & (TaskState.COMPLETED | TaskState.CANCELLED):
+            return super().to_dict(task)
+        key = (task.state, task.last_state_change, tuple(task._children), task.triggered)
+        memo = getattr(task, "_opsflow_memo", None)
+        if memo is None or memo[0] != key:
+            memo = (key, super().to_dict(task))
+            task._opsflow_memo = memo
+        return memo[1]
+
+
 class StateSerializer:
     def __init__(self) -> None:
         self.registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+        _FinishedTaskConverter(Task, self.registry)
         self._encoder = create_encoder(self.registry)
         # the registry keeps converters as partials of their bound from_dict
         restore = self.registry.convert_from_dict[self.registry.typenames[BpmnWorkflow]]
@@ -70,7 +93,7 @@ class StateSerializer:
         if version != STATE_VERSION and version in MIGRATIONS:
             MIGRATIONS[version](dct)
         conv = self._workflow_converter
-        workflow = BpmnWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine,
+        workflow = OpsFlowWorkflow(specs.spec, specs.subprocess_specs, script_engine=script_engine,
                                 deserializing=True)
         workflow.tasks = conv.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

@@ -12,7 +12,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from . import priority, work_calendar
@@ -94,6 +94,10 @@ def check_may_complete(row: HumanTask, actor: Actor) -> None:
 QUEUES = ("mine", "group", "done")
 
 
+# inline, not a bound parameter: only then may the database use the partial index of open tasks
+_IS_OPEN = HumanTask.status == literal_column("'open'")
+
+
 def _not_excluded(actor: Actor) -> ColumnElement[bool]:
     return or_(HumanTask.excluded_user.is_(None), HumanTask.excluded_user != actor.username)
 
@@ -104,9 +108,9 @@ def queue_filter(actor: Actor, queue: str) -> ColumnElement[bool]:
     A task the actor is excluded from (separation of duties) is never in their open queues.
     """
     if queue == "mine":
-        return and_(HumanTask.status == "open", HumanTask.assignee == actor.username, _not_excluded(actor))
+        return and_(_IS_OPEN, HumanTask.assignee == actor.username, _not_excluded(actor))
     if queue == "group":
-        return and_(HumanTask.status == "open", HumanTask.assignee.is_(None),
+        return and_(_IS_OPEN, HumanTask.assignee.is_(None),
                     HumanTask.candidate_group.in_(sorted(actor.groups)), _not_excluded(actor))
     if queue == "done":
         return HumanTask.completed_by == actor.username

@@ -54,8 +54,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    for name in ("inbox", "instances", "requests", "api", "records", "procurement", "sales", "inventory", "hr",
-                 "finance", "production", "admin"):
+    for name in ("inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales", "inventory",
+                 "hr", "finance", "production", "admin"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

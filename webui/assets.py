@@ -16,6 +16,7 @@ FILES = {
     "bpmn-js/dist/assets/diagram-js.css": "bpmn-js/diagram-js.css",
     "bpmn-js/dist/assets/bpmn-js.css": "bpmn-js/bpmn-js.css",
     "bpmn-js/dist/assets/bpmn-font/css/bpmn.css": "bpmn-js/bpmn-font/css/bpmn.css",
+    "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
 }
 FOLDERS = {"bpmn-js/dist/assets/bpmn-font/font": "bpmn-js/bpmn-font/font"}
 

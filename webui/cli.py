@@ -124,12 +124,22 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--no-demo", is_flag=True, help="do not create the demo accounts and requests")
+@click.option("--workers", default=1, type=click.IntRange(1, 64),
+              help="worker processes (gunicorn); 1 serves with Flask's own threaded server")
 @with_appcontext
-def serve(host: str, port: int, no_demo: bool) -> None:
+def serve(host: str, port: int, no_demo: bool, workers: int) -> None:
     """Prepare the database and serve OpsFlow."""
     app = current_app._get_current_object()
     prepare(app, demo=not no_demo)
-    app.run(host=host, port=port, threaded=True)
+    if workers == 1:
+        from werkzeug.serving import run_simple  # Flask refuses app.run() inside a CLI command
+
+        run_simple(host, port, app, threaded=True)
+        return
+    from . import create_app
+    from .server import run
+
+    run(create_app, host, port, workers)
 
 
 COMMANDS = (init_db, deploy, seed_demo, create_user_command, create_token_command, validate, serve)
@@ -148,3 +158,7 @@ def _create_app() -> Flask:
 
 main = FlaskGroup(name="opsflow", create_app=_create_app, add_default_commands=False,
                   help="OpsFlow operations management system.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,88 +1,58 @@
-"""Benchmarks, run on demand (`make bench`): each prints its ratio to a baseline measured in the same run.
+"""The benchmark suite (`make bench`, or `python -m tests.bench [--quick] [--pg URL]`).
 
-Machines are noisy, so only ratios within one run are compared; results go
-to bench-results/<timestamp>.json and a table on stdout.
+Each benchmark measures its baseline in the same run and reports the ratio:
+machines are noisy, so absolute figures are never compared across runs.
+Results: a table on stdout and bench-results/<time>.json.
 """
 from __future__ import annotations
 
+import argparse
 import json
-import sys
-import tempfile
+import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.util.task import TaskState
+from . import bench_dashboard, bench_engine, bench_http, bench_inbox, bench_timers
 
-from engine import Actor, Base, Bundle, ServiceRegistry, WorkflowEngine, make_engine
-
-HERE = Path(__file__).resolve().parent
-BPMN = HERE / "approval.bpmn"
-ROOT = HERE.parents[1]
-
-
-def _rate(run_one: Callable[[int], None], seconds: float = 3.0) -> float:
-    """Instances per second over at least `seconds` of work, with a progress line."""
-    done, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        run_one(done)
-        done += 1
-        if done % 50 == 0:
-            print(f"\r  {done} instances, {done / elapsed:.0f}/s", end="", file=sys.stderr)
-    print(file=sys.stderr)
-    return done / elapsed
-
-
-def raw_spiff() -> Callable[[int], None]:
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_file(str(BPMN))
-    spec = parser.get_spec("bench_approval")
-
-    def run(i: int) -> None:
-        wf = BpmnWorkflow(spec)
-        wf.get_tasks(state=TaskState.READY)[0].data["amount"] = 1000 + i
-        wf.do_engine_steps()
-        task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
-        task.data["decision"] = "approve"
-        task.run()
-        wf.do_engine_steps()
-        assert wf.is_completed()
-
-    return run
-
-
-def persisted(db_url: str) -> Callable[[int], None]:
-    db = make_engine(db_url)
-    Base.metadata.create_all(db)
-    eng = WorkflowEngine(db, ServiceRegistry())
-    eng.deploy_bundle(Bundle.from_path(BPMN))
-    starter, approver = Actor("requester"), Actor("approver", frozenset({"approvers"}))
-
-    def run(i: int) -> None:
-        view = eng.start("bench_approval", {"amount": 1000 + i}, starter)
-        view = eng.complete(view.tasks[0].id, approver, {"decision": "approve"})
-        assert view.status == "completed"
-
-    return run
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs")
+    parser.add_argument("--pg", default=os.environ.get("OPSFLOW_BENCH_PG"),
+                        help="PostgreSQL URL for the PostgreSQL figures (its tables are dropped)")
+    parser.add_argument("--only", nargs="*", help="names of benchmarks to run")
+    args = parser.parse_args()
+    seconds = 1.5 if args.quick else 4.0
+    rows = 100_000 if args.quick else 1_000_000
+    suite = {
+        "engine_overhead": lambda: bench_engine.engine_overhead(seconds),
+        "persisted_e2e": lambda: bench_engine.persisted_e2e(seconds),
+        "long_process": lambda: bench_engine.long_process(),
+        "write_per_step": lambda: bench_engine.write_per_step(),
+        "inbox_query (SQLite)": lambda: bench_inbox.inbox_query("sqlite", rows),
+        "dashboard": lambda: bench_dashboard.dashboard(rows),
+        "timer_lateness": lambda: bench_timers.timer_lateness(1.0, 50 if args.quick else 200),
+        "http_e2e": lambda: bench_http.http_e2e(args.pg, seconds),
+    }
+    if args.pg:
+        suite["inbox_query (PostgreSQL)"] = lambda: bench_inbox.inbox_query(args.pg, rows)
     results = {}
-    print("raw SpiffWorkflow, in memory", file=sys.stderr)
-    raw = _rate(raw_spiff())
-    with tempfile.TemporaryDirectory() as tmp:
-        print("OpsFlow engine, SQLite WAL, one transaction per step, history on", file=sys.stderr)
-        sqlite = _rate(persisted(f"sqlite:///{tmp}/bench.db"))
-    results["persisted_e2e"] = {"raw_per_s": round(raw, 1), "opsflow_per_s": round(sqlite, 1),
-                                "ratio": round(sqlite / raw, 3), "target": ">= 0.5"}
+    for name, run in suite.items():
+        if args.only and not any(name.startswith(o) for o in args.only):
+            continue
+        print(f"== {name}", flush=True)
+        results[name] = run()
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
-    (out / f"{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(results, indent=2))
-    print(f"{'benchmark':<16} {'baseline/s':>11} {'opsflow/s':>10} {'ratio':>6}  target")
+    (out / f"{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(results, indent=2, default=str))
+    print()
+    print("| benchmark | metric | OpsFlow | baseline | ratio | target | met |")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        print(f"{name:<16} {r['raw_per_s']:>11} {r['opsflow_per_s']:>10} {r['ratio']:>6}  {r['target']}")
+        print(f"| {name} | {r['metric']} | {r['opsflow']} | {r['baseline']} | {r['ratio']} | {r['target']} | "
+              f"{'yes' if r['met'] else 'no'} |")
 
 
 if __name__ == "__main__":

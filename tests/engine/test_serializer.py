@@ -88,3 +88,31 @@ def test_specs_round_trip_including_decision_tables() -> None:
             break
         ready.run()
     assert ready.data["approval_level"] == "manager_and_finance"
+
+
+def test_finished_tasks_written_from_memo_match_a_fresh_conversion(saved) -> None:
+    """Finished tasks are converted once; the state must still equal a full conversion at every step."""
+    from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+    from engine.workflow import OpsFlowWorkflow
+
+    _, inst, definition = saved
+    ours = StateSerializer()
+    plain = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    BpmnWorkflowConverter(OpsFlowWorkflow, plain)
+    specs = ours.specs_from_json(definition.spec_json)
+    wf = ours.state_from_json(inst.state, specs, OpsFlowScriptEngine(ServiceRegistry()))
+    steps = 0
+    while not wf.is_completed():
+        assert json.loads(ours.state_to_json(wf))["tasks"] == json.loads(json.dumps(
+            plain.convert(wf)["tasks"], default=str))
+        task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.data["note"] = f"step {steps}"
+        task.run()
+        wf.do_engine_steps()
+        steps += 1
+    assert steps == 2
+    assert json.loads(ours.state_to_json(wf))["tasks"] == json.loads(json.dumps(plain.convert(wf)["tasks"],
+                                                                                default=str))

@@ -10,6 +10,8 @@ from typing import Any
 from flask import Blueprint, jsonify, url_for
 from werkzeug.wrappers import Response
 
+from engine import InstanceView
+
 from ..extensions import csrf, workflow_engine
 from . import errors
 from .auth import Caller, authenticate_request, caller
@@ -49,7 +51,12 @@ def start_instance() -> tuple[Response, int, dict[str, str]]:
     who = caller()
     data = _with_caller_defaults(key, body.get("data", {}), who)
     view = workflow_engine().start(key, data, who.actor, business_key=business_key)
-    return jsonify(instance_json(view)), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
+    return _whole(view), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
+
+
+def _whole(view: InstanceView) -> Response:
+    """A command's answer is the whole instance, tasks and history included, as GET shows it."""
+    return jsonify(instance_json(workflow_engine().get(view.id, caller().actor)))
 
 
 @bp.get("/process-instances/<int:instance_id>")
@@ -59,12 +66,12 @@ def get_instance(instance_id: int) -> Response:
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
 def cancel_instance(instance_id: int) -> Response:
-    return jsonify(instance_json(workflow_engine().cancel(instance_id, caller().actor)))
+    return _whole(workflow_engine().cancel(instance_id, caller().actor))
 
 
 @bp.post("/process-instances/<int:instance_id>/retry")
 def retry_instance(instance_id: int) -> Response:
-    return jsonify(instance_json(workflow_engine().retry(instance_id, caller().actor)))
+    return _whole(workflow_engine().retry(instance_id, caller().actor))
 
 
 @bp.get("/tasks")
@@ -92,4 +99,4 @@ def unclaim_task(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/complete")
 def complete_task(task_id: str) -> Response:
     body = json_body(COMPLETE_FIELDS)
-    return jsonify(instance_json(workflow_engine().complete(task_id, caller().actor, body.get("data", {}))))
+    return _whole(workflow_engine().complete(task_id, caller().actor, body.get("data", {})))

@@ -1,0 +1,36 @@
+"""OpsFlowWorkflow: SpiffWorkflow's BpmnWorkflow with task look-ups that do not grow with history.
+
+SpiffWorkflow finds ready, waiting or unfinished tasks by walking the task
+tree from its root on every engine step (and its iterator pops from the
+front of a list), so each step costs more the more steps came before it:
+quadratic over a long process. Every task is also kept in the workflow's
+`tasks` mapping, so a flat pass over that mapping with the same filter
+finds the same tasks at a small, constant cost per task. Only plain filter
+queries from the root take this path; anything else (a start task, depth
+limits, `end_at_spec`) goes to SpiffWorkflow's own iterator.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+_FILTER_ARGS = frozenset({"state", "updated_ts", "manual", "spec_name", "spec_class", "catches_event", "lane"})
+
+
+class OpsFlowWorkflow(BpmnWorkflow):
+    def get_tasks_iterator(self, first_task: Any = None, **kwargs: Any) -> Iterator[Any]:
+        if first_task is not None or not set(kwargs) <= _FILTER_ARGS:
+            return super().get_tasks_iterator(first_task, **kwargs)
+        return self._scan(BpmnTaskFilter(**kwargs))
+
+    def _scan(self, task_filter: BpmnTaskFilter) -> Iterator[Any]:
+        for task in list(self.tasks.values()):
+            if task_filter.matches(task):
+                yield task
+        for subprocess in list(self.subprocesses.values()):
+            for task in list(subprocess.tasks.values()):
+                if task_filter.matches(task):
+                    yield task

@@ -1,0 +1,19 @@
+"""The monitor in a real browser: the charts are drawn from the page's figures."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+from test_purchase_flow import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_charts_are_drawn_for_a_manager(new_page: Callable[..., Page]) -> None:
+    page = new_page()
+    sign_in(page, "bob")
+    page.get_by_test_id("nav-monitor").click()
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
+    assert page.locator("#chart-steps").bounding_box()["height"] > 100
+    expect(page.get_by_test_id("steps")).to_contain_text("Department manager approval")

@@ -1,0 +1,55 @@
+"""An inbox page walks the partial index of open tasks: its cost does not grow with history."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, insert
+
+from engine import Actor, HumanTask, ProcessInstance, ServiceRegistry, WorkflowEngine
+from engine.models import ProcessDefinition
+from engine.tasks import open_tasks_query
+
+T0 = datetime(2026, 1, 1)
+USER = Actor("uma", frozenset({"g1", "g2"}))
+
+
+def _history(db: Engine, n: int) -> None:
+    with db.begin() as conn:
+        conn.execute(insert(ProcessDefinition), [{
+            "key": "p", "name": "p", "version": 1, "checksum": "", "source": "", "bpmn_xml": "", "dmn_xml": [],
+            "spec_json": "{}", "forms": {}, "deployed_at": T0, "deployed_by": "t"}])
+        conn.execute(insert(ProcessInstance), [{
+            "id": 1, "definition_id": 1, "process_key": "p", "status": "waiting", "state": "{}", "summary": {},
+            "started_by": "x", "created_at": T0, "updated_at": T0, "lock_version": 1}])
+        conn.execute(insert(HumanTask), [{
+            "id": f"{i:036d}", "instance_id": 1, "process_key": "p", "task_name": "t", "title": f"t{i}",
+            "candidate_group": f"g{i % 4}", "status": "open" if i % 50 == 0 else "completed",
+            "created_at": T0 + timedelta(minutes=i), "due_at": T0 + timedelta(days=i % 7)} for i in range(n)])
+
+
+def _plan(db: Engine) -> str:
+    compiled = open_tasks_query(USER).order_by(
+        HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id).limit(50).compile(
+        db, compile_kwargs={"render_postcompile": True})
+    with db.connect() as conn:
+        if db.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), tuple(compiled.positiontup and [
+                compiled.params[k] for k in compiled.positiontup] or ()))
+            return " ".join(str(r[-1]) for r in rows)
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        conn.exec_driver_sql("ANALYZE human_tasks")
+        return " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+
+
+def test_inbox_query_uses_the_open_task_index(db: Engine) -> None:
+    _history(db, 2000)
+    assert "ix_human_tasks_open_queue" in _plan(db)
+
+
+def test_inbox_page_is_ordered_by_due_date_and_shows_only_my_groups(db: Engine) -> None:
+    _history(db, 2000)
+    page = WorkflowEngine(db, ServiceRegistry()).open_tasks(USER, limit=50)
+    assert page and {t.candidate_group for t in page} <= {"g1", "g2"} and {t.status for t in page} == {"open"}
+    assert [t.due_at for t in page] == sorted(t.due_at for t in page)
+    expected = sum(1 for i in range(2000) if i % 50 == 0 and i % 4 in (1, 2))
+    assert len(page) == min(50, expected)

@@ -1,0 +1,22 @@
+// Draws the monitor's charts from the figures the page carries as JSON (Chart.js, served by OpsFlow).
+document.addEventListener("DOMContentLoaded", () => {
+  const source = document.getElementById("monitor-data");
+  if (!source || !window.Chart) return;
+  const data = JSON.parse(source.textContent);
+  const stepLabels = data.steps.labels.map((id, i) => data.steps.names[`${data.steps.process[i]}:${id}`] || id);
+  new window.Chart(document.getElementById("chart-steps"), {
+    type: "bar",
+    data: { labels: stepLabels,
+            datasets: [{ label: data.text.hours, data: data.steps.hours.map((s) => +(s / 3600).toFixed(2)),
+                         backgroundColor: "#1f6feb" }] },
+    options: { indexAxis: "y", plugins: { legend: { display: false } }, animation: false },
+  });
+  new window.Chart(document.getElementById("chart-days"), {
+    type: "line",
+    data: { labels: data.days.labels,
+            datasets: [{ label: data.text.started, data: data.days.started, borderColor: "#f08c00" },
+                       { label: data.text.completed, data: data.days.completed, borderColor: "#2f9e44" }] },
+    options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+  document.body.dataset.chartsReady = "true";
+});
