@@ -1,7 +1,7 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
 from . import analytics
 from .clock import utcnow
-from .database import configure_engine, engine_options, make_engine, write_sessions
+from .database import configure_engine, engine_options, make_engine, refresh_statistics, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
 from .errors import (
     Conflict,
@@ -35,7 +35,7 @@ __all__ = [
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine", "Workplace",
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
-    "has_event", "make_engine", "queue_filter", "reassign", "record",
+    "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
     "user_for_token", "utcnow", "validate_form", "arm_timer_starts",
 ]

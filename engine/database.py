@@ -61,3 +61,17 @@ def write_sessions(engine: Engine) -> sessionmaker[Session]:
 
 def read_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Let SQLite's planner know the tables' shapes (PostgreSQL's autovacuum does this by itself).
+
+    Without statistics SQLite may read the inbox through an index that makes
+    it sort every open task. The analysis samples a bounded number of rows
+    per index, so it stays cheap on a large database; the scheduler repeats it.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")

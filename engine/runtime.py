@@ -43,6 +43,7 @@ class WorkflowEngine:
     def __init__(self, db: Engine, registry: ServiceRegistry | None = None, *,
                  clock: Callable[[], datetime] = utcnow, cache_size: int = 512) -> None:
         self.registry = registry or ServiceRegistry()
+        self.db = db
         self.clock = clock
         self.serializer = StateSerializer()
         self.definitions = DefinitionStore(self.registry, self.serializer)
@@ -371,11 +372,7 @@ class WorkflowEngine:
 
     def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskView]:
         with self.read() as session:
-            q = (tasks.open_tasks_query(actor)
-                 .add_columns(ProcessInstance)
-                 .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                 .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-                 .limit(limit).offset(offset))
+            q = tasks.inbox_page(actor, limit, offset)
             return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
 
     # -- views --------------------------------------------------------------

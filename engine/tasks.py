@@ -122,6 +122,20 @@ def open_tasks_query(actor: Actor) -> Select[Any]:
     return select(HumanTask).where(or_(queue_filter(actor, "mine"), queue_filter(actor, "group")))
 
 
+def inbox_page(actor: Actor, limit: int, offset: int) -> Select[Any]:
+    """A page of the actor's open tasks with their instances, soonest due first.
+
+    It walks ix_human_tasks_open_queue and stops at the page size, once the
+    database has statistics to see that index as the cheap way
+    (`database.refresh_statistics`).
+    """
+    return (open_tasks_query(actor)
+            .add_columns(ProcessInstance)
+            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+            .limit(limit).offset(offset))
+
+
 def to_view(row: HumanTask, inst: ProcessInstance | None = None) -> TaskView:
     return TaskView(
         id=row.id, title=row.title, process=row.process_key, instance_id=row.instance_id,

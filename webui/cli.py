@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from engine import Bundle, DefinitionError, create_token, create_user
+from engine import Bundle, DefinitionError, create_token, create_user, refresh_statistics
 
 from .extensions import db, workflow_engine
 from .migrate import upgrade
@@ -25,6 +25,7 @@ def prepare(app: Flask, demo: bool = True) -> None:
     with app.app_context():
         upgrade(_engine_url())
         workflow_engine().deploy_path(Path(app.config["PROCESSES_DIR"]))
+        refresh_statistics(db.engine)
         if demo:
             seed_users(db.session)
             db.session.commit()

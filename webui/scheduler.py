@@ -21,7 +21,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 import modules
-from engine import JobRunner, WorkflowEngine, arm_timer_starts, utcnow
+from engine import JobRunner, WorkflowEngine, arm_timer_starts, refresh_statistics, utcnow
 from rules import FactContext, FactProviders, RuleStore, run_due
 from rules.escalation import EscalationReport, escalate
 
@@ -94,6 +94,7 @@ class Scheduler:
                 self.escalation_seconds:
             self._last_escalation = now
             escalations = escalate(self.engine, self.store, now)
+            refresh_statistics(self.engine.db)
         return PollReport(len(armed), jobs.done, jobs.failed, len(runs), sum(r.approved for r in runs),
                           escalations.reminded, escalations.reassigned)
 

@@ -193,6 +193,6 @@ def test_a_task_born_for_someone_away_goes_to_their_deputy(place, people) -> Non
     place.set_absence(people["ben"], "dan", date(2026, 3, 1), date(2026, 3, 3))
     view = place.engine.start("direct_check", {"item": "Tent"}, people["rita"])
     assert [t.assignee for t in view.tasks] == ["dan"]
-    substituted = [e for e in view.history if e.kind == "task_substituted"]
+    substituted = [e for e in place.engine.get(view.id).history if e.kind == "task_substituted"]
     assert substituted[0].detail["substitute_for"] == "ben"
     assert ("task_assigned", "Check Tent") in notes(place, "dan")
