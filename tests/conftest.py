@@ -73,3 +73,39 @@ def workflow_engine(db: Engine, registry: ServiceRegistry) -> WorkflowEngine:
     eng = WorkflowEngine(db, registry)
     eng.deploy_path(PROCESSES)
     return eng
+
+
+@pytest.fixture(scope="session")
+def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """On SQLite, the demo company is prepared once and copied; on PostgreSQL each test prepares it."""
+    if USE_PG:
+        return None
+    from webui import create_app
+    from webui.cli import prepare
+    from webui.extensions import db as flask_db
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(_template_db, path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True, "SECRET_KEY": "test"})
+    prepare(app)
+    with app.app_context():
+        flask_db.engine.dispose()  # the last connection closing folds the WAL into the file
+    return str(path)
+
+
+@pytest.fixture
+def demo_database_url(database_url: str, _demo_template: str | None, tmp_path: Path) -> str:
+    """A migrated database holding what a new install shows: processes deployed, demo users and requests."""
+    if _demo_template is None:
+        from webui import create_app
+        from webui.cli import prepare
+        from webui.extensions import db as flask_db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test"})
+        prepare(app)
+        with app.app_context():
+            flask_db.engine.dispose()
+        return database_url
+    path = tmp_path / "demo.db"
+    shutil.copyfile(_demo_template, path)
+    return f"sqlite:///{path}"

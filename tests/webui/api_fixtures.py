@@ -13,15 +13,13 @@ from flask import Flask
 
 from engine import create_token
 from webui import create_app
-from webui.cli import prepare
 from webui.extensions import db
 
 
 @pytest.fixture
-def api_app(database_url: str) -> Iterator[Flask]:
+def api_app(demo_database_url: str) -> Iterator[Flask]:
     """The app on a fresh database with the processes deployed and the demo users and requests seeded."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "api-tests"})
-    prepare(app)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": demo_database_url, "TESTING": True, "SECRET_KEY": "api-tests"})
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -1,7 +1,8 @@
 """Web UI fixtures: app → client → a signed-in client, on a real migrated database.
 
-`prepare` deploys the processes and seeds the demo users and requests, so
-every test starts from the same living system a new install shows. CSRF is
+`demo_database_url` holds what `prepare` makes of a new install (processes
+deployed, demo users and requests), so every test starts from the same
+living system a new install shows. CSRF is
 off for the everyday fixtures (tests post forms directly); `csrf_app` keeps
 it on for the tests that prove it is enforced.
 """
@@ -17,7 +18,6 @@ from sqlalchemy import select
 
 from engine import Actor, User, WorkflowEngine, create_user
 from webui import create_app
-from webui.cli import prepare
 from webui.extensions import actor_for, db, workflow_engine
 
 Login = Callable[..., FlaskClient]
@@ -26,20 +26,19 @@ Login = Callable[..., FlaskClient]
 def _app(database_url: str, **config: Any) -> Iterator[Flask]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test",
                       **config})
-    prepare(app)
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    yield from _app(database_url, WTF_CSRF_ENABLED=False)
+def app(demo_database_url: str) -> Iterator[Flask]:
+    yield from _app(demo_database_url, WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture
-def csrf_app(database_url: str) -> Iterator[Flask]:
-    yield from _app(database_url)
+def csrf_app(demo_database_url: str) -> Iterator[Flask]:
+    yield from _app(demo_database_url)
 
 
 @pytest.fixture
