@@ -81,6 +81,8 @@ class Scheduler:
         self._aps: BackgroundScheduler | BlockingScheduler | None = None
         self.escalation_seconds = escalation_seconds
         self._last_escalation: datetime | None = None
+        # housekeeping run at the escalation cadence (deputies taking over, overdue reminders)
+        self.chores: list[Callable[[], int]] = []
 
     def poll(self) -> PollReport:
         now = self.clock()
@@ -94,6 +96,8 @@ class Scheduler:
                 self.escalation_seconds:
             self._last_escalation = now
             escalations = escalate(self.engine, self.store, now)
+            for chore in self.chores:
+                chore()
             refresh_statistics(self.engine.db)
         return PollReport(len(armed), jobs.done, jobs.failed, len(runs), sum(r.approved for r in runs),
                           escalations.reminded, escalations.reassigned)
@@ -139,7 +143,11 @@ def init_app(app: Flask) -> None:
                                                                              DEFAULT_POLL_SECONDS))
     app.extensions["opsflow.rules"] = store
     app.extensions["opsflow.facts"] = facts
-    app.extensions["opsflow.scheduler"] = Scheduler(engine, store, facts, poll_seconds=poll)
+    scheduler = Scheduler(engine, store, facts, poll_seconds=poll)
+    workplace = lambda: app.extensions.get("opsflow.workplace")  # noqa: E731  (set up by the inbox)
+    scheduler.chores += [lambda: workplace().apply_absences() if workplace() else 0,
+                         lambda: workplace().notify_overdue() if workplace() else 0]
+    app.extensions["opsflow.scheduler"] = scheduler
 
 
 def scheduler_of(app: Flask) -> Scheduler:
