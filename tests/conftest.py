@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 
 from engine import ServiceRegistry, WorkflowEngine, make_engine
 from engine.models import Base
@@ -75,37 +75,51 @@ def workflow_engine(db: Engine, registry: ServiceRegistry) -> WorkflowEngine:
     return eng
 
 
-@pytest.fixture(scope="session")
-def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) -> str | None:
-    """On SQLite, the demo company is prepared once and copied; on PostgreSQL each test prepares it."""
-    if USE_PG:
-        return None
+def _prepared(url: str) -> None:
     from webui import create_app
     from webui.cli import prepare
     from webui.extensions import db as flask_db
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(_template_db, path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True, "SECRET_KEY": "test"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test"})
     prepare(app)
     with app.app_context():
-        flask_db.engine.dispose()  # the last connection closing folds the WAL into the file
-    return str(path)
+        flask_db.engine.dispose()  # on SQLite the last connection closing folds the WAL into the file
+
+
+def _pg_admin(statements: list[str]) -> None:
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo company prepared once: a SQLite file, or a PostgreSQL template database, copied per test."""
+    if USE_PG:
+        name = f"{make_url(PG_URL).database}_demo_template"
+        _pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        _prepared(url)
+        yield name
+        _pg_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in (f"{name}_run", name)])
+        return
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(_template_db, path)
+    _prepared(f"sqlite:///{path}")
+    yield str(path)
 
 
 @pytest.fixture
-def demo_database_url(database_url: str, _demo_template: str | None, tmp_path: Path) -> str:
+def demo_database_url(_demo_template: str, tmp_path: Path) -> str:
     """A migrated database holding what a new install shows: processes deployed, demo users and requests."""
-    if _demo_template is None:
-        from webui import create_app
-        from webui.cli import prepare
-        from webui.extensions import db as flask_db
-
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "test"})
-        prepare(app)
-        with app.app_context():
-            flask_db.engine.dispose()
-        return database_url
+    if USE_PG:
+        run = f"{_demo_template}_run"
+        _pg_admin([f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)',
+                   f'CREATE DATABASE "{run}" TEMPLATE "{_demo_template}"'])
+        return make_url(PG_URL).set(database=run).render_as_string(hide_password=False)
     path = tmp_path / "demo.db"
     shutil.copyfile(_demo_template, path)
     return f"sqlite:///{path}"
