@@ -105,7 +105,7 @@ def delegate(eng: WorkflowEngine, task_id: str, actor: Actor, to_user: str, reas
     if len(reason) > MAX_REASON:
         raise InvalidData({"reason": f"must be at most {MAX_REASON} characters"})
     with eng._write() as session:
-        row = session.get(HumanTask, task_id)
+        row = session.get(HumanTask, task_id, with_for_update=True)  # racing hand-overs queue
         if row is None:
             raise NotFound(f"no task {task_id}")
         _check_may_delegate(row, actor)

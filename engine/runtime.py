@@ -289,15 +289,17 @@ class WorkflowEngine:
         return view
 
     # -- human tasks --------------------------------------------------------
-    def _task_row(self, session: Session, task_id: str) -> HumanTask:
-        row = session.get(HumanTask, task_id)
+    def _task_row(self, session: Session, task_id: str, lock: bool = True) -> HumanTask:
+        """The task's row, locked until commit (PostgreSQL) so that two people acting on it queue:
+        the second then reads what the first wrote. SQLite's BEGIN IMMEDIATE already queues writers."""
+        row = session.get(HumanTask, task_id, with_for_update=lock)
         if row is None:
             raise NotFound(f"no task {task_id}")
         return row
 
     def task(self, task_id: str, actor: Actor) -> TaskView:
         with self.read() as session:
-            row = self._task_row(session, task_id)
+            row = self._task_row(session, task_id, lock=False)
             inst = session.get(ProcessInstance, row.instance_id)
             if not self.may_view(session, inst, actor):
                 raise Forbidden("you may not see this task")

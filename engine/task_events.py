@@ -51,7 +51,7 @@ def has_event(engine: Any, instance_id: int, kind: str, task_id: str, **detail: 
 def reassign(engine: Any, task_id: str, to_user: str, actor: str, **detail: Any) -> None:
     """Give an open task to `to_user` (escalation to a manager), recording who did it and why."""
     with engine._write() as session:
-        row = session.get(HumanTask, task_id)
+        row = session.get(HumanTask, task_id, with_for_update=True)  # racing reassignments queue
         if row is None:
             raise NotFound(f"no task {task_id}")
         if row.status != "open":
