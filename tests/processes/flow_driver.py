@@ -48,6 +48,8 @@ class Driver:
                 HumanTask.instance_id == instance_id, HumanTask.status == "open")))
         restored = serializer.state_from_json(inst.state, specs, script_engine)
         again = serializer.state_from_json(serializer.state_to_json(restored), specs, script_engine)
+        assert {str(t.id) for t in again.get_tasks(state=TaskState.READY)} == \
+               {str(t.id) for t in restored.get_tasks(state=TaskState.READY)}
         assert again.data == restored.data
         ready = {str(t.id) for t in restored.get_tasks(state=TaskState.READY, manual=True)}
         assert ready == open_rows, "the inbox rows mirror the ready user tasks"
