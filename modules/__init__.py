@@ -10,8 +10,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any, TypeVar
 
-from engine import ServiceRegistry
+from sqlalchemy import select
+
+from engine import ServiceCall, ServiceRegistry
+
+T = TypeVar("T", bound=Any)
 
 INSTALLED = ("procurement", "finance", "inventory", "sales", "hr", "production")
 
@@ -21,6 +26,15 @@ class Manifest:
     name: str
     depends: tuple[str, ...] = ()
     processes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def made_by_step(call: ServiceCall, model: type[T]) -> T | None:
+    """The record this flow step already made, if it ran before: what makes a retried step idempotent.
+
+    Models that a step creates carry the `instance_id` and `task_name` of that step.
+    """
+    return call.session.scalar(select(model).where(model.instance_id == call.instance_id,
+                                                   model.task_name == call.task_name))
 
 
 def _load(names: tuple[str, ...]) -> dict[str, ModuleType]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
+from .. import made_by_step
 from . import ledger
 
 
@@ -40,8 +41,7 @@ class CreateInvoice:
 
 def create_invoice(call: ServiceCall, req: CreateInvoice) -> dict[str, Any]:
     """Idempotent per (instance, task): a retried step never bills the customer twice."""
-    inv = call.session.scalar(select(Invoice).where(
-        Invoice.instance_id == call.instance_id, Invoice.task_name == call.task_name))
+    inv = made_by_step(call, Invoice)
     if inv is None:
         if req.amount <= 0:
             raise ValueError("amount must be positive")
@@ -84,8 +84,7 @@ def _invoice(call: ServiceCall, number: str) -> Invoice:
 def send_payment_reminder(call: ServiceCall, req: InvoiceRef) -> dict[str, Any]:
     """Remind the customer of an unpaid invoice once per (instance, task); a paid invoice needs none."""
     inv = _invoice(call, req.invoice_number)
-    sent = call.session.scalar(select(PaymentReminder).where(
-        PaymentReminder.instance_id == call.instance_id, PaymentReminder.task_name == call.task_name))
+    sent = made_by_step(call, PaymentReminder)
     if sent is None and inv.status != "paid":
         sent = PaymentReminder(invoice_number=inv.number, customer=inv.customer, amount=inv.amount,
                                instance_id=call.instance_id, task_name=call.task_name, sent_at=utcnow())

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Numeric, String, UniqueConstraint, select
+from sqlalchemy import Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
+from .. import made_by_step
 from . import ledger
 
 
@@ -39,8 +40,7 @@ class RequestPayment:
 
 def request_payment(call: ServiceCall, req: RequestPayment) -> dict[str, Any]:
     """Idempotent per (instance, task), so a retried step never asks to pay twice."""
-    existing = call.session.scalar(select(PaymentRequest).where(
-        PaymentRequest.instance_id == call.instance_id, PaymentRequest.task_name == call.task_name))
+    existing = made_by_step(call, PaymentRequest)
     if existing is None:
         if req.amount <= 0:
             raise ValueError("amount must be positive")

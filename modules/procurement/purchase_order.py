@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Numeric, String, UniqueConstraint, select
+from sqlalchemy import Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
+
+from .. import made_by_step
 
 
 class PurchaseOrder(Base):
@@ -46,8 +48,7 @@ def _as_dict(po: PurchaseOrder) -> dict[str, Any]:
 
 def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[str, Any]:
     """Idempotent per (instance, task): a retried step returns the order it already made."""
-    existing = call.session.scalar(select(PurchaseOrder).where(
-        PurchaseOrder.instance_id == call.instance_id, PurchaseOrder.task_name == call.task_name))
+    existing = made_by_step(call, PurchaseOrder)
     if existing is not None:
         return _as_dict(existing)
     if req.quantity <= 0 or req.unit_price <= 0:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Numeric, String, UniqueConstraint, select
+from sqlalchemy import Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
+
+from .. import made_by_step
 
 PURCHASE_PROCESS = "purchase_approval"
 
@@ -47,8 +49,7 @@ class RequestPurchase:
 
 def request_purchase(call: ServiceCall, req: RequestPurchase) -> dict[str, Any]:
     """Start a purchase_approval instance in the caller's transaction (once per instance and task)."""
-    existing = call.session.scalar(select(PurchaseRequisition).where(
-        PurchaseRequisition.instance_id == call.instance_id, PurchaseRequisition.task_name == call.task_name))
+    existing = made_by_step(call, PurchaseRequisition)
     if existing is not None:
         return {"id": existing.id, "purchase_instance_id": existing.purchase_instance_id}
     if req.quantity <= 0:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine import Base, ServiceCall, utcnow
 from modules.inventory import stock_of
 
+from .. import made_by_step
+
 STATUSES = ("planned", "material_short", "in_production", "quality_check", "rework", "completed", "cancelled")
 
 
@@ -68,8 +70,7 @@ class CreateWorkOrder:
 
 def create_work_order(call: ServiceCall, req: CreateWorkOrder) -> dict[str, Any]:
     """Idempotent per (instance, task); refuses a product without a bill of materials."""
-    wo = call.session.scalar(select(WorkOrder).where(
-        WorkOrder.instance_id == call.instance_id, WorkOrder.task_name == call.task_name))
+    wo = made_by_step(call, WorkOrder)
     if wo is None:
         if req.quantity <= 0:
             raise ValueError("quantity must be positive")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
+from .. import made_by_step
 from .customer import Customer
 
 STATUSES = ("entered", "credit_hold", "confirmed", "awaiting_stock", "shipped", "invoiced", "completed",
@@ -51,8 +52,7 @@ class CreateSalesOrder:
 
 def create_sales_order(call: ServiceCall, req: CreateSalesOrder) -> dict[str, Any]:
     """Idempotent per (instance, task)."""
-    order = call.session.scalar(select(SalesOrder).where(
-        SalesOrder.instance_id == call.instance_id, SalesOrder.task_name == call.task_name))
+    order = made_by_step(call, SalesOrder)
     if order is None:
         customer = call.session.scalar(select(Customer).where(Customer.code == req.customer_code))
         if customer is None:
