@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
@@ -26,6 +26,8 @@ from .services import ServiceRegistry
 from .specs import ProcessSpecs
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+_LATEST_ID = (select(ProcessDefinition.id).where(ProcessDefinition.key == bindparam("key"))
+              .order_by(ProcessDefinition.version.desc()).limit(1))
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class DefinitionStore:
         self.registry = registry
         self.serializer = serializer
         self._specs: dict[int, ProcessSpecs] = {}
+        self._rows: dict[int, ProcessDefinition] = {}
         self._lock = threading.Lock()
 
     def check(self, bundle: Bundle) -> list[ParsedProcess]:
@@ -130,9 +133,23 @@ class DefinitionStore:
         ))
 
     def require_latest(self, session: Session, key: str) -> ProcessDefinition:
-        definition = self.latest(session, key)
-        if definition is None:
+        newest = session.scalar(_LATEST_ID, {"key": key})
+        if newest is None:
             raise NotFound(f"no process named {key!r}")
+        return self.get(session, newest)
+
+    def get(self, session: Session, definition_id: int) -> ProcessDefinition:
+        """A deployed version never changes, so its row (XML, spec, forms) is read once per process.
+
+        The cached object is detached from the session that read it, so no rollback can expire it.
+        """
+        definition = self._rows.get(definition_id)
+        if definition is None:
+            definition = session.get(ProcessDefinition, definition_id)
+            if definition is None:
+                raise NotFound(f"no process definition {definition_id}")
+            session.expunge(definition)
+            self._rows[definition_id] = definition
         return definition
 
     def specs(self, definition: ProcessDefinition) -> ProcessSpecs:

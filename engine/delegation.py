@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Result, and_, event, select
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from . import persistence
 from .errors import Conflict, Forbidden, InvalidData, NotFound
 from .identity import Group, User, user_groups
 from .models import Event, HumanTask, ProcessInstance
@@ -186,30 +187,39 @@ def _absence_view(a: Absence) -> AbsenceView:
     return AbsenceView(a.id, a.username, a.deputy, a.starts_on, a.ends_on, a.reason)
 
 
-def _substitute_new_tasks(session: Session, _context: object, _instances: object) -> None:
-    """A task born assigned (BPMN `assignee`) to someone away today goes to their deputy, audited."""
-    born = [obj for obj in session.new if isinstance(obj, HumanTask) and obj.assignee and obj.status == "open"]
-    for row in born:
+def _substitute_new_tasks(execute_state: ORMExecuteState) -> Result[Any] | None:
+    """A task born assigned (BPMN `assignee`) to someone away today goes to their deputy, audited.
+
+    It runs as the engine inserts the task rows: the deputy replaces the assignee in the values
+    inserted, and the hand-over's records follow the rows they point to.
+    """
+    session = execute_state.session
+    handed: list[tuple[dict[str, Any], str]] = []
+    for values in persistence.inserted_rows(execute_state, persistence.TASKS):
+        absent = values.get("assignee")
+        if not absent or values.get("status") != "open":
+            continue
         with session.no_autoflush:
-            now = row.created_at
-            deputy = away_deputy(session, row.assignee, now.date())
-            if not deputy or deputy == row.excluded_user:
-                continue
-            inst = session.get(ProcessInstance, row.instance_id)
-            if inst is None:
-                continue
-            absent = row.assignee
-            session.add(TaskDelegation(task_id=row.id, instance_id=row.instance_id, from_user=absent,
-                                       to_user=deputy, reason="out of office", at=now))
-            row.assignee = deputy
-            session.add(Event(instance_id=inst.id, task_id=row.id, task_name=row.task_name, kind="task_substituted",
-                              actor="system", at=now, detail={"from": absent, "to": deputy,
-                                                              "reason": "out of office", "substitute_for": absent}))
+            deputy = away_deputy(session, absent, values["created_at"].date())
+        if deputy and deputy != values.get("excluded_user"):
+            values["assignee"] = deputy
+            handed.append((values, absent))
+    if not handed:
+        return None
+    result = execute_state.invoke_statement()
+    for values, absent in handed:
+        deputy, now = values["assignee"], values["created_at"]
+        session.add(TaskDelegation(task_id=values["id"], instance_id=values["instance_id"], from_user=absent,
+                                   to_user=deputy, reason="out of office", at=now))
+        session.add(Event(instance_id=values["instance_id"], task_id=values["id"], task_name=values["task_name"],
+                          kind="task_substituted", actor="system", at=now,
+                          detail={"from": absent, "to": deputy, "reason": "out of office", "substitute_for": absent}))
+    return result
 
 
 def subscribe(sessions: sessionmaker[Session]) -> None:
-    """Hand tasks created for an absent person to their deputy, in the flush that creates them."""
+    """Hand tasks created for an absent person to their deputy, in the statement that creates them."""
     if getattr(sessions, "_opsflow_deputies", False):
         return
-    event.listen(sessions, "before_flush", _substitute_new_tasks)
+    event.listen(sessions, "do_orm_execute", _substitute_new_tasks)
     sessions._opsflow_deputies = True  # type: ignore[attr-defined]

@@ -1,9 +1,9 @@
 """In-app notifications, written in the same transaction as the event that causes them.
 
 `subscribe` hooks the engine's write sessions: whenever an event is about to
-be flushed (a task created, completed or handed over), the people it
-concerns get a notification row in that same flush, so a notification never
-exists without its event and never goes missing when the event commits.
+be written (a task created, completed or handed over), the people it
+concerns get a notification row in that same transaction, so a notification
+never exists without its event and never goes missing when the event commits.
 Mentions in comments and overdue reminders are added by their own code paths.
 After the commit, those with an e-mail address get a copy when a mailer is set.
 """
@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from . import persistence
 from .identity import Group, User, user_groups
 from .models import Event, HumanTask, ProcessInstance
 from .workplace_models import Absence, Notification, NotificationSetting
@@ -114,14 +115,27 @@ def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime,
                 Outgoing(emails[username], kind, detail or {}, instance_id, task_id))
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get("_notified")]
+def _notify_events(session: Session, events: list[Event]) -> None:
     for ev in sorted(events, key=lambda e: e.at):
-        ev.__dict__["_notified"] = True
         with session.no_autoflush:
             kind, people, detail = _recipients(session, ev)
         if people:
             notify(session, people, kind, ev.at, instance_id=ev.instance_id, task_id=ev.task_id, detail=detail)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """Events added as ORM objects (hand-overs, reminders, job audits)."""
+    events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get("_notified")]
+    for ev in events:
+        ev.__dict__["_notified"] = True
+    _notify_events(session, events)
+
+
+def _on_execute(execute_state: ORMExecuteState) -> None:
+    """Events the engine inserts with one statement at the end of a step."""
+    rows = persistence.inserted_rows(execute_state, persistence.EVENTS)
+    if rows:
+        _notify_events(execute_state.session, [Event(**values) for values in rows])
 
 
 def subscribe(sessions: sessionmaker[Session], mailer: Mailer | None = None) -> None:
@@ -129,6 +143,7 @@ def subscribe(sessions: sessionmaker[Session], mailer: Mailer | None = None) -> 
     if getattr(sessions, "_opsflow_notifications", False):
         return
     event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "do_orm_execute", _on_execute)
 
     def _after_commit(session: Session) -> None:
         outgoing = session.info.pop("opsflow_mail", [])

@@ -5,7 +5,9 @@ it, write state, human tasks and events together, or nothing. The instance
 row carries a version counter, so two people acting on the same instance at
 once get one success and one Conflict, never a half-written row. Live
 workflows are cached per (instance, version): while the row still has that
-version there is nothing to deserialize.
+version there is nothing to deserialize. A step's rows are written with the
+prepared statements of `persistence`, events in one insert at the end of
+the transaction.
 """
 from __future__ import annotations
 
@@ -24,12 +26,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms, retries, tasks, timers
+from . import forms, persistence, retries, tasks, timers
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
 from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
+from .persistence import InstanceRow
 from .scripting import OpsFlowScriptEngine
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry
@@ -48,8 +51,9 @@ class WorkflowEngine:
         self.serializer = StateSerializer()
         self.definitions = DefinitionStore(self.registry, self.serializer)
         self._writes = write_sessions(db)
+        persistence.follow_savepoints(self._writes)
         self._reads = read_sessions(db)
-        self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._cache: OrderedDict[int, tuple[int, OpsFlowWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
 
@@ -60,6 +64,7 @@ class WorkflowEngine:
         try:
             with session.begin():
                 yield session
+                persistence.write_events(session)
         except StaleDataError as exc:
             raise Conflict("the instance was changed by someone else; reload and try again") from exc
         finally:
@@ -98,45 +103,53 @@ class WorkflowEngine:
             return (definition.forms or {}).get(name) if definition else None
 
     # -- live workflows -----------------------------------------------------
-    def _checkout(self, inst: ProcessInstance, definition: ProcessDefinition) -> BpmnWorkflow:
+    def _checkout(self, session: Session, inst: InstanceRow) -> OpsFlowWorkflow:
         with self._cache_lock:
             cached = self._cache.pop(inst.id, None)
         if cached and cached[0] == inst.lock_version:
             return cached[1]
-        engine = OpsFlowScriptEngine(self.registry)
-        return self.serializer.state_from_json(inst.state, self.definitions.specs(definition), engine)
+        specs = self.definitions.specs(self.definitions.get(session, inst.definition_id))
+        return self.serializer.state_from_json(persistence.load_state(session, inst.id), specs,
+                                               OpsFlowScriptEngine(self.registry))
 
-    def _checkin(self, inst_id: int, version: int, wf: BpmnWorkflow) -> None:
+    def _checkin(self, inst_id: int, version: int, wf: OpsFlowWorkflow) -> None:
         with self._cache_lock:
             self._cache[inst_id] = (version, wf)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
     @contextmanager
-    def _instance(self, session: Session, instance_id: int) -> Iterator[tuple[ProcessInstance, BpmnWorkflow]]:
-        """Check a workflow out for one transaction; it returns to the cache only if the commit holds."""
-        inst = session.get(ProcessInstance, instance_id)
+    def _instance(self, session: Session, instance_id: int) -> Iterator[tuple[InstanceRow, OpsFlowWorkflow]]:
+        """Check a workflow out for one transaction and write it back at the end of the block."""
+        inst = persistence.load_instance(session, instance_id)
         if inst is None:
             raise NotFound(f"no process instance {instance_id}")
-        definition = session.get(ProcessDefinition, inst.definition_id)
-        wf = self._checkout(inst, definition)
+        wf = self._checkout(session, inst)
         yield inst, wf
-        session.flush()
-        self._checkin_after(session, inst, wf)
+        self._save(session, inst, wf)
+
+    def _save(self, session: Session, inst: InstanceRow, wf: OpsFlowWorkflow) -> None:
+        """Write the instance row under its version; the workflow returns to the cache only if the commit holds."""
+        persistence.save_instance(session, inst, self.serializer.state_to_json(wf))
+        version = inst.lock_version
+        session.info.setdefault(persistence.AFTER_COMMIT, []).append(lambda: self._checkin(inst.id, version, wf))
 
     def _commit_hooks(self, session: Session) -> None:
-        for hook in session.info.pop("after_commit", []):
+        for hook in session.info.pop(persistence.AFTER_COMMIT, []):
             hook()
 
     # -- stepping -----------------------------------------------------------
-    def _log(self, session: Session, inst: ProcessInstance, kind: str, actor: str,
-             task: HumanTask | None = None, task_name: str | None = None, **detail: Any) -> None:
-        session.add(Event(instance_id=inst.id, kind=kind, actor=actor, at=self.clock(),
-                          task_id=task.id if task else None,
-                          task_name=task.task_name if task else task_name, detail=detail))
+    def _log(self, session: Session, inst: InstanceRow | ProcessInstance, kind: str, actor: str,
+             task: Any = None, task_name: str | None = None, **detail: Any) -> None:
+        """Append to the instance's event log (`task`: its human-task row, if the event is about one)."""
+        persistence.add_event(session, inst.id, kind, actor, self.clock(), task.id if task else None,
+                              task.task_name if task else task_name, detail)
 
-    def _advance(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow, actor: str) -> None:
-        """Run engine steps, then write state, status, human tasks and events."""
+    def _advance(self, session: Session, inst: InstanceRow, wf: OpsFlowWorkflow, actor: str) -> list[Any]:
+        """Run engine steps, then set status and summary, mirror human tasks, log and schedule.
+
+        Returns the instance's open task rows. The caller writes the instance row (`_save`).
+        """
         engine: OpsFlowScriptEngine = wf.script_engine
 
         def start_process(key: str, data: dict[str, Any], business_key: str | None = None) -> int:
@@ -174,28 +187,38 @@ class WorkflowEngine:
             has_engine_work = any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY))
             inst.status = "running" if has_engine_work else "waiting"
             inst.error_message = inst.error_task = None
-        inst.state = self.serializer.state_to_json(wf)
         inst.summary = _summary(wf.data if wf.is_completed() else _current_data(wf))
         inst.updated_at = now
-        for row in tasks.sync(session, inst, wf, now):
+        created, still_open = tasks.sync(session, inst, wf, now)
+        for row in created:
             self._log(session, inst, "task_created", "system", row, title=row.title,
                       candidate_group=row.candidate_group)
-        timers.schedule(session, inst, wf, now)
+        # no timer waited before this step and none waits now: there is no timer job to reconcile
+        waits = bool(timers.waiting_timers(wf))
+        if waits or wf.timer_jobs is not False:
+            timers.schedule(session, inst, wf, now)
+        wf.timer_jobs = waits
         retries.schedule(session, inst, now)
+        return still_open + created
 
     # -- instances ----------------------------------------------------------
     def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None) -> InstanceView:
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
-            inst, definition, wf = self._start_in(session, key, data, actor, business_key)
-            view = self._view(session, inst, definition, wf, full=False)
+            inst, definition, wf, open_rows = self._launch(session, key, data, actor, business_key)
+            view = self._result(inst, definition, wf, open_rows)
         self._commit_hooks(session)
         return view
 
     def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor,
-                  business_key: str | None) -> tuple[ProcessInstance, ProcessDefinition, BpmnWorkflow]:
+                  business_key: str | None) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow]:
         """Start an instance inside the caller's transaction (also used by service calls starting a flow)."""
+        return self._launch(session, key, data, actor, business_key)[:3]
+
+    def _launch(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None
+                ) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow, list[Any]]:
+        """`_start_in`, also returning the new instance's open task rows."""
         definition = self.definitions.require_latest(session, key)
         start_form = (definition.forms or {}).get("start")
         # with a start form only its fields enter the instance: a client cannot plant `decision`
@@ -203,23 +226,17 @@ class WorkflowEngine:
         values["requester"] = actor.username
         now = self.clock()
         wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
+        wf.timer_jobs = False
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(values)
-        inst = ProcessInstance(
-            definition_id=definition.id, process_key=key, business_key=business_key, status="running",
-            state="{}", summary={}, started_by=actor.username, created_at=now, updated_at=now,
-        )
-        session.add(inst)
-        session.flush()
+        inst = InstanceRow(definition_id=definition.id, process_key=key, business_key=business_key,
+                           status="running", started_by=actor.username, created_at=now, updated_at=now)
+        persistence.insert_instance(session, inst)
         self._log(session, inst, "instance_started", actor.username, version=definition.version)
-        self._advance(session, inst, wf, actor.username)
-        session.flush()
-        self._checkin_after(session, inst, wf)
-        return inst, definition, wf
-
-    def _checkin_after(self, session: Session, inst: ProcessInstance, wf: BpmnWorkflow) -> None:
-        session.info.setdefault("after_commit", []).append(lambda: self._checkin(inst.id, inst.lock_version, wf))
+        open_rows = self._advance(session, inst, wf, actor.username)
+        self._save(session, inst, wf)
+        return inst, definition, wf, open_rows
 
     def get(self, instance_id: int, actor: Actor = SYSTEM) -> InstanceView:
         with self.read() as session:
@@ -228,10 +245,13 @@ class WorkflowEngine:
                 raise NotFound(f"no process instance {instance_id}")
             if not self.may_view(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
-            definition = session.get(ProcessDefinition, inst.definition_id)
+            definition = self.definitions.get(session, inst.definition_id)
             wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
                                                  OpsFlowScriptEngine(self.registry))
-            return self._view(session, inst, definition, wf)
+            rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
+                                   .order_by(HumanTask.created_at, HumanTask.id))
+            events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
+            return self._result(inst, definition, wf, list(rows), list(events))
 
     def diagram(self, instance_id: int, actor: Actor) -> str:
         """The BPMN XML of the version this instance runs on, for whoever may see the instance."""
@@ -241,10 +261,10 @@ class WorkflowEngine:
                 raise NotFound(f"no process instance {instance_id}")
             if not self.may_view(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
-            return session.get(ProcessDefinition, inst.definition_id).bpmn_xml
+            return self.definitions.get(session, inst.definition_id).bpmn_xml
 
     @staticmethod
-    def may_view(session: Session, inst: ProcessInstance, actor: Actor) -> bool:
+    def may_view(session: Session, inst: ProcessInstance | InstanceRow, actor: Actor) -> bool:
         if actor.is_admin or "manager" in actor.roles or inst.started_by == actor.username:
             return True
         involved = select(HumanTask.id).where(
@@ -263,12 +283,10 @@ class WorkflowEngine:
                 wf.cancel()
                 now = self.clock()
                 inst.status, inst.ended_at, inst.updated_at = "cancelled", now, now
-                inst.state = self.serializer.state_to_json(wf)
-                for row in session.scalars(select(HumanTask).where(
-                        HumanTask.instance_id == inst.id, HumanTask.status == "open")):
-                    row.status, row.completed_at = "cancelled", now
+                persistence.close_tasks(session, [r.id for r in persistence.open_tasks(session, inst.id)],
+                                        "cancelled", now)
                 self._log(session, inst, "instance_cancelled", actor.username)
-            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf, full=False)
+            view = self._result(inst, self.definitions.get(session, inst.definition_id), wf, [])
         self._commit_hooks(session)
         return view
 
@@ -283,8 +301,8 @@ class WorkflowEngine:
                 for task in wf.get_tasks(state=TaskState.ERROR):
                     task._set_state(TaskState.READY)
                 self._log(session, inst, "instance_retried", actor.username, task_name=inst.error_task)
-                self._advance(session, inst, wf, actor.username)
-            view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf, full=False)
+                open_rows = self._advance(session, inst, wf, actor.username)
+            view = self._result(inst, self.definitions.get(session, inst.definition_id), wf, open_rows)
         self._commit_hooks(session)
         return view
 
@@ -338,12 +356,14 @@ class WorkflowEngine:
                  detail: dict[str, Any] | None = None) -> InstanceView:
         """Complete a task; `detail` (e.g. the rule behind an automatic decision) goes into its event."""
         with self._write() as session:
-            row = self._task_row(session, task_id)
+            row = persistence.task_row(session, task_id, lock=True)
+            if row is None:
+                raise NotFound(f"no task {task_id}")
             if row.status != "open":
                 raise Conflict("task is no longer open")
             tasks.check_may_complete(row, actor)
             with self._instance(session, row.instance_id) as (inst, wf):
-                definition = session.get(ProcessDefinition, inst.definition_id)
+                definition = self.definitions.get(session, inst.definition_id)
                 form = (definition.forms or {}).get(row.form) if row.form else None
                 values = forms.validate(form, data) if form else _plain(data)
                 task = wf.get_task_from_id(UUID(task_id))
@@ -355,14 +375,16 @@ class WorkflowEngine:
                 except Exception as exc:  # the task's own post-script failed: refuse this completion, roll back
                     raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
                 now = self.clock()
-                row.status, row.completed_at, row.completed_by = "completed", now, actor.username
-                row.wait_seconds = (now - row.created_at).total_seconds()
-                row.outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
-                row.comment = values.get("comment")
-                self._log(session, inst, "task_completed", actor.username, row, outcome=row.outcome,
-                          comment=row.comment, waited_seconds=int(row.wait_seconds), **(detail or {}))
-                self._advance(session, inst, wf, actor.username)
-            view = self._view(session, inst, definition, wf, full=False)
+                waited = (now - row.created_at).total_seconds()
+                outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
+                comment = values.get("comment")
+                persistence.finish_task(session, task_id, status="completed", completed_at=now,
+                                        completed_by=actor.username, wait_seconds=waited, outcome=outcome,
+                                        comment=comment)
+                self._log(session, inst, "task_completed", actor.username, row, outcome=outcome, comment=comment,
+                          waited_seconds=int(waited), **(detail or {}))
+                open_rows = self._advance(session, inst, wf, actor.username)
+            view = self._result(inst, definition, wf, open_rows)
         self._commit_hooks(session)
         return view
 
@@ -378,18 +400,16 @@ class WorkflowEngine:
             return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
 
     # -- views --------------------------------------------------------------
-    def _view(self, session: Session, inst: ProcessInstance, definition: ProcessDefinition,
-              wf: BpmnWorkflow, full: bool = True) -> InstanceView:
-        """The instance as `get` shows it, or (full=False) what a command leaves to act on next.
+    @staticmethod
+    def _result(inst: ProcessInstance | InstanceRow, definition: ProcessDefinition, wf: BpmnWorkflow,
+                task_rows: list[Any], events: list[Event] | None = None) -> InstanceView:
+        """The instance as `get` shows it (every task and event), or as a command leaves it.
 
-        A command (start, complete, cancel, retry) answers with the open tasks only and no history:
-        reading back every task and event of the instance would make each step cost more the
-        longer the instance has run. `get` gives the whole picture.
+        A command (start, complete, cancel, retry) answers with the open tasks only, which the step
+        already holds, and no history: reading back every task and event of the instance would make
+        each step cost more the longer the instance has run. `get` gives the whole picture.
         """
-        q = select(HumanTask).where(HumanTask.instance_id == inst.id)
-        rows = session.scalars((q if full else q.where(HumanTask.status == "open"))
-                               .order_by(HumanTask.created_at, HumanTask.id))
-        events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id)) if full else []
+        rows = sorted(task_rows, key=lambda r: (r.created_at, r.id))
         return InstanceView(
             id=inst.id, process=inst.process_key, process_name=definition.name, version=definition.version,
             status=inst.status, business_key=inst.business_key, started_by=inst.started_by,
@@ -398,7 +418,7 @@ class WorkflowEngine:
             error_message=inst.error_message, error_task=inst.error_task,
             tasks=[tasks.to_view(r, inst) for r in rows],
             history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name, e.detail or {})
-                     for e in events],
+                     for e in events or ()],
         )
 
 

@@ -15,9 +15,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from . import priority, work_calendar
+from . import persistence, priority, work_calendar
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
+from .persistence import InstanceRow
 from .views import Actor, TaskView
 
 
@@ -35,8 +36,8 @@ def _due_at(created: datetime, spec: str | None) -> datetime | None:
     return created + timedelta(**TimerEventDefinition.parse_iso_duration(spec))
 
 
-def new_row(task: Any, inst: ProcessInstance, now: datetime) -> HumanTask:
-    """Build the mirror row of a ready user task from its spec's properties."""
+def new_row(task: Any, inst: InstanceRow, now: datetime) -> HumanTask:
+    """Build the mirror row of a ready user task from its spec's properties (not added to any session)."""
     spec = task.task_spec
     props = _properties(spec)
     title = str(_evaluate(task, props["title"])) if props.get("title") else (spec.bpmn_name or spec.name)
@@ -57,22 +58,23 @@ def ready_user_tasks(wf: BpmnWorkflow) -> dict[str, Any]:
     return {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
 
 
-def sync(session: Session, inst: ProcessInstance, wf: BpmnWorkflow, now: datetime) -> list[HumanTask]:
-    """Insert rows for newly ready user tasks and cancel rows whose task vanished; return the new rows."""
+def sync(session: Session, inst: InstanceRow, wf: BpmnWorkflow, now: datetime) -> tuple[list[HumanTask], list[Any]]:
+    """Insert rows for newly ready user tasks and cancel rows whose task vanished.
+
+    Returns the new rows and the rows that stay open. An instance inserted in this same
+    transaction (version 0) has no rows yet, so none are read.
+    """
     ready = ready_user_tasks(wf)
-    open_rows = {r.id: r for r in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == inst.id, HumanTask.status == "open"))}
-    for row_id, row in open_rows.items():
-        if row_id not in ready:
-            row.status = "cancelled"
-            row.completed_at = now
-    created = [new_row(task, inst, now) for task_id, task in ready.items() if task_id not in open_rows]
+    open_rows = persistence.open_tasks(session, inst.id) if inst.lock_version else []
+    persistence.close_tasks(session, [r.id for r in open_rows if r.id not in ready], "cancelled", now)
+    have = {r.id for r in open_rows}
+    created = [new_row(task, inst, now) for task_id, task in ready.items() if task_id not in have]
     work_calendar.apply_working_due(session, created, ready, now)
-    session.add_all(created)
-    return created
+    persistence.insert_tasks(session, created)
+    return created, [r for r in open_rows if r.id in ready]
 
 
-def may_work_on(row: HumanTask, actor: Actor) -> bool:
+def may_work_on(row: Any, actor: Actor) -> bool:
     if row.excluded_user == actor.username:
         return False
     if row.assignee:
@@ -80,7 +82,7 @@ def may_work_on(row: HumanTask, actor: Actor) -> bool:
     return row.candidate_group in actor.groups
 
 
-def check_may_complete(row: HumanTask, actor: Actor) -> None:
+def check_may_complete(row: Any, actor: Actor) -> None:
     if actor.decides_any_task:
         return
     if row.excluded_user == actor.username:
@@ -136,7 +138,8 @@ def inbox_page(actor: Actor, limit: int, offset: int) -> Select[Any]:
             .limit(limit).offset(offset))
 
 
-def to_view(row: HumanTask, inst: ProcessInstance | None = None) -> TaskView:
+def to_view(row: Any, inst: ProcessInstance | InstanceRow | None = None) -> TaskView:
+    """`row`: a HumanTask, or a row of the human_tasks table."""
     return TaskView(
         id=row.id, title=row.title, process=row.process_key, instance_id=row.instance_id,
         task_name=row.task_name, candidate_group=row.candidate_group, assignee=row.assignee,

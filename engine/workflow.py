@@ -21,6 +21,9 @@ _FILTER_ARGS = frozenset({"state", "updated_ts", "manual", "spec_name", "spec_cl
 
 
 class OpsFlowWorkflow(BpmnWorkflow):
+    # whether timer jobs may be pending for this workflow's stored state (None: unknown, ask the jobs table)
+    timer_jobs: bool | None = None
+
     def get_tasks_iterator(self, first_task: Any = None, **kwargs: Any) -> Iterator[Any]:
         if first_task is not None or not set(kwargs) <= _FILTER_ARGS:
             return super().get_tasks_iterator(first_task, **kwargs)
