@@ -43,8 +43,9 @@ def configure_engine(engine: Engine) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # straight to the driver: the statement needs none of SQLAlchemy's execution machinery
         write = conn.get_execution_options().get(WRITE_OPTION)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     engine._opsflow_configured = True  # type: ignore[attr-defined]
     return engine

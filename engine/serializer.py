@@ -8,10 +8,11 @@ written per step; restoring takes the already-parsed spec object.
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
@@ -27,40 +28,51 @@ STATE_VERSION = "1.5"
 _VERSION_KEY = "serializer_version"
 
 
-class _FinishedTaskConverter(TaskConverter):
-    """Converts a completed or cancelled task once per live workflow, not at every step.
+_SETTLED = TaskState.COMPLETED | TaskState.CANCELLED
+_UNSTARTED = TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE
 
-    Such a task no longer changes, yet a long process holds more of them at
-    every step; re-converting them all made each step cost more than the last.
-    The memo is keyed on everything a finished task could still see change.
+
+def _settled(task: Task) -> bool:
+    """Whether the task's serialized form follows from its memo key alone.
+
+    True for a finished task, and for a predicted one that, like its parent, holds no data yet
+    (its data delta against the parent is then empty). A long process is mostly such tasks:
+    the steps behind it and the steps predicted ahead of it.
     """
+    if task._state & _SETTLED:
+        return True
+    if not task._state & _UNSTARTED or task.data or task.internal_data:
+        return False
+    parent = task.parent
+    return parent is not None and bool(parent._state & _UNSTARTED) and not parent.data
 
-    def to_dict(self, task: Task) -> dict[str, Any]:
-        if not task.state & (TaskState.COMPLETED | TaskState.CANCELLED):
-            return super().to_dict(task)
-        key = (task.state, task.last_state_change, tuple(task._children), task.triggered)
-        memo = getattr(task, "_opsflow_memo", None)
-        if memo is None or memo[0] != key:
-            memo = (key, super().to_dict(task))
-            task._opsflow_memo = memo
-        return memo[1]
+
+class _WithoutTasks:
+    """A workflow seen without its tasks, so that SpiffWorkflow's converter writes every other field."""
+
+    tasks = MappingProxyType({})
+
+    def __init__(self, workflow: Any) -> None:
+        self._workflow = workflow
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._workflow, name)
 
 
 class StateSerializer:
     def __init__(self) -> None:
         self.registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
-        _FinishedTaskConverter(Task, self.registry)
         self._encoder = create_encoder(self.registry)
         # the registry keeps converters as partials of their bound from_dict
         restore = self.registry.convert_from_dict[self.registry.typenames[BpmnWorkflow]]
         self._workflow_converter = restore.args[0].__self__
 
     def _dumps(self, build: Any) -> str:
-        self.registry._encoder_mode = True
+        before, self.registry._encoder_mode = self.registry._encoder_mode, True
         try:
             return json.dumps(build(), cls=self._encoder, separators=(",", ":"))
         finally:
-            self.registry._encoder_mode = False
+            self.registry._encoder_mode = before
 
     def specs_to_json(self, specs: ProcessSpecs) -> str:
         return self._dumps(lambda: {
@@ -76,16 +88,47 @@ class StateSerializer:
         )
 
     def state_to_json(self, workflow: BpmnWorkflow) -> str:
+        """The workflow's state; the tasks of each (sub)workflow are spliced in as JSON built per task.
+
+        A task's JSON is kept on the task and reused while it is settled (see `_settled`) and its
+        memo key is unchanged, so a step encodes only the few tasks it touched.
+        """
         conv = self._workflow_converter
+        tag = uuid4().hex
+        spliced: dict[str, str] = {}
+
+        def fields(wf: Any) -> dict[str, Any]:
+            dct = WorkflowConverter.to_dict(conv, _WithoutTasks(wf))
+            placeholder = f"{tag}:{len(spliced)}"
+            spliced[json.dumps(placeholder)] = self._tasks_json(wf.tasks)
+            dct["tasks"] = placeholder
+            return dct
 
         def build() -> dict[str, Any]:
-            dct = WorkflowConverter.to_dict(conv, workflow)  # the base part: no spec
-            dct["subprocesses"] = conv.mapping_to_dict(workflow.subprocesses)
+            dct = fields(workflow)  # the base part: no spec
+            dct["subprocesses"] = {
+                str(sp_id): {**fields(sp), "parent_task_id": str(sp.parent_task_id), "spec": sp.spec.name,
+                             "typename": self.registry.typenames[type(sp)]}
+                for sp_id, sp in workflow.subprocesses.items()}
             dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
             dct[_VERSION_KEY] = STATE_VERSION
             return dct
 
-        return self._dumps(build)
+        text = self._dumps(build)
+        for placeholder, tasks in spliced.items():
+            text = text.replace(placeholder, tasks, 1)
+        return text
+
+    def _tasks_json(self, tasks: dict[UUID, Task]) -> str:
+        parts = []
+        for task in tasks.values():
+            key = (task._state, task.last_state_change, tuple(task._children), task.triggered)
+            memo = getattr(task, "_opsflow_json", None)
+            if memo is None or memo[0] != key or not _settled(task):
+                memo = (key, f'"{task.id}":{self._dumps(lambda t=task: self.registry.convert(t))}')
+                task._opsflow_json = memo
+            parts.append(memo[1])
+        return "{" + ",".join(parts) + "}"
 
     def state_from_json(self, text: str, specs: ProcessSpecs, script_engine: Any) -> BpmnWorkflow:
         dct = json.loads(text)

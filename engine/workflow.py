@@ -7,7 +7,8 @@ quadratic over a long process. Every task is also kept in the workflow's
 `tasks` mapping, so a flat pass over that mapping with the same filter
 finds the same tasks at a small, constant cost per task. Only plain filter
 queries from the root take this path; anything else (a start task, depth
-limits, `end_at_spec`) goes to SpiffWorkflow's own iterator.
+limits, `end_at_spec`) goes to SpiffWorkflow's own iterator. The same flat
+pass answers "is anything left to do" and "which tasks wait".
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
 
 _FILTER_ARGS = frozenset({"state", "updated_ts", "manual", "spec_name", "spec_class", "catches_event", "lane"})
 
@@ -30,10 +32,21 @@ class OpsFlowWorkflow(BpmnWorkflow):
         return self._scan(BpmnTaskFilter(**kwargs))
 
     def _scan(self, task_filter: BpmnTaskFilter) -> Iterator[Any]:
+        state = task_filter.state
+        # the state test first: most tasks of a long process are finished and fail it
         for task in list(self.tasks.values()):
-            if task_filter.matches(task):
+            if task._state & state and task_filter.matches(task):
                 yield task
         for subprocess in list(self.subprocesses.values()):
             for task in list(subprocess.tasks.values()):
-                if task_filter.matches(task):
+                if task._state & state and task_filter.matches(task):
                     yield task
+
+    def is_completed(self) -> bool:
+        if not self.completed:
+            self.completed = not any(t._state & TaskState.NOT_FINISHED_MASK for t in self.tasks.values())
+        return self.completed
+
+    def update_waiting_tasks(self) -> None:
+        for task in [t for t in self.tasks.values() if t._state & TaskState.WAITING]:
+            task.task_spec._update(task)
