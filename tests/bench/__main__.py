@@ -22,8 +22,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs")
     parser.add_argument("--pg", default=os.environ.get("OPSFLOW_BENCH_PG"),
                         help="PostgreSQL URL for the PostgreSQL figures (its tables are dropped)")
-    parser.add_argument("--only", nargs="*", help="names of benchmarks to run")
+    parser.add_argument("--only", nargs="*", help="names of benchmarks to run (space- or comma-separated)")
     args = parser.parse_args()
+    only = [name for arg in args.only or () for name in arg.split(",") if name]
     seconds = 1.5 if args.quick else 4.0
     rows = 100_000 if args.quick else 1_000_000
     suite = {
@@ -41,7 +42,7 @@ def main() -> None:
         suite["inbox_query (PostgreSQL)"] = lambda: bench_inbox.inbox_query(args.pg, rows)
     results = {}
     for name, run in suite.items():
-        if args.only and not any(name.startswith(o) for o in args.only):
+        if only and not any(name.startswith(o) for o in only):
             continue
         print(f"== {name}", flush=True)
         results[name] = run()
