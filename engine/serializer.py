@@ -62,7 +62,7 @@ class _WithoutTasks:
 class StateSerializer:
     def __init__(self) -> None:
         self.registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
-        self._encoder = create_encoder(self.registry)
+        self._encode = create_encoder(self.registry)(separators=(",", ":")).encode
         # the registry keeps converters as partials of their bound from_dict
         restore = self.registry.convert_from_dict[self.registry.typenames[BpmnWorkflow]]
         self._workflow_converter = restore.args[0].__self__
@@ -70,7 +70,7 @@ class StateSerializer:
     def _dumps(self, build: Any) -> str:
         before, self.registry._encoder_mode = self.registry._encoder_mode, True
         try:
-            return json.dumps(build(), cls=self._encoder, separators=(",", ":"))
+            return self._encode(build())
         finally:
             self.registry._encoder_mode = before
 
