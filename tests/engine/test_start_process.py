@@ -60,3 +60,17 @@ def test_when_the_operation_fails_the_child_is_not_left_behind(db: Engine) -> No
     parent = eng.start("parent", {"fail": True}, RITA)
     assert parent.status == "error" and "failed after starting its child" in parent.error_message
     assert instances(db) == [("parent", None, "rita", "error")], "the child rolled back with the failed step"
+
+
+def test_a_rolled_back_child_leaves_nothing_in_the_workflow_cache(db: Engine) -> None:
+    """The id of a child that rolled back is free again (SQLite reuses it): whatever takes it must
+    be run from its own row, not from the rolled-back child's workflow."""
+    eng, other = engine(db), engine(db)
+    eng.start("parent", {"fail": True}, RITA)
+    newcomer = other.start("parent", {"fail": False}, RITA)  # on SQLite it takes the freed id
+    [task] = newcomer.tasks
+    assert (task.task_name, task.status) == ("Task_after", "open")
+    done = eng.complete(task.id, Actor("tess", frozenset({"team"})), {})
+    assert done.status == "completed"
+    history = [e.kind for e in eng.get(newcomer.id).history]
+    assert history.count("instance_started") == 1 and history[-1] == "instance_completed"
