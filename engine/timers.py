@@ -158,7 +158,7 @@ def wake(engine: Any, session: Session, instance_id: int) -> list[WaitingTimer]:
         with spiff_clock(engine.clock):
             wf.refresh_timers()
             done = fired(before, wf, now)
-            cycle = _end_start_cycle(wf, done)
+            cycle = _end_start_cycle(wf, done, now)
         for timer in done:
             engine._log(session, inst, "timer_fired", "system", task_name=timer.element,
                         due_at=timer.due_at.isoformat(timespec="milliseconds"))
@@ -184,10 +184,13 @@ def _period(expression: str) -> dict[str, Any] | None:
     return spiff_timer.TimerEventDefinition.parse_iso_duration(durations[0]) if durations else None
 
 
-def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer]) -> tuple[str, dict[str, Any]] | None:
+def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer],
+                     now: datetime) -> tuple[str, dict[str, Any]] | None:
     """If the start cycle fired: stop it in this instance; (start element, rest of the cycle) or None.
 
-    Runs under `spiff_clock`. None as well when that was the cycle's last firing.
+    Runs under `spiff_clock`. None as well when no firing is left. Firings missed while no
+    scheduler ran are skipped (this instance stands for them), so the next instance waits
+    for a time still to come instead of firing at once.
     """
     for timer in done:
         task = _start_cycle_task(wf, timer)
@@ -197,14 +200,17 @@ def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer]) -> tuple[str, d
         task._set_internal_data(event_value={**value, "cycles": 0})
         wf.refresh_timers()  # no cycle left: the start event counts as fired ...
         wf.refresh_timers()  # ... and is ready, so the instance can complete
-        if value["cycles"] == 0:
-            return None
-        fired_at = datetime.fromisoformat(value["next"]) - timedelta(seconds=value["duration"])
+        cycles, at = value["cycles"], datetime.fromisoformat(value["next"]) - timedelta(seconds=value["duration"])
         period = _period(wf.script_engine.evaluate(task, task.task_spec.event_definition.expression))
-        step = spiff_timer.TimerEventDefinition.get_timedelta_from_start(period, fired_at) if period \
-            else timedelta(seconds=value["duration"])
-        return timer.element, {"cycles": max(value["cycles"], -1), "next": (fired_at + step).isoformat(),
-                               "duration": step.total_seconds()}
+        while cycles != 0:
+            step = spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(period), at) if period \
+                else timedelta(seconds=value["duration"])
+            at += step
+            if at > now.replace(tzinfo=UTC):
+                return timer.element, {"cycles": max(cycles, -1), "next": at.isoformat(),
+                                       "duration": step.total_seconds()}
+            cycles -= 1 if cycles > 0 else 0
+        return None
     return None
 
 

@@ -47,7 +47,7 @@ def trigger(schedule: str, timezone: str = "UTC") -> CronTrigger:
     """The CronTrigger for `schedule`; RuleError naming the crontab field that is wrong."""
     values = schedule.split()
     if len(values) != len(FIELDS):
-        raise RuleError([f"schedule: {len(values)} fields; a crontab schedule has 5: "
+        raise RuleError([f"schedule: {len(values)} fields given; a crontab schedule has 5: "
                          "minute hour day-of-month month day-of-week"])
     kwargs = {}
     for name, label, value in zip(FIELDS, LABELS, values, strict=True):

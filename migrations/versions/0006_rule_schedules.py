@@ -6,6 +6,7 @@ every hour and every day, so only divisors of 60 minutes and of 24 hours repeat 
 
   up to 60 s                -> "* * * * *"        (every minute; cron has nothing shorter)
   under an hour             -> "*/M * * * *"      M = the divisor of 60 nearest to the minutes
+                                                  (the shorter on a tie; 60 -> "0 * * * *")
   under a day               -> "0 */H * * *"      H = the divisor of 24 nearest to the hours
   a day or more             -> "0 0 * * *"        (daily, at midnight)
 
@@ -35,8 +36,8 @@ def schedule_for(seconds: int) -> str:
     if seconds <= 60:
         return "* * * * *"
     if seconds < 3600:
-        minutes = _nearest(seconds / 60, (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30))
-        return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
+        minutes = _nearest(seconds / 60, (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60))
+        return {1: "* * * * *", 60: "0 * * * *"}.get(minutes, f"*/{minutes} * * * *")
     if seconds < 86400:
         hours = _nearest(seconds / 3600, (1, 2, 3, 4, 6, 8, 12))
         return "0 * * * *" if hours == 1 else f"0 */{hours} * * *"
