@@ -1,7 +1,9 @@
 """A process that starts on a repeating timer runs one instance per firing, never a repeat inside one."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 import timer_bpmn
@@ -14,17 +16,12 @@ T0 = datetime(2030, 1, 15, 9, 0)
 CLERK = Actor("clara", frozenset({"clerks"}))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+Clock = Any  # tests/conftest.py's settable clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(make_clock: Callable[[datetime], Clock]) -> Clock:
+    return make_clock(T0)
 
 
 @pytest.fixture

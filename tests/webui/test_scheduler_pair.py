@@ -27,16 +27,6 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
                                 reason="several scheduler processes need PostgreSQL")
 
 
-@pytest.fixture
-def job_runs(db: Engine) -> Engine:
-    with db.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS job_runs"))
-        conn.execute(text("CREATE TABLE job_runs (job_id INTEGER, worker VARCHAR(20))"))
-    yield db
-    with db.begin() as conn:
-        conn.execute(text("DROP TABLE job_runs"))
-
-
 def due_rule_runs(db: Engine) -> int:
     """Rule sets whose runs of the last ten minutes are all due (the schedulers were away), and one real one."""
     past = NOW - timedelta(minutes=OCCURRENCES)
