@@ -209,7 +209,8 @@ def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer],
             if at > now.replace(tzinfo=UTC):
                 return timer.element, {"cycles": max(cycles, -1), "next": at.isoformat(),
                                        "duration": step.total_seconds()}
-            cycles -= 1 if cycles > 0 else 0
+            if cycles > 0:  # a missed firing uses up one of a counted cycle's
+                cycles -= 1
         return None
     return None
 
