@@ -193,9 +193,13 @@ class WorkflowEngine:
         self._commit_hooks(session)
         return view
 
-    def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor,
-                  business_key: str | None) -> tuple[ProcessInstance, ProcessDefinition, BpmnWorkflow]:
-        """Start an instance inside the caller's transaction (also used by service calls starting a flow)."""
+    def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None,
+                  prepare: Callable[[BpmnWorkflow], None] | None = None,
+                  ) -> tuple[ProcessInstance, ProcessDefinition, BpmnWorkflow]:
+        """Start an instance inside the caller's transaction (also used by service calls starting a flow).
+
+        `prepare` sees the new workflow before its first step (the next run of a start cycle).
+        """
         definition = self.definitions.require_latest(session, key)
         start_form = (definition.forms or {}).get("start")
         # with a start form only its fields enter the instance: a client cannot plant `decision`
@@ -206,6 +210,8 @@ class WorkflowEngine:
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(values)
+        if prepare is not None:
+            prepare(wf)
         inst = ProcessInstance(
             definition_id=definition.id, process_key=key, business_key=business_key, status="running",
             state="{}", summary={}, started_by=actor.username, created_at=now, updated_at=now,

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import Actor, ProcessInstance, WorkflowEngine, create_user
+from rules import RuleStore
 
 from .demo_company import seed_company
 from .demo_flows import seed_flows
@@ -35,6 +36,16 @@ DEMO_REQUESTS = [
     ("会议室显示器", "京东企业购", 2, 1999.0, "替换损坏设备", "approve"),
     ("服务器机柜", "华为 Huawei", 4, 16800.0, "机房扩容", "wait_finance"),
     ("人体工学椅", "震旦 AURORA", 10, 1200.0, "办公环境改善", "reject"),
+]
+
+
+DEMO_RULE_SET = ("Purchases under ¥5,000", "purchase_approval", "Task_manager_approval")
+DEMO_RULES = [
+    {"name": "probation", "decision": "never",
+     "when": [{"fact": "requester_on_probation", "op": "==", "value": True}]},
+    {"name": "small, from a trusted supplier", "decision": "approve",
+     "when": [{"fact": "auto_approval_eligible", "op": "==", "value": True},
+              {"fact": "supplier_rating", "op": ">=", "value": 4}]},
 ]
 
 
@@ -75,3 +86,13 @@ def _seed_purchase_requests(engine: WorkflowEngine, session: Session) -> int:
             for t in open_tasks:
                 engine.complete(t.id, carol, {"decision": "approve", "comment": "同意"})
     return len(DEMO_REQUESTS)
+
+
+def seed_rule_sets(store: RuleStore) -> None:
+    """The purchase manager's approval by rule, live: small requests from trusted suppliers, never on probation."""
+    name, process_key, task_name = DEMO_RULE_SET
+    if any((rs.process_key, rs.task_name) == (process_key, task_name) for rs in store.rule_sets()):
+        return
+    rule_set_id = store.create(name, process_key, task_name, "admin")
+    store.save_draft(rule_set_id, DEMO_RULES, "admin")
+    store.publish(rule_set_id, "admin")

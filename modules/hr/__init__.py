@@ -4,6 +4,7 @@ from engine import ServiceRegistry
 from .. import Manifest
 from .department import Department
 from .employee import STATUSES, CreateEmployee, Employee, Hire, create_employee, import_employees
+from .probation import register_facts
 from .recruiting import Candidate, Interview, OpenPosition, Position, RecordInterviews, open_position, record_interviews
 
 MANIFEST = Manifest(name="hr", depends=(), processes=("hiring",))
@@ -16,4 +17,4 @@ def register(registry: ServiceRegistry) -> None:
 
 
 __all__ = ["MANIFEST", "STATUSES", "Candidate", "Department", "Employee", "Hire", "Interview", "Position",
-           "import_employees", "register"]
+           "import_employees", "register", "register_facts"]
