@@ -46,13 +46,19 @@ def _where(key: str) -> str:
     return f"line {line} {field}: "
 
 
+def _within(value: Any, low: Any, high: Any) -> Any:
+    # worded like the engine's form checks, so the page shows them in the reader's language
+    if value < low:
+        raise ValueError(f"must be at least {low}")
+    if value > high:
+        raise ValueError(f"must be at most {high}")
+    return value
+
+
 def _quantity(raw: Any) -> int:
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit())):
         raise ValueError("must be a whole number")
-    value = int(raw)
-    if not 1 <= value <= 1_000_000:
-        raise ValueError("must be between 1 and 1000000")
-    return value
+    return _within(int(raw), 1, 1_000_000)
 
 
 def _price(raw: Any) -> float:
@@ -62,9 +68,9 @@ def _price(raw: Any) -> float:
         value = float(raw)
     except (TypeError, ValueError):
         raise ValueError("must be a number") from None
-    if not math.isfinite(value) or not 0.01 <= value <= 100_000_000:
-        raise ValueError("must be between 0.01 and 100000000")
-    return round(value, 2)
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return round(_within(value, 0.01, 100_000_000), 2)
 
 
 def _decode(raw: Any) -> list[Any]:
@@ -80,34 +86,41 @@ def _decode(raw: Any) -> list[Any]:
     return raw
 
 
+def _line(number: int, entry: Any, errors: dict[str, str]) -> OrderLine | None:
+    if not isinstance(entry, dict):
+        errors[f"{number}.item_code"] = "must be an object with item_code, quantity and unit_price"
+        return None
+    values: dict[str, Any] = {"item_code": str(entry.get("item_code") or "").strip()}
+    if not values["item_code"]:
+        errors[f"{number}.item_code"] = "is required"
+    for name, convert in (("quantity", _quantity), ("unit_price", _price)):
+        try:
+            values[name] = convert(entry.get(name))
+        except ValueError as exc:
+            errors[f"{number}.{name}"] = str(exc)
+    return OrderLine(**values) if len(values) == 3 and values["item_code"] else None
+
+
 def parse_lines(session: Session, raw: Any) -> list[OrderLine]:
     """Each line's item must exist and be active, its quantity whole and its price positive; all errors at once."""
     entries = _decode(raw)
     errors: dict[str, str] = {}
-    parsed: list[tuple[int, str, int, float]] = []
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            errors[f"{number}.item_code"] = "must be an object with item_code, quantity and unit_price"
-            continue
-        code = str(entry.get("item_code") or "").strip()
-        if not code:
-            errors[f"{number}.item_code"] = "is required"
-        try:
-            quantity = _quantity(entry.get("quantity"))
-        except ValueError as exc:
-            errors[f"{number}.quantity"] = str(exc)
-        try:
-            price = _price(entry.get("unit_price"))
-        except ValueError as exc:
-            errors[f"{number}.unit_price"] = str(exc)
-        if not any(key.startswith(f"{number}.") for key in errors):
-            parsed.append((number, code, quantity, price))
-    status = dict(session.execute(select(Item.code, Item.status).where(Item.code.in_({p[1] for p in parsed}))).all())
-    for number, code, _, _ in parsed:
-        if code not in status:
+    lines = [_line(number, entry, errors) for number, entry in enumerate(entries, start=1)]
+    codes = {n: str(e.get("item_code") or "").strip() for n, e in enumerate(entries, start=1) if isinstance(e, dict)}
+    status = dict(session.execute(select(Item.code, Item.status).where(Item.code.in_(set(codes.values())))).all())
+    for number, code in codes.items():
+        if code and code not in status:
             errors[f"{number}.item_code"] = f"no item {code}"
-        elif status[code] != "active":
+        elif code and status[code] != "active":
             errors[f"{number}.item_code"] = f"item {code} is {status[code]}"
     if errors:
-        raise LinesRejected(errors)
-    return [OrderLine(code, quantity, price) for _, code, quantity, price in parsed]
+        raise LinesRejected(dict(sorted(errors.items(), key=lambda e: _order(e[0]))))
+    return [line for line in lines if line is not None]
+
+
+def _order(key: str) -> tuple[int, int]:
+    """Errors in line order, then field order, whatever order they were found in."""
+    if key == "lines":
+        return (0, 0)
+    line, field = key.split(".")
+    return (int(line), LINE_FIELDS.index(field))

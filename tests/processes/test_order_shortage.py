@@ -53,7 +53,8 @@ def test_short_stock_starts_a_purchase_approval_that_ends_in_a_payment_request(f
     assert links(flow) == {"MON-27": req.purchase_instance_id}, "the order line points at the purchase"
 
     purchase = flow.engine().get(req.purchase_instance_id)
-    assert (purchase.process, purchase.business_key, purchase.started_by) == ("purchase_approval", order.number, "sally")
+    assert (purchase.process, purchase.business_key, purchase.started_by) == (
+        "purchase_approval", order.number, "sally")
     assert (purchase.data["item"], purchase.data["amount"]) == ("27-inch monitor", 7200)
     assert approve_purchase(flow, purchase.id).status == "completed"
     [po] = flow.rows(PurchaseOrder)

@@ -70,7 +70,8 @@ def test_issuing_reserved_lines_uses_up_the_reservation_once(session: Session) -
     assert issue_items(call(session, "Task_issue"), shipment) == {"moves": 2}
     assert issue_items(call(session, "Task_issue"), shipment) == {"moves": 2}
     assert stock(session) == {"A": (6, 0), "B": (1, 1)}, "B's other reservation stays"
-    assert [(m.line, m.item_code, m.quantity) for m in session.scalars(select(StockMove))] == [(1, "A", -4), (2, "B", -2)]
+    assert [(m.line, m.item_code, m.quantity) for m in session.scalars(select(StockMove))] == [
+        (1, "A", -4), (2, "B", -2)]
     assert {r.status for r in session.scalars(select(Reservation))} == {"issued"}
 
 
