@@ -7,17 +7,23 @@ here, so both refuse the same bad line with the same words.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import InvalidData, validate_form
 from modules.inventory import Item
 
 MAX_LINES = 50
-LINE_FIELDS = ("item_code", "quantity", "unit_price")
+# one line, checked the way the engine checks a form, so the page words its errors like any other field's
+LINE_FORM = {"fields": [
+    {"name": "item_code", "type": "string", "required": True, "max_length": 30},
+    {"name": "quantity", "type": "integer", "required": True, "min": 1, "max": 1_000_000},
+    {"name": "unit_price", "type": "number", "required": True, "min": 0.01, "max": 100_000_000},
+]}
+LINE_FIELDS = tuple(f["name"] for f in LINE_FORM["fields"])
 
 
 @dataclass(frozen=True)
@@ -46,33 +52,6 @@ def _where(key: str) -> str:
     return f"line {line} {field}: "
 
 
-def _within(value: Any, low: Any, high: Any) -> Any:
-    # worded like the engine's form checks, so the page shows them in the reader's language
-    if value < low:
-        raise ValueError(f"must be at least {low}")
-    if value > high:
-        raise ValueError(f"must be at most {high}")
-    return value
-
-
-def _quantity(raw: Any) -> int:
-    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit())):
-        raise ValueError("must be a whole number")
-    return _within(int(raw), 1, 1_000_000)
-
-
-def _price(raw: Any) -> float:
-    try:
-        if isinstance(raw, bool):
-            raise TypeError
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ValueError("must be a number") from None
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    return round(_within(value, 0.01, 100_000_000), 2)
-
-
 def _decode(raw: Any) -> list[Any]:
     if isinstance(raw, str):
         try:
@@ -90,15 +69,12 @@ def _line(number: int, entry: Any, errors: dict[str, str]) -> OrderLine | None:
     if not isinstance(entry, dict):
         errors[f"{number}.item_code"] = "must be an object with item_code, quantity and unit_price"
         return None
-    values: dict[str, Any] = {"item_code": str(entry.get("item_code") or "").strip()}
-    if not values["item_code"]:
-        errors[f"{number}.item_code"] = "is required"
-    for name, convert in (("quantity", _quantity), ("unit_price", _price)):
-        try:
-            values[name] = convert(entry.get(name))
-        except ValueError as exc:
-            errors[f"{number}.{name}"] = str(exc)
-    return OrderLine(**values) if len(values) == 3 and values["item_code"] else None
+    try:
+        values = validate_form(LINE_FORM, entry)
+    except InvalidData as exc:
+        errors.update({f"{number}.{name}": reason for name, reason in exc.errors.items()})
+        return None
+    return OrderLine(values["item_code"], values["quantity"], round(values["unit_price"], 2))
 
 
 def parse_lines(session: Session, raw: Any) -> list[OrderLine]:

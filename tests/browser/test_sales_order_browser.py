@@ -6,19 +6,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_steps import sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def fill_line(page: Page, row: int, item: str, quantity: str, price: str) -> None:
