@@ -63,7 +63,8 @@ def record_reservation(call: ServiceCall, req: RecordReservation) -> dict[str, A
     if set(answered) != {line.line_no for line in lines}:
         raise ValueError(f"the reservation does not answer for the lines of {order.number}")
     for line in lines:
-        line.reserved, line.shortfall = int(answered[line.line_no]["reserved"]), int(answered[line.line_no]["shortfall"])
+        entry = answered[line.line_no]
+        line.reserved, line.shortfall = int(entry["reserved"]), int(entry["shortfall"])
     if req.reservation.get("reserved"):
         advance(call.session, order, "reserved", call.actor)
     else:
