@@ -5,6 +5,7 @@ seeding twice adds nothing.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,17 +33,20 @@ def _do(engine: WorkflowEngine, view: InstanceView, task_name: str, who: str, **
 
 
 def _orders(engine: WorkflowEngine) -> int:
-    def order(customer: str, item: str, qty: int, price: float) -> InstanceView:
-        return engine.start("order_handling", {"customer_code": customer, "item_code": item, "quantity": qty,
-                                               "unit_price": price, "warehouse": "SH-01"}, _actor("frank"))
+    def order(customer: str, *lines: tuple[str, int, float]) -> InstanceView:
+        data = {"customer_code": customer, "warehouse": "SH-01", "lines": json.dumps(
+            [{"item_code": code, "quantity": qty, "unit_price": price} for code, qty, price in lines])}
+        return engine.start("order_handling", data, _actor("frank"))
 
-    shipped = order("C001", "LAP-X1", 5, 12800)
+    shipped = order("C001", ("LAP-X1", 5, 12800), ("DOCK-U", 5, 599))
     shipped = _do(engine, shipped, "Task_ship", "grace", carrier="顺丰速运 SF Express", tracking_number="SF1402223340")
     _do(engine, shipped, "Task_await_payment", "jack", paid_on="2026-11-20", bank_reference="CMB20261120-0042")
-    order("C002", "MON-27", 12, 1690)                      # waiting for shipping and for the customer to pay
-    order("C004", "DOCK-U", 30, 599)                       # over the shop's credit limit: sales manager
-    order("C001", "SRV-R", 4, 35000)                       # 2 in stock: a purchase request for 2 more
-    rejected = order("C004", "CHAIR-E", 10, 1800)
+    order("C002", ("MON-27", 12, 1690), ("DOCK-U", 12, 599), ("CHAIR-E", 2, 1800))  # to ship, and to be paid
+    order("C004", ("DOCK-U", 20, 599), ("CHAIR-E", 3, 1800))  # over the shop's credit limit: sales manager
+    # 2 servers in stock: a purchase request for 2 more, and the other lines wait with them
+    order("C001", ("SRV-R", 4, 35000), ("MON-27", 4, 1690), ("DOCK-U", 4, 599), ("LAP-X1", 1, 12800))
+    rejected = engine.start("order_handling", {"customer_code": "C004", "item_code": "CHAIR-E", "quantity": 10,
+                                               "unit_price": 1800, "warehouse": "SH-01"}, _actor("frank"))
     _do(engine, rejected, "Task_credit_approval", "erin", decision="reject", comment="逾期账款未结清")
     return 6  # five orders and the purchase request the short one started
 

@@ -27,19 +27,26 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # title, headers, rows
+
+
+def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                   more: Sequence[Sheet] = ()) -> bytes:
+    """The list on the first sheet; `more` adds sheets after it (an order list's lines)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet[:31])
-    ws.append(list(headers))
-    for row in rows:
-        ws.append([_cell(v) for v in row])
+    for title, head, body in ((sheet, headers, rows), *more):
+        ws = wb.create_sheet(title=title[:31])
+        ws.append(list(head))
+        for row in body:
+            ws.append([_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    body = workbook_bytes(sheet, headers, rows)
+def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                  more: Sequence[Sheet] = ()) -> Response:
+    body = workbook_bytes(sheet, headers, rows, more)
     return Response(body, mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -7,19 +7,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_steps import sign_in
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
 RULES = [{"name": "small", "decision": "approve", "when": [{"fact": "amount", "op": "<", "value": 5000}]}]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def test_admin_schedules_drafts_publishes_and_backtests_a_rule_set(new_page: NewPage) -> None:

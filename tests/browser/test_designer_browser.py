@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser_steps import sign_in
 from lxml import etree
 from playwright.sync_api import Page, expect
 
@@ -25,14 +26,6 @@ READ_BY_THE_ENGINE = (f"{BPMN}script", f"{BPMN}conditionExpression", f"{BPMN}tim
                       f"{BPMN}timeCycle", f"{BPMN}loopCardinality", f"{BPMN}completionCondition",
                       f"{BPMN}loopDataInputRef", f"{BPMN}loopDataOutputRef",
                       f"{SPIFF}postScript", f"{SPIFF}preScript", f"{SPIFF}calledDecisionId")
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def open_designer(page: Page, key: str) -> None:

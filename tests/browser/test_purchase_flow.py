@@ -5,18 +5,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from browser_steps import sign_in
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def sign_out(page: Page) -> None:

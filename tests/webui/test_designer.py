@@ -67,7 +67,8 @@ def test_deploy_stores_a_new_version_with_the_forms_and_decisions_it_came_with(
     dave = login("dave")
     xml = _latest_xml(dave)
     assert XML_TASK in xml
-    response = dave.post("/designer/purchase_approval/deploy", json={"xml": xml.replace(XML_TASK, 'name="due_in" value="P1D"', 1), "version": 1})
+    edited = xml.replace(XML_TASK, 'name="due_in" value="P1D"', 1)
+    response = dave.post("/designer/purchase_approval/deploy", json={"xml": edited, "version": 1})
     assert response.status_code == 201
     assert response.get_json()["version"] == 2
     with engine.read() as session:

@@ -13,7 +13,7 @@ from flask import Response, abort, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Bundle, DefinitionError, ProcessDefinition, Problem
+from engine import Bundle, DefinitionError, Problem, ProcessDefinition
 from engine.parser import SourceFile, load_xml
 from engine.validation import BPMN_NS, SPIFF_NS
 

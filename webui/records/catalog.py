@@ -16,9 +16,11 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..xlsx import Sheet
 
 PAGE_SIZE = 25
 Importer = Callable[[Session, list[dict[str, Any]], str], Any]
+Sheets = Callable[[Session, Select[Any]], list[Sheet]]  # more sheets for the export, from the filtered query
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class ListSpec:
     importer: Importer | None = None
     import_columns: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # a record with parts of its own (an order's lines): its detail page, and export sheets beside the list
+    detail_template: str = "records/detail.html"
+    detail_context: Callable[[Session, Any], dict[str, Any]] | None = None
+    more_sheets: Sheets | None = None
 
 
 @dataclass(frozen=True)

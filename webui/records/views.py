@@ -15,6 +15,7 @@ from modules.importing import MODES
 from .. import xlsx
 from ..formatting import money, number
 from .catalog import Column, ListSpec, current_filters, may_import, page_of, query, render, session
+from .labels import record_label
 
 
 def cell(row: Any, column: Column) -> str:
@@ -25,6 +26,8 @@ def cell(row: Any, column: Column) -> str:
         return money(value)
     if column.kind == "number":
         return number(value)
+    if column.kind == "status":
+        return record_label(value)
     if column.kind == "rating":
         return "★" * int(value) + "☆" * (5 - int(value))
     if isinstance(value, datetime):
@@ -43,7 +46,8 @@ def list_page(module: str, spec: ListSpec) -> str:
 def export(spec: ListSpec) -> Response:
     headers = [str(c.label) for c in spec.columns]
     rows = ([getattr(r, c.attr) for c in spec.columns] for r in session().scalars(query(spec, request.args)))
-    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows)
+    more = spec.more_sheets(session(), query(spec, request.args)) if spec.more_sheets else []
+    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows, more)
 
 
 def detail(module: str, spec: ListSpec, key: str) -> str:
@@ -51,8 +55,9 @@ def detail(module: str, spec: ListSpec, key: str) -> str:
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
     facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in spec.columns]
-    return render("records/detail.html", module=module, spec=spec, row=row, facts=facts,
-                  title=f"{spec.title} · {getattr(row, spec.key)}")
+    more = spec.detail_context(session(), row) if spec.detail_context else {}
+    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts,
+                  title=f"{spec.title} · {getattr(row, spec.key)}", **more)
 
 
 def template(spec: ListSpec) -> Response:
