@@ -1,4 +1,4 @@
-"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims.
+"""Demo instances of the business flows in every state: orders, suppliers, expenses, production, hiring, reviews.
 
 Started only when the database has no order_handling instance yet, so
 seeding twice adds nothing.
@@ -18,7 +18,7 @@ STAFF = {
     "ivy": ("requesters", "procurement-managers"), "jack": ("requesters", "finance-clerks"),
     "alice": ("requesters",), "bob": ("requesters", "IT-managers"),
     "kevin": ("requesters", "production", "production-planners", "quality"),
-    "lily": ("requesters", "hr"),
+    "lily": ("requesters", "hr"), "carol": ("requesters", "finance-directors"),
 }
 
 
@@ -105,9 +105,27 @@ def _hiring(engine: WorkflowEngine) -> int:
     return 2
 
 
+def _reviews(engine: WorkflowEngine) -> int:
+    def review(employee: str, reviewer: str, goals: str) -> InstanceView:
+        return engine.start("performance_review", {"employee_number": employee, "period": "2026-H2",
+                                                   "reviewer": reviewer, "goals": goals}, _actor("lily"))
+
+    review("E0006", "erin", "华东新客户 8 家，回款周期 45 天内")                # frank assesses himself
+    _do(engine, review("E0001", "bob", "服务台满意度 95%"), "Task_self_assessment", "alice", self_rating="4",
+        comment="满意度 96%，完成 OA 迁移后的培训")                          # with bob
+    _do(engine, review("E0012", "erin", "订单录入准确率 99%"), "Task_manager_review", "erin", rating="4",
+        comment="准确率 99.2%，主动整理客户资料")                             # no account: with HR to calibrate
+    done = _do(engine, review("E0010", "carol", "月结提前到 3 个工作日"), "Task_self_assessment", "jack",
+               self_rating="5", comment="月结稳定在 3 个工作日内")
+    done = _do(engine, done, "Task_manager_review", "carol", rating="4", comment="稳定可靠，可承担更多分析工作")
+    _do(engine, done, "Task_calibration", "lily", calibration="confirm")
+    return 4
+
+
 def seed_flows(engine: WorkflowEngine, session: Session) -> int:
     has = session.scalar(select(func.count()).select_from(ProcessInstance)
                          .where(ProcessInstance.process_key == "order_handling"))
     if has:
         return 0
-    return _orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)
+    return (_orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)
+            + _reviews(engine))

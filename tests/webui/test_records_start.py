@@ -48,5 +48,5 @@ def test_an_expense_claim_takes_the_department_from_the_account(login: Login, en
 def test_the_overview_offers_every_start_page(login: Login) -> None:
     html = login("alice").get("/records").get_data(as_text=True)
     for process in ("order_handling", "supplier_onboarding", "expense_reimbursement", "production_order",
-                    "hiring"):
+                    "hiring", "performance_review"):
         assert f'data-testid="start-{process}"' in html
