@@ -59,6 +59,8 @@ def _fact(key: str, label: str, value: Any, spec: Mapping[str, Any]) -> Fact:
         text = labels.approval_level(value)
     elif kind == "choice":
         text = pick_label(spec.get("choice_labels", {}).get(value), str(value))
+    elif kind == "files":  # the names; the files themselves are the request's attachments
+        text = ", ".join(map(str, value or []))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         text = number(value)
     else:

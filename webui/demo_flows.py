@@ -5,12 +5,16 @@ seeding twice adds nothing.
 """
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine
+from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine, Workplace
+
+from .demo_receipts import receipt_pdf
+from .extensions import workplace
 
 STAFF = {
     "erin": ("requesters", "Sales-managers"), "frank": ("requesters", "sales"),
@@ -62,15 +66,21 @@ def _suppliers(engine: WorkflowEngine) -> int:
     return 3
 
 
-def _expenses(engine: WorkflowEngine) -> int:
-    def claim(category: str, amount: float, text: str) -> InstanceView:
-        return engine.start("expense_reimbursement", {
+def _expenses(engine: WorkflowEngine, place: Workplace) -> int:
+    def claim(category: str, amount: float, text: str, fapiao: list[tuple[str, float, str]]) -> InstanceView:
+        receipts = [place.stage(f"fapiao-{number}.pdf", io.BytesIO(receipt_pdf(number, part, seller)))
+                    for number, part, seller in fapiao]
+        return place.start_with_files("expense_reimbursement", {
             "category": category, "amount": amount, "expense_date": "2026-11-18", "description": text,
-            "receipts": "发票 0441120", "department": "Sales"}, _actor("frank"))
+            "fapiao_numbers": ", ".join(n for n, _, _ in fapiao), "department": "Sales"}, _actor("frank"),
+            {"receipts": receipts})
 
-    claim("travel", 2380, "杭州客户拜访 高铁+酒店")                     # with the sales manager
-    _do(engine, claim("meals", 640, "客户午餐"), "Task_manager_approval", "erin", decision="approve")
-    paid = _do(engine, claim("training", 1500, "销售技巧培训"), "Task_manager_approval", "erin", decision="approve")
+    claim("travel", 2380, "杭州客户拜访 高铁+酒店", [("04411201", 1460, "Hangzhou West Lake Hotel"),
+                                              ("04411202", 920, "China Railway 12306")])  # with the sales manager
+    _do(engine, claim("meals", 640, "客户午餐", [("04411230", 640, "Xinrong Restaurant")]),
+        "Task_manager_approval", "erin", decision="approve")                              # with finance
+    paid = _do(engine, claim("training", 1500, "销售技巧培训", [("04411245", 1500, "Shanghai Sales Academy")]),
+               "Task_manager_approval", "erin", decision="approve")
     _do(engine, paid, "Task_finance_check", "jack", decision="approve")
     return 3
 
@@ -127,5 +137,5 @@ def seed_flows(engine: WorkflowEngine, session: Session) -> int:
                          .where(ProcessInstance.process_key == "order_handling"))
     if has:
         return 0
-    return (_orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)
-            + _reviews(engine))
+    return (_orders(engine) + _suppliers(engine) + _expenses(engine, workplace()) + _production(engine)
+            + _hiring(engine) + _reviews(engine))

@@ -14,11 +14,13 @@ from modules.hr import Employee, PerformanceReview, TrainingRecord
 
 TRAININGS = [
     # employee, course, provider, starts, ends, hours, score, certificate (no score: still planned)
-    ("E0001", "信息安全意识 Information security awareness", "内部培训 In-house", "2026-03-10", "2026-03-10", 3, 92, ""),
+    ("E0001", "信息安全意识 Information security awareness", "内部培训 In-house", "2026-03-10", "2026-03-10", 3, 92,
+     ""),
     ("E0001", "ITIL 4 Foundation", "AXELOS 授权培训机构", "2025-09-15", "2025-09-17", 21, 85, "ITIL4F-2025-0917-118"),
     ("E0004", "BPMN 2.0 流程建模 Process modelling", "Camunda Academy", "2025-11-03", "2025-11-05", 18, 88,
      "BPMN-CA-22871"),
-    ("E0006", "顾问式销售 Consultative selling", "上海销售学院 Sales Academy", "2026-12-07", "2026-12-08", 14, None, ""),
+    ("E0006", "顾问式销售 Consultative selling", "上海销售学院 Sales Academy", "2026-12-07", "2026-12-08", 14, None,
+     ""),
     ("E0010", "会计继续教育 Accounting CPD", "上海财经大学继续教育学院", "2026-06-15", "2026-06-18", 24, 90,
      "CPD-2026-3321"),
     ("E0007", "叉车安全操作 Forklift safety", "上海特种设备培训中心", "2026-04-20", "2026-04-21", 16, 96,

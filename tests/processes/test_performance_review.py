@@ -38,7 +38,8 @@ def to_calibration(flow: Driver):
            ("赵强 Frank Zhao", "Sales", "in_review", None), "the review is open from the start"
     view = flow.complete(view, "Task_self_assessment", FRANK, self_rating="5", comment="Signed two key accounts")
     [task] = [t for t in view.tasks if t.status == "open"]
-    assert (task.task_name, task.assignee, task.title) == ("Task_manager_review", "erin", "Review 赵强 Frank Zhao · 2026-H1")
+    assert (task.task_name, task.assignee, task.title) == \
+           ("Task_manager_review", "erin", "Review 赵强 Frank Zhao · 2026-H1")
     with pytest.raises(Forbidden):
         flow.engine().complete(task.id, FRANK, {"rating": "5", "comment": "great"})
     view = flow.complete(view, "Task_manager_review", ERIN, rating="4", comment="Strong half, weak reporting")

@@ -1,6 +1,7 @@
 """Start pages of the module flows: the process's start form, validated on the server."""
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from flask import Flask
@@ -36,7 +37,7 @@ def test_bad_input_names_the_field_and_starts_nothing(app: Flask, login: Login) 
 def test_an_expense_claim_takes_the_department_from_the_account(login: Login, engine, actor) -> None:
     response = login("alice").post("/finance/expenses/new", data={
         "category": "travel", "amount": "300", "expense_date": "2026-11-20", "description": "taxi",
-        "receipts": "fapiao 1", "department": "Finance"})
+        "receipts": (io.BytesIO(b"%PDF-1.4 taxi"), "taxi.pdf"), "department": "Finance"})
     assert response.status_code == 302
     instance_id = int(response.headers["Location"].rsplit("/", 1)[1])
     view = engine.get(instance_id)

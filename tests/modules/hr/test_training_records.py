@@ -11,8 +11,8 @@ from engine import ServiceCall
 from modules.hr import Department, Employee, TrainingRecord
 from modules.hr.training import PlanTraining, plan_training
 
-PLAN = PlanTraining(employee_number="E2600001", courses="Company induction\n\n Information security \nCompany induction",
-                    starts_on="2026-12-01", days=3, hours=8, provider="HR academy")
+PLAN = PlanTraining(employee_number="E2600001", starts_on="2026-12-01", days=3, hours=8, provider="HR academy",
+                    courses="Company induction\n\n Information security \nCompany induction")
 
 
 @pytest.fixture
