@@ -23,6 +23,9 @@ COMPUTED: list[tuple[str, Any, str | None]] = [
     ("requester", _l("Requester"), None),
     ("approval_level", _l("Approval level"), None),
     ("budget_remaining", _l("Remaining budget"), None),  # purchase approval's finance.check_budget
+    ("employee_name", _l("Employee"), "employee_number"),  # performance review: what the steps before said
+    ("self_rating", _l("Self rating"), None),
+    ("rating", _l("Reviewer's rating"), None),
 ]
 
 

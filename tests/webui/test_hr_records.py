@@ -85,3 +85,14 @@ def test_hr_starts_a_review_from_its_page(login: Login, engine) -> None:
     missing = lily.post("/hr/reviews/new", data={"employee_number": "E0004", "period": "", "reviewer": "bob",
                                                  "goals": "x"})
     assert missing.status_code == 422 and 'data-testid="error-period"' in missing.get_data(as_text=True)
+
+
+def test_the_reviewer_sees_the_goals_and_the_self_assessment(login: Login, engine, actor) -> None:
+    [task] = [t for t in engine.open_tasks(actor("bob")) if t.process == "performance_review"]
+    assert task.title == "Review 王丽 Alice Wang · 2026-H2"
+    page = login("bob").get(f"/tasks/{task.id}").get_data(as_text=True)
+    facts = page.split('data-testid="earlier-approvals"')[0]
+    for text in ("E0001", "王丽 Alice Wang", "服务台满意度 95%", "Self rating"):
+        assert text in facts, text
+    assert "满意度 96%，完成 OA 迁移后的培训" in page, "the self assessment among the earlier steps"
+    assert 'name="rating"' in page and 'value="5"' in page
