@@ -121,8 +121,8 @@ def _reviews(engine: WorkflowEngine) -> int:
                                                    "reviewer": reviewer, "goals": goals}, _actor("lily"))
 
     review("E0006", "erin", "华东新客户 8 家，回款周期 45 天内")                # frank assesses himself
-    _do(engine, review("E0001", "bob", "服务台满意度 95%"), "Task_self_assessment", "alice", self_rating="4",
-        comment="满意度 96%，完成 OA 迁移后的培训")                          # with bob
+    _do(engine, review("E0008", "ivy", "供应商准时交付率 95%"), "Task_self_assessment", "henry", self_rating="4",
+        comment="准时率提升到 93%，新增两家备选供应商")                       # with ivy
     _do(engine, review("E0012", "erin", "订单录入准确率 99%"), "Task_manager_review", "erin", rating="4",
         comment="准确率 99.2%，主动整理客户资料")                             # no account: with HR to calibrate
     done = _do(engine, review("E0010", "carol", "月结提前到 3 个工作日"), "Task_self_assessment", "jack",

@@ -68,7 +68,7 @@ def test_employee_page_lists_their_training_and_reviews(login: Login) -> None:
     trainings = html.split('data-testid="related-trainings"')[1].split("</section>")[0]
     assert trainings.count('data-testid="record-row"') == 2 and "ITIL 4 Foundation" in trainings
     reviews = html.split('data-testid="related-reviews"')[1].split("</section>")[0]
-    assert sorted(p for p in ("2025-H2", "2026-H1", "2026-H2") if p in reviews) == ["2025-H2", "2026-H1", "2026-H2"]
+    assert reviews.count('data-testid="record-row"') == 2 and "2025-H2" in reviews and "2026-H1" in reviews
     bob = login("lily").get("/hr/employees/item/E0002").get_data(as_text=True)
     assert bob.count("None yet.") == 2, "no training and no review for bob"
 
@@ -88,11 +88,11 @@ def test_hr_starts_a_review_from_its_page(login: Login, engine) -> None:
 
 
 def test_the_reviewer_sees_the_goals_and_the_self_assessment(login: Login, engine, actor) -> None:
-    [task] = [t for t in engine.open_tasks(actor("bob")) if t.process == "performance_review"]
-    assert task.title == "Review 王丽 Alice Wang · 2026-H2"
-    page = login("bob").get(f"/tasks/{task.id}").get_data(as_text=True)
+    [task] = [t for t in engine.open_tasks(actor("ivy")) if t.process == "performance_review"]
+    assert task.title == "Review 周杰 Henry Zhou · 2026-H2"
+    page = login("ivy").get(f"/tasks/{task.id}").get_data(as_text=True)
     facts = page.split('data-testid="earlier-approvals"')[0]
-    for text in ("E0001", "王丽 Alice Wang", "服务台满意度 95%", "Self rating"):
+    for text in ("E0008", "周杰 Henry Zhou", "供应商准时交付率 95%", "Self rating"):
         assert text in facts, text
-    assert "满意度 96%，完成 OA 迁移后的培训" in page, "the self assessment among the earlier steps"
+    assert "准时率提升到 93%，新增两家备选供应商" in page, "the self assessment among the earlier steps"
     assert 'name="rating"' in page and 'value="5"' in page
