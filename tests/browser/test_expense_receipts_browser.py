@@ -6,20 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser_steps import sign_in
 from playwright.sync_api import Page, expect
 
 from webui.demo_receipts import receipt_pdf
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def fill_claim(page: Page) -> None:
