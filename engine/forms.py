@@ -2,23 +2,41 @@
 
 A form is JSON in `processes/<key>/forms/<name>.json`:
 `{"title": {...}, "fields": [{"name", "type", "required", "choices", "min",
-"max", "max_length", "required_if", "label": {"en", "zh_CN"}}]}`.
+"max", "max_length", "required_if", "label": {"en", "zh_CN"}}]}`; a `files`
+field also takes `accept` (suffixes) and `max_files`.
 The same definition renders the HTML form and validates the API, so the
 browser and other systems meet the same rules.
 """
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from typing import Any
 
 from .errors import InvalidData
 
-FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date"}
+FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date", "files"}
+
+
+def _file_names(field: dict[str, Any], raw: Any) -> list[str]:
+    """A `files` field takes uploads kept aside by the caller (objects with a `filename`), never names
+    a client made up; the instance keeps their names, the files become its attachments."""
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(getattr(f, "filename", None), str) for f in raw):
+        raise ValueError("must be files uploaded with the form (multipart/form-data)")
+    limit = int(field.get("max_files", 10))
+    if len(raw) > limit:
+        raise ValueError(f"must be at most {limit} files")
+    accept = [a.lower() for a in field.get("accept", [])]
+    if accept and any(os.path.splitext(f.filename)[1].lower() not in accept for f in raw):
+        raise ValueError("must be files of type " + ", ".join(accept))
+    return [f.filename for f in raw]
 
 
 def _convert(field: dict[str, Any], raw: Any) -> Any:
     kind = field.get("type", "string")
+    if kind == "files":
+        return _file_names(field, raw)
     if kind in ("string", "text", "choice"):
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
             raise ValueError("must be text")
@@ -81,7 +99,7 @@ def validate(form: dict[str, Any], data: Any) -> dict[str, Any]:
     for field in form.get("fields", []):
         name = field["name"]
         raw = data.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
             if _required(field, data):
                 errors[name] = "is required"
             continue

@@ -184,11 +184,15 @@ class WorkflowEngine:
         retries.schedule(session, inst, now)
 
     # -- instances ----------------------------------------------------------
-    def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None) -> InstanceView:
+    def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None,
+              then: Callable[[Session, int], None] | None = None) -> InstanceView:
+        """`then(session, instance id)` runs in the same transaction, e.g. to keep the files sent with the start."""
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
             inst, definition, wf = self._start_in(session, key, data, actor, business_key)
+            if then is not None:
+                then(session, inst.id)
             view = self._view(session, inst, definition, wf, full=False)
         self._commit_hooks(session)
         return view

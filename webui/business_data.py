@@ -23,6 +23,9 @@ COMPUTED: list[tuple[str, Any, str | None]] = [
     ("requester", _l("Requester"), None),
     ("approval_level", _l("Approval level"), None),
     ("budget_remaining", _l("Remaining budget"), None),  # purchase approval's finance.check_budget
+    ("employee_name", _l("Employee"), "employee_number"),  # performance review: what the steps before said
+    ("self_rating", _l("Self rating"), None),
+    ("rating", _l("Reviewer's rating"), None),
 ]
 
 
@@ -42,11 +45,16 @@ def facts(data: Mapping[str, Any], start_form: Mapping[str, Any] | None) -> list
         if name in data:
             out.append(_fact(name, pick_label(spec.get("label"), name), data[name], spec))
         out.extend(_fact(key, str(label), data[key], {}) for key, label, anchor in COMPUTED
-                   if anchor == name and key in data)
+                   if anchor == name and _known(data, key))
     shown = {f.key for f in out}
     out.extend(_fact(key, str(label), data[key], {}) for key, label, _ in COMPUTED
-               if key in data and key not in shown)
+               if _known(data, key) and key not in shown)
     return out
+
+
+def _known(data: Mapping[str, Any], key: str) -> bool:
+    """A computed value the flow has set (a step not taken leaves it empty: no self rating)."""
+    return data.get(key) not in (None, "")
 
 
 def _fact(key: str, label: str, value: Any, spec: Mapping[str, Any]) -> Fact:
@@ -59,6 +67,8 @@ def _fact(key: str, label: str, value: Any, spec: Mapping[str, Any]) -> Fact:
         text = labels.approval_level(value)
     elif kind == "choice":
         text = pick_label(spec.get("choice_labels", {}).get(value), str(value))
+    elif kind == "files":  # the names; the files themselves are the request's attachments
+        text = ", ".join(map(str, value or []))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         text = number(value)
     else:

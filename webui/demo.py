@@ -9,6 +9,7 @@ from rules import RuleStore
 
 from .demo_company import seed_company
 from .demo_flows import seed_flows
+from .demo_hr import seed_hr_history
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -55,6 +56,7 @@ def seed_users(session: Session) -> None:
         create_user(session, username, DEMO_PASSWORD, groups=groups, roles=roles, department=dept,
                     display_name=display)
     seed_company(session)
+    seed_hr_history(session)
 
 
 def seed_instances(engine: WorkflowEngine, session: Session) -> int:

@@ -1,17 +1,21 @@
-"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims.
+"""Demo instances of the business flows in every state: orders, suppliers, expenses, production, hiring, reviews.
 
 Started only when the database has no order_handling instance yet, so
 seeding twice adds nothing.
 """
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine
+from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine, Workplace
+
+from .demo_receipts import receipt_pdf
+from .extensions import workplace
 
 STAFF = {
     "erin": ("requesters", "Sales-managers"), "frank": ("requesters", "sales"),
@@ -19,7 +23,7 @@ STAFF = {
     "ivy": ("requesters", "procurement-managers"), "jack": ("requesters", "finance-clerks"),
     "alice": ("requesters",), "bob": ("requesters", "IT-managers"),
     "kevin": ("requesters", "production", "production-planners", "quality"),
-    "lily": ("requesters", "hr"),
+    "lily": ("requesters", "hr"), "carol": ("requesters", "finance-directors"),
 }
 
 
@@ -66,15 +70,21 @@ def _suppliers(engine: WorkflowEngine) -> int:
     return 3
 
 
-def _expenses(engine: WorkflowEngine) -> int:
-    def claim(category: str, amount: float, text: str) -> InstanceView:
-        return engine.start("expense_reimbursement", {
+def _expenses(engine: WorkflowEngine, place: Workplace) -> int:
+    def claim(category: str, amount: float, text: str, fapiao: list[tuple[str, float, str]]) -> InstanceView:
+        receipts = [place.stage(f"fapiao-{number}.pdf", io.BytesIO(receipt_pdf(number, part, seller)))
+                    for number, part, seller in fapiao]
+        return place.start_with_files("expense_reimbursement", {
             "category": category, "amount": amount, "expense_date": "2026-11-18", "description": text,
-            "receipts": "发票 0441120", "department": "Sales"}, _actor("frank"))
+            "fapiao_numbers": ", ".join(n for n, _, _ in fapiao), "department": "Sales"}, _actor("frank"),
+            {"receipts": receipts})
 
-    claim("travel", 2380, "杭州客户拜访 高铁+酒店")                     # with the sales manager
-    _do(engine, claim("meals", 640, "客户午餐"), "Task_manager_approval", "erin", decision="approve")
-    paid = _do(engine, claim("training", 1500, "销售技巧培训"), "Task_manager_approval", "erin", decision="approve")
+    claim("travel", 2380, "杭州客户拜访 高铁+酒店", [("04411201", 1460, "Hangzhou West Lake Hotel"),
+                                              ("04411202", 920, "China Railway 12306")])  # with the sales manager
+    _do(engine, claim("meals", 640, "客户午餐", [("04411230", 640, "Xinrong Restaurant")]),
+        "Task_manager_approval", "erin", decision="approve")                              # with finance
+    paid = _do(engine, claim("training", 1500, "销售技巧培训", [("04411245", 1500, "Shanghai Sales Academy")]),
+               "Task_manager_approval", "erin", decision="approve")
     _do(engine, paid, "Task_finance_check", "jack", decision="approve")
     return 3
 
@@ -109,9 +119,27 @@ def _hiring(engine: WorkflowEngine) -> int:
     return 2
 
 
+def _reviews(engine: WorkflowEngine) -> int:
+    def review(employee: str, reviewer: str, goals: str) -> InstanceView:
+        return engine.start("performance_review", {"employee_number": employee, "period": "2026-H2",
+                                                   "reviewer": reviewer, "goals": goals}, _actor("lily"))
+
+    review("E0006", "erin", "华东新客户 8 家，回款周期 45 天内")                # frank assesses himself
+    _do(engine, review("E0008", "ivy", "供应商准时交付率 95%"), "Task_self_assessment", "henry", self_rating="4",
+        comment="准时率提升到 93%，新增两家备选供应商")                       # with ivy
+    _do(engine, review("E0012", "erin", "订单录入准确率 99%"), "Task_manager_review", "erin", rating="4",
+        comment="准确率 99.2%，主动整理客户资料")                             # no account: with HR to calibrate
+    done = _do(engine, review("E0010", "carol", "月结提前到 3 个工作日"), "Task_self_assessment", "jack",
+               self_rating="5", comment="月结稳定在 3 个工作日内")
+    done = _do(engine, done, "Task_manager_review", "carol", rating="4", comment="稳定可靠，可承担更多分析工作")
+    _do(engine, done, "Task_calibration", "lily", calibration="confirm")
+    return 4
+
+
 def seed_flows(engine: WorkflowEngine, session: Session) -> int:
     has = session.scalar(select(func.count()).select_from(ProcessInstance)
                          .where(ProcessInstance.process_key == "order_handling"))
     if has:
         return 0
-    return _orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)
+    return (_orders(engine) + _suppliers(engine) + _expenses(engine, workplace()) + _production(engine)
+            + _hiring(engine) + _reviews(engine))

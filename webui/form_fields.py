@@ -37,6 +37,7 @@ class Field:
     max: Any = None
     step: str | None = None
     max_length: int | None = None
+    accept: str = ""  # a files field's types, as the file input's `accept` takes them: ".pdf,.png"
 
 
 def locale_key() -> str:
@@ -79,15 +80,27 @@ def _field(spec: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[s
     return Field(
         name=name, kind=kind, label=pick_label(spec.get("label"), name),
         required=bool(spec.get("required")), value="" if raw is None else str(raw),
-        error=error_text(errors[name]) if name in errors else None, choices=choices,
+        error=_error(kind, errors[name]) if name in errors else None, choices=choices,
         input_type=INPUT_TYPES.get(kind, "text"), min=spec.get("min"), max=spec.get("max"),
         step="1" if kind == "integer" else "0.01" if kind == "number" else None,
-        max_length=spec.get("max_length"),
+        max_length=spec.get("max_length"), accept=",".join(spec.get("accept", [])),
     )
+
+
+def _error(kind: str, message: str) -> str:
+    if kind == "files" and message == "is required":
+        return _("Attach at least one file.")
+    return error_text(message)
 
 
 _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"is required"), lambda m: _("This field is required.")),
+    (re.compile(r"must be at most (\d+) files"), lambda m: _("At most %(n)s files.", n=m.group(1))),
+    (re.compile(r"(?:must be files of type|is not allowed; allowed:) (.+)"),
+     lambda m: _("Only these types of file: %(types)s.", types=m.group(1))),
+    (re.compile(r"is larger than (\d+) MB"), lambda m: _("The file is too large (at most %(mb)s MB).", mb=m.group(1))),
+    (re.compile(r"is empty|has no name"), lambda m: _("The file is empty or has no name.")),
+    (re.compile(r"must be files uploaded"), lambda m: _("Attach the files with the form.")),
     (re.compile(r"must be at least (\S+)"), lambda m: _("Must be at least %(n)s.", n=m.group(1))),
     (re.compile(r"must be at most (\d+) characters"), lambda m: _("At most %(n)s characters.", n=m.group(1))),
     (re.compile(r"must be at most (\S+)"), lambda m: _("Must be at most %(n)s.", n=m.group(1))),

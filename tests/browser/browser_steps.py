@@ -1,4 +1,4 @@
-"""Steps the browser tests share."""
+"""Steps the browser tests share: signing in as a demo user."""
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ The sales order page, with its table of lines, is tested in test_sales_orders.py
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
@@ -14,7 +15,7 @@ Login = Callable[..., FlaskClient]
 def test_an_expense_claim_takes_the_department_from_the_account(login: Login, engine, actor) -> None:
     response = login("alice").post("/finance/expenses/new", data={
         "category": "travel", "amount": "300", "expense_date": "2026-11-20", "description": "taxi",
-        "receipts": "fapiao 1", "department": "Finance"})
+        "receipts": (io.BytesIO(b"%PDF-1.4 taxi"), "taxi.pdf"), "department": "Finance"})
     assert response.status_code == 302
     instance_id = int(response.headers["Location"].rsplit("/", 1)[1])
     view = engine.get(instance_id)
@@ -26,5 +27,5 @@ def test_an_expense_claim_takes_the_department_from_the_account(login: Login, en
 def test_the_overview_offers_every_start_page(login: Login) -> None:
     html = login("alice").get("/records").get_data(as_text=True)
     for process in ("order_handling", "supplier_onboarding", "expense_reimbursement", "production_order",
-                    "hiring"):
+                    "hiring", "performance_review"):
         assert f'data-testid="start-{process}"' in html

@@ -34,7 +34,19 @@ class Column:
 class Filter:
     attr: str
     label: Any
-    choices: tuple[str, ...]
+    choices: tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+    def options(self) -> tuple[str, ...]:
+        """Fixed codes, or, for codes kept in a table (departments, review periods), those there are now."""
+        return self.choices() if callable(self.choices) else self.choices
+
+
+@dataclass(frozen=True)
+class Related:
+    """Rows of another list of the same module that point at a record, shown on its detail page."""
+    spec: str   # the other list's name: "trainings"
+    attr: str   # its column holding this record's key: "employee_number"
+    title: Any
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class ListSpec:
     descending: bool = False
     importer: Importer | None = None
     import_columns: tuple[str, ...] = ()
+    details: tuple[Column, ...] = ()     # shown on the detail page only (long text)
+    related: tuple[Related, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     # a record with parts of its own (an order's lines): its detail page, and export sheets beside the list
     detail_template: str = "records/detail.html"
@@ -79,10 +93,24 @@ def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
     for f in spec.filters:
         value = args.get(f.attr)
         if value:
-            if value not in f.choices:
-                abort(400, description=f"{f.attr} must be one of {', '.join(f.choices)}")
-            where.append(getattr(spec.model, f.attr) == value)
+            if value not in f.options():
+                abort(400, description=f"{f.attr} must be one of {', '.join(f.options())}")
+            column = getattr(spec.model, f.attr)
+            where.append(column == typed(column, value))
     return where
+
+
+def typed(column: Any, raw: str) -> Any:
+    """A value from the URL in the column's own type (PostgreSQL will not compare an integer with text)."""
+    try:
+        return column.type.python_type(raw)
+    except (ValueError, ArithmeticError):
+        abort(404, description=f"{raw!r} is not a valid {column.key}")
+
+
+def distinct_values(column: Any) -> Callable[[], tuple[str, ...]]:
+    """Filter choices read from a column when the page is drawn: the departments, the review periods."""
+    return lambda: tuple(str(v) for v in db.session.scalars(select(column).distinct().order_by(column)))
 
 
 def query(spec: ListSpec, args: Any) -> Select[Any]:

@@ -23,7 +23,7 @@ CODES = {
     "pass": _l("Passed"), "fail": _l("Failed"), "overdue": _l("Overdue"),
     "filled": _l("Filled"), "closed": _l("Closed"), "interviewing": _l("Interviewing"),
     "recommended": _l("Recommended"), "declined": _l("Declined"), "hired": _l("Hired"),
-    "hire": _l("Hire"), "no_hire": _l("Do not hire"),
+    "hire": _l("Hire"), "no_hire": _l("Do not hire"), "in_review": _l("In review"),
 }
 
 

@@ -1,21 +1,36 @@
 """The pages `catalog.add_list` registers: list, detail, Excel export and template, Excel import."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from modules.importing import MODES
 
 from .. import xlsx
 from ..formatting import money, number
-from .catalog import Column, ListSpec, current_filters, may_import, page_of, query, render, session
+from .catalog import (
+    CATALOG,
+    Column,
+    ListSpec,
+    Related,
+    current_filters,
+    may_import,
+    page_of,
+    query,
+    render,
+    session,
+    typed,
+)
 from .labels import record_label
+
+RELATED_ROWS = 10
 
 
 def cell(row: Any, column: Column) -> str:
@@ -51,13 +66,32 @@ def export(spec: ListSpec) -> Response:
 
 
 def detail(module: str, spec: ListSpec, key: str) -> str:
-    row = session().scalar(select(spec.model).where(getattr(spec.model, spec.key) == key))
+    column = getattr(spec.model, spec.key)
+    row = session().scalar(select(spec.model).where(column == typed(column, key)))
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
-    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in spec.columns]
+    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in (*spec.columns, *spec.details)]
     more = spec.detail_context(session(), row) if spec.detail_context else {}
-    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts,
+    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts, cell=cell,
+                  related=[related_rows(module, r, getattr(row, spec.key)) for r in spec.related],
                   title=f"{spec.title} · {getattr(row, spec.key)}", **more)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Any
+    spec: ListSpec
+    rows: list[Any]
+    total: int
+    search: str  # what the full list is searched for to show them all
+
+
+def related_rows(module: str, related: Related, key: Any) -> Section:
+    """The first rows of another list that point at this record, and how many there are."""
+    other = next(s for s in CATALOG[module] if s.name == related.spec)
+    q = query(other, {}).where(getattr(other.model, related.attr) == key)
+    total = session().scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    return Section(related.title, other, list(session().scalars(q.limit(RELATED_ROWS))), total, str(key))
 
 
 def template(spec: ListSpec) -> Response:
