@@ -26,15 +26,27 @@ def _errors(form: dict, data: object) -> dict[str, str]:
 def test_purchase_request_is_cleaned_into_typed_values() -> None:
     data = {"item": "  Laptop ", "supplier": "ACME", "quantity": "3", "unit_price": "1299.5", "reason": "team",
             "department": "it", "extra": "dropped"}
-    assert validate_form(REQUEST, data) == {"item": "Laptop", "supplier": "ACME", "quantity": 3,
+    assert validate_form(REQUEST, data) == {"item": "Laptop", "supplier": "ACME", "quantity": 3, "lines": [],
                                             "unit_price": 1299.5, "reason": "team", "department": "it"}
+
+
+def test_a_purchase_request_lists_its_lines_instead_of_one_item() -> None:
+    data = {"supplier": "ACME", "reason": "team", "department": "it", "lines": [
+        {"item_code": "LAP-X1", "item": "Laptop", "quantity": "2", "unit": "pcs", "unit_price": "9800"},
+        {"item": "Dock", "quantity": 2, "unit_price": 450}]}
+    assert validate_form(REQUEST, data)["lines"] == [
+        {"item_code": "LAP-X1", "item": "Laptop", "quantity": 2, "unit": "pcs", "unit_price": 9800.0},
+        {"item_code": None, "item": "Dock", "quantity": 2, "unit": None, "unit_price": 450.0}]
 
 
 def test_every_bad_field_is_named_with_its_reason() -> None:
     errors = _errors(REQUEST, {"item": "", "supplier": "x" * 201, "quantity": "2.5", "unit_price": "0",
                                "reason": "r", "department": "it"})
-    assert errors == {"item": "is required", "supplier": "must be at most 200 characters",
+    assert errors == {"item": "is required", "lines": "is required", "supplier": "must be at most 200 characters",
                       "quantity": "must be a whole number", "unit_price": "must be at least 0.01"}
+    errors = _errors(REQUEST, {"supplier": "ACME", "reason": "r", "department": "it", "lines": [
+        {"item": "Laptop", "quantity": 1, "unit_price": 9800}, {"item": "Dock", "quantity": 0, "unit_price": ""}]})
+    assert errors == {"lines[2].quantity": "must be at least 1", "lines[2].unit_price": "is required"}
 
 
 @pytest.mark.parametrize("value, message", [
