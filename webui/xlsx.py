@@ -27,20 +27,31 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # name, headers, rows
+
+
 def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return sheets_bytes([(sheet, headers, rows)])
+
+
+def sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet[:31])
-    ws.append(list(headers))
-    for row in rows:
-        ws.append([_cell(v) for v in row])
+    for name, headers, rows in sheets:
+        ws = wb.create_sheet(title=name[:31])
+        ws.append(list(headers))
+        for row in rows:
+            ws.append([_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    body = workbook_bytes(sheet, headers, rows)
-    return Response(body, mimetype=XLSX_MIME,
+    return sheets_response(filename, [(sheet, headers, rows)])
+
+
+def sheets_response(filename: str, sheets: Sequence[Sheet]) -> Response:
+    return Response(sheets_bytes(sheets), mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -1,4 +1,8 @@
 """Procurement: suppliers and their onboarding, contracts, purchase orders with lines, requisitions."""
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from engine import ServiceRegistry
 
 from .. import Manifest
@@ -25,6 +29,11 @@ def register(registry: ServiceRegistry) -> None:
     registry.register("procurement.set_supplier_status", set_supplier_status, SetSupplierStatus)
     registry.register("procurement.request_purchase", request_purchase, RequestPurchase)
     registry.on_cancel("supplier_onboarding", withdraw_onboarding)
+
+
+def housekeeping(session: Session, now: datetime) -> int:
+    """Run by the scheduler: contracts past their last day expire."""
+    return expire_contracts(session, now.date())
 
 
 __all__ = ["MANIFEST", "Contract", "PurchaseOrder", "PurchaseOrderLine", "PurchaseRequisition", "RequisitionLine",

@@ -3,6 +3,8 @@
 A `ListSpec` says which table, which columns, what can be searched and
 filtered, and (for master data) how a spreadsheet is imported; `add_list`
 gives a blueprint the list, detail, Excel export, template and import pages.
+`Related` rows (an order's lines) are listed under a record on its detail
+page and, when asked, exported on a sheet of their own beside the list.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class Column:
     attr: str
     label: Any
     kind: str = "text"  # text, money, number, date, status, rating
+    link: str | None = None  # the detail endpoint the value is the key of, e.g. "procurement.contracts_detail"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,20 @@ class Filter:
     attr: str
     label: Any
     choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Rows of another table that belong to a record: `model.<parent_key>` equals the record's `<match>`."""
+
+    name: str                  # sheet name and test id: "lines"
+    title: Any
+    model: type
+    parent_key: str
+    columns: tuple[Column, ...]
+    match: str = "id"
+    order_by: str = "id"
+    export: bool = False       # a sheet of these rows, for every exported record, beside the list
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,7 @@ class ListSpec:
     descending: bool = False
     importer: Importer | None = None
     import_columns: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,10 +97,27 @@ def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
     return where
 
 
-def query(spec: ListSpec, args: Any) -> Select[Any]:
+def _order(spec: ListSpec) -> tuple[Any, ...]:
     order = getattr(spec.model, spec.order_by)
-    return (select(spec.model).where(*_conditions(spec, args))
-            .order_by(order.desc() if spec.descending else order, spec.model.id))
+    return order.desc() if spec.descending else order, spec.model.id
+
+
+def query(spec: ListSpec, args: Any) -> Select[Any]:
+    return select(spec.model).where(*_conditions(spec, args)).order_by(*_order(spec))
+
+
+def related_query(spec: ListSpec, related: Related, args: Any) -> Select[Any]:
+    """The related rows of every record the list shows with `args`, each with the record's key."""
+    model = related.model
+    return (select(getattr(spec.model, spec.key), model)
+            .join(model, getattr(model, related.parent_key) == getattr(spec.model, related.match))
+            .where(*_conditions(spec, args)).order_by(*_order(spec), getattr(model, related.order_by)))
+
+
+def related_rows(session: Session, related: Related, record: Any) -> list[Any]:
+    model = related.model
+    belongs = getattr(model, related.parent_key) == getattr(record, related.match)
+    return list(session.scalars(select(model).where(belongs).order_by(getattr(model, related.order_by))))
 
 
 def page_of(session: Session, spec: ListSpec, args: Any, number: int) -> Page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,18 @@ from modules.importing import MODES
 
 from .. import xlsx
 from ..formatting import money, number
-from .catalog import Column, ListSpec, current_filters, may_import, page_of, query, render, session
+from .catalog import (
+    Column,
+    ListSpec,
+    current_filters,
+    may_import,
+    page_of,
+    query,
+    related_query,
+    related_rows,
+    render,
+    session,
+)
 
 
 def cell(row: Any, column: Column) -> str:
@@ -40,19 +51,32 @@ def list_page(module: str, spec: ListSpec) -> str:
                   filters=current_filters(spec))
 
 
+def href(row: Any, column: Column) -> str | None:
+    value = getattr(row, column.attr)
+    return url_for(column.link, key=value) if column.link and value not in (None, "") else None
+
+
 def export(spec: ListSpec) -> Response:
+    """The filtered list, and a sheet per exported `Related` naming each row's record by its key."""
     headers = [str(c.label) for c in spec.columns]
     rows = ([getattr(r, c.attr) for c in spec.columns] for r in session().scalars(query(spec, request.args)))
-    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows)
+    sheets: list[xlsx.Sheet] = [(spec.name, headers, rows)]
+    key_label = next((str(c.label) for c in spec.columns if c.attr == spec.key), spec.key)
+    for related in (r for r in spec.related if r.export):
+        sheets.append((related.name, [key_label, *[str(c.label) for c in related.columns]],
+                       ([key, *[getattr(child, c.attr) for c in related.columns]]
+                        for key, child in session().execute(related_query(spec, related, request.args)))))
+    return xlsx.sheets_response(f"{spec.name}.xlsx", sheets)
 
 
 def detail(module: str, spec: ListSpec, key: str) -> str:
     row = session().scalar(select(spec.model).where(getattr(spec.model, spec.key) == key))
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
-    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in spec.columns]
-    return render("records/detail.html", module=module, spec=spec, row=row, facts=facts,
-                  title=f"{spec.title} · {getattr(row, spec.key)}")
+    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c), "href": href(row, c)} for c in spec.columns]
+    related = [(r, related_rows(session(), r, row)) for r in spec.related]
+    return render("records/detail.html", module=module, spec=spec, row=row, facts=facts, related=related,
+                  cell=cell, href=href, title=f"{spec.title} · {getattr(row, spec.key)}")
 
 
 def template(spec: ListSpec) -> Response:
