@@ -92,3 +92,14 @@ def test_my_requests_is_empty_for_someone_who_asked_nothing(login: Login) -> Non
 def test_my_requests_in_chinese(login: Login) -> None:
     html = login("alice", locale="zh_CN").get("/requests").get_data(as_text=True)
     assert "我的申请" in html and "已驳回" in html and "¥29,400.00" in html
+
+
+def test_a_returned_request_opens_for_revision_with_what_was_asked(login: Login, engine: WorkflowEngine,
+                                                                   actor: Callable) -> None:
+    [task] = [t for t in engine.open_tasks(actor("frank")) if t.task_name == "Task_revise_request"]
+    html = login("frank").get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'id="f-supplier" name="supplier" type="text" value="Dell China"' in html
+    assert 'name="lines-1-item_code" type="text" value="MON-27"' in html
+    assert 'name="lines-2-item" type="text" value="显示器支架"' in html
+    assert 'name="lines-3-item" type="text" value=""' in html, "room for another line"
+    assert "销售内勤双屏改造</textarea>" in html
