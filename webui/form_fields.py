@@ -113,17 +113,17 @@ def _field(spec: Mapping[str, Any], values: Mapping[str, Any], errors: Mapping[s
 
 def _table(spec: Mapping[str, Any], raw: Any, errors: Mapping[str, str]
            ) -> tuple[tuple[Field, ...], tuple[tuple[Field, ...], ...]]:
-    specs, typed = spec.get("columns", []), raw if isinstance(raw, list) else []
-    columns = tuple(_field(c, {}, {}) for c in specs)
+    name, specs = spec["name"], spec.get("columns", [])
+    typed = [row for row in raw if isinstance(row, Mapping)] if isinstance(raw, list) else []
     rows = []
-    for number in range(1, len(typed) + BLANK_LINES + 1):
-        row = typed[number - 1] if number <= len(typed) and isinstance(typed[number - 1], Mapping) else {}
-        cells = {f"{spec['name']}-{number}-{c['name']}": c for c in specs}
-        values = {key: row.get(c["name"]) for key, c in cells.items()}
-        cell_errors = {key: errors[f"{spec['name']}[{number}].{c['name']}"] for key, c in cells.items()
-                       if f"{spec['name']}[{number}].{c['name']}" in errors}
-        rows.append(tuple(_field(c, values, cell_errors, key) for key, c in cells.items()))
-    return columns, tuple(rows)
+    for number, row in enumerate([*typed, *[{}] * BLANK_LINES], start=1):
+        cells = []
+        for column in specs:
+            key, error = f"{name}-{number}-{column['name']}", f"{name}[{number}].{column['name']}"
+            cells.append(_field(column, {key: row.get(column["name"])},
+                                {key: errors[error]} if error in errors else {}, key))
+        rows.append(tuple(cells))
+    return tuple(_field(c, {}, {}) for c in specs), tuple(rows)
 
 
 _PATTERNS: list[tuple[re.Pattern[str], Any]] = [

@@ -19,6 +19,7 @@ SUMMARY_LENGTH = 200
 class LineColumns:
     """The columns of one line; mixed into each table that holds lines."""
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     line_no: Mapped[int]
     item_code: Mapped[str] = mapped_column(String(30), default="")
     item: Mapped[str] = mapped_column(String(200))

@@ -23,7 +23,6 @@ class PurchaseOrderLine(LineColumns, Base):
     __tablename__ = "procurement_purchase_order_lines"
     __table_args__ = (UniqueConstraint("order_id", "line_no", name="uq_po_line_no"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("procurement_purchase_orders.id", ondelete="CASCADE"),
                                           index=True)
 

@@ -25,7 +25,6 @@ class RequisitionLine(LineColumns, Base):
     __tablename__ = "procurement_requisition_lines"
     __table_args__ = (UniqueConstraint("requisition_id", "line_no", name="uq_requisition_line_no"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     requisition_id: Mapped[int] = mapped_column(ForeignKey("procurement_requisitions.id", ondelete="CASCADE"),
                                                 index=True)
 

@@ -47,7 +47,7 @@ def cell(row: Any, column: Column) -> str:
 
 def list_page(module: str, spec: ListSpec) -> str:
     listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int) or 1)
-    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell,
+    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell, href=href,
                   filters=current_filters(spec))
 
 
