@@ -154,3 +154,9 @@ def test_contract_import_reports_each_bad_row_and_writes_all_or_only_the_valid(a
            ("笔记本电脑框架协议（续）", date(YEAR + 1, 12, 31), 2000000)
     template = load_workbook(io.BytesIO(client.get("/procurement/contracts/template.xlsx").data)).worksheets[0]
     assert next(template.iter_rows(values_only=True)) == tuple(h.lower() for h in CONTRACT_HEADER)
+
+
+def test_a_record_found_by_its_number_key_and_an_unknown_one(login: Login) -> None:
+    client = login("alice")
+    assert client.get("/procurement/requisitions/item/999").status_code == 404
+    assert client.get("/procurement/requisitions/item/abc").status_code == 404, "not a number: no such record"

@@ -69,8 +69,18 @@ def export(spec: ListSpec) -> Response:
     return xlsx.sheets_response(f"{spec.name}.xlsx", sheets)
 
 
+def _find(spec: ListSpec, key: str) -> Any:
+    """The record whose key column holds `key` (a number key compared as a number: PostgreSQL insists)."""
+    column = getattr(spec.model, spec.key)
+    try:
+        value = column.type.python_type(key)
+    except ValueError:
+        return None
+    return session().scalar(select(spec.model).where(column == value))
+
+
 def detail(module: str, spec: ListSpec, key: str) -> str:
-    row = session().scalar(select(spec.model).where(getattr(spec.model, spec.key) == key))
+    row = _find(spec, key)
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
     facts = [{"key": c.attr, "label": c.label, "value": cell(row, c), "href": href(row, c)} for c in spec.columns]
