@@ -28,7 +28,7 @@ from . import forms, retries, tasks, timers
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
-from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError
+from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError, ServiceError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .scripting import OpsFlowScriptEngine
 from .serializer import StateSerializer
@@ -270,6 +270,7 @@ class WorkflowEngine:
                     raise Conflict(f"instance is already {inst.status}")
                 if not (actor.is_admin or inst.started_by == actor.username):
                     raise Forbidden("only the requester or an administrator may cancel")
+                effects = self._run_cancel_hooks(session, inst, _current_data(wf), actor.username)
                 wf.cancel()
                 now = self.clock()
                 inst.status, inst.ended_at, inst.updated_at = "cancelled", now, now
@@ -277,10 +278,25 @@ class WorkflowEngine:
                 for row in session.scalars(select(HumanTask).where(
                         HumanTask.instance_id == inst.id, HumanTask.status == "open")):
                     row.status, row.completed_at = "cancelled", now
-                self._log(session, inst, "instance_cancelled", actor.username)
+                self._log(session, inst, "instance_cancelled", actor.username,
+                          **({"effects": effects} if effects else {}))
             view = self._view(session, inst, session.get(ProcessDefinition, inst.definition_id), wf, full=False)
         self._commit_hooks(session)
         return view
+
+    def _run_cancel_hooks(self, session: Session, inst: ProcessInstance, data: dict[str, Any],
+                          actor: str) -> list[dict[str, Any]]:
+        """The modules' clean-up for this process, in the cancel's transaction: it fails the cancel or holds."""
+        call = ServiceCall(session, inst.id, "cancel", actor, inst.process_key)
+        effects: list[dict[str, Any]] = []
+        for hook in self.registry.cancel_hooks(inst.process_key):
+            try:
+                result = hook(call, data)
+            except Exception as exc:
+                raise ServiceError(getattr(hook, "__name__", "cancel hook"), exc) from exc
+            if result:
+                effects.append(result)
+        return effects
 
     def retry(self, instance_id: int, actor: Actor) -> InstanceView:
         """Run the failed step again (an operator's action after fixing the cause)."""

@@ -1,4 +1,5 @@
-"""Demo instances of the business flows in every state: orders, suppliers, expenses, production, hiring, reviews.
+"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims,
+production, hiring, performance reviews, and purchase requests listing several lines.
 
 Started only when the database has no order_handling instance yet, so
 seeding twice adds nothing.
@@ -136,10 +137,28 @@ def _reviews(engine: WorkflowEngine) -> int:
     return 4
 
 
+def _purchases_with_lines(engine: WorkflowEngine) -> int:
+    def request(who: str, supplier: str, reason: str, *lines: tuple[str, str, int, str, float]) -> InstanceView:
+        return engine.start("purchase_approval", {
+            "supplier": supplier, "reason": reason, "department": "Sales",
+            "lines": [{"item_code": code, "item": item, "quantity": qty, "unit": unit, "unit_price": price}
+                      for code, item, qty, unit, price in lines]}, _actor(who))
+
+    kit = request("frank", "联想 Lenovo", "三名销售新人入职套装",
+                  ("LAP-X1", "ThinkPad X1 笔记本电脑", 3, "pcs", 9800), ("DOCK-U", "USB-C 扩展坞", 3, "pcs", 450),
+                  ("", "无线键鼠套装", 3, "套", 199))
+    _do(engine, kit, "Task_manager_approval", "erin", decision="approve", comment="按框架协议下单")  # ordered
+    screens = request("frank", "Dell China", "销售内勤双屏改造",
+                      ("MON-27", "27英寸显示器 27-inch monitor", 4, "pcs", 1200), ("", "显示器支架", 4, "pcs", 260))
+    _do(engine, screens, "Task_manager_approval", "erin", decision="return",
+        comment="支架请选可升降型号，并确认数量")  # back with frank to revise his lines
+    return 2
+
+
 def seed_flows(engine: WorkflowEngine, session: Session) -> int:
     has = session.scalar(select(func.count()).select_from(ProcessInstance)
                          .where(ProcessInstance.process_key == "order_handling"))
     if has:
         return 0
     return (_orders(engine) + _suppliers(engine) + _expenses(engine, workplace()) + _production(engine)
-            + _hiring(engine) + _reviews(engine))
+            + _hiring(engine) + _reviews(engine) + _purchases_with_lines(engine))

@@ -49,6 +49,19 @@ def register_facts(facts: FactProviders, engine: WorkflowEngine) -> FactProvider
     return facts
 
 
+def module_chores(engine: WorkflowEngine) -> list[Callable[[], int]]:
+    """Housekeeping the installed modules offer as `housekeeping(session, now) -> int`, one transaction each."""
+    from sqlalchemy.orm import Session
+
+    def chore(hook: Callable[[Session, datetime], int]) -> Callable[[], int]:
+        def run() -> int:
+            with Session(engine.db) as session, session.begin():
+                return hook(session, engine.clock())
+        return run
+
+    return [chore(m.housekeeping) for m in modules.ordered() if hasattr(m, "housekeeping")]
+
+
 def supplier_rating_provider(engine: WorkflowEngine) -> Callable[[FactContext], int | None] | None:
     """The rating of the request's supplier, if the procurement module keeps suppliers."""
     supplier_model = getattr(__import__("modules.procurement", fromlist=["Supplier"]), "Supplier", None)
@@ -149,7 +162,7 @@ def init_app(app: Flask) -> None:
     scheduler = Scheduler(engine, store, facts, poll_seconds=poll)
     workplace = lambda: app.extensions.get("opsflow.workplace")  # noqa: E731  (set up by the inbox)
     scheduler.chores += [lambda: workplace().apply_absences() if workplace() else 0,
-                         lambda: workplace().notify_overdue() if workplace() else 0]
+                         lambda: workplace().notify_overdue() if workplace() else 0, *module_chores(engine)]
     app.extensions["opsflow.scheduler"] = scheduler
 
 

@@ -27,17 +27,21 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # title, headers, rows
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # name, headers, rows
 
 
 def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
                    more: Sequence[Sheet] = ()) -> bytes:
     """The list on the first sheet; `more` adds sheets after it (an order list's lines)."""
+    return sheets_bytes([(sheet, headers, rows), *more])
+
+
+def sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
     wb = Workbook(write_only=True)
-    for title, head, body in ((sheet, headers, rows), *more):
-        ws = wb.create_sheet(title=title[:31])
-        ws.append(list(head))
-        for row in body:
+    for name, headers, rows in sheets:
+        ws = wb.create_sheet(title=name[:31])
+        ws.append(list(headers))
+        for row in rows:
             ws.append([_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
@@ -46,8 +50,11 @@ def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[A
 
 def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
                   more: Sequence[Sheet] = ()) -> Response:
-    body = workbook_bytes(sheet, headers, rows, more)
-    return Response(body, mimetype=XLSX_MIME,
+    return sheets_response(filename, [(sheet, headers, rows), *more])
+
+
+def sheets_response(filename: str, sheets: Sequence[Sheet]) -> Response:
+    return Response(sheets_bytes(sheets), mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
-depends_on = "0004"  # the sales and inventory tables it changes
+depends_on = None
 
 
 def upgrade() -> None:

@@ -17,7 +17,7 @@ from modules.hr import (
     import_employees,
 )
 
-from ..records import Column, Filter, ListSpec, Related, add_list, add_start, distinct_values
+from ..records import Column, Filter, ListSpec, RelatedList, add_list, add_start, distinct_values
 
 bp = Blueprint("hr", __name__)
 add_start(bp, "positions/new", "hiring")
@@ -40,8 +40,8 @@ add_list(bp, ListSpec(
     filters=(Filter("status", _l("Status"), STATUSES),),
     importer=import_employees,
     import_columns=("number", "name", "department", "position", "email", "username", "hired_on", "status"),
-    related=(Related("trainings", "employee_number", _l("Training")),
-             Related("reviews", "employee_number", _l("Performance reviews"))),
+    related_lists=(RelatedList("trainings", "employee_number", _l("Training")),
+                   RelatedList("reviews", "employee_number", _l("Performance reviews"))),
 ))
 add_list(bp, ListSpec(
     name="positions", title=_l("Positions"), model=Position, key="id", order_by="opened_at", descending=True,

@@ -24,6 +24,7 @@ CODES = {
     "filled": _l("Filled"), "closed": _l("Closed"), "interviewing": _l("Interviewing"),
     "recommended": _l("Recommended"), "declined": _l("Declined"), "hired": _l("Hired"),
     "hire": _l("Hire"), "no_hire": _l("Do not hire"), "in_review": _l("In review"),
+    "draft": _l("Draft"), "expired": _l("Expired"), "terminated": _l("Terminated"),
 }
 
 

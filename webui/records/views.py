@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,11 +19,13 @@ from .catalog import (
     CATALOG,
     Column,
     ListSpec,
-    Related,
+    RelatedList,
     current_filters,
     may_import,
     page_of,
     query,
+    related_query,
+    related_rows,
     render,
     session,
     typed,
@@ -54,15 +56,28 @@ def cell(row: Any, column: Column) -> str:
 
 def list_page(module: str, spec: ListSpec) -> str:
     listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int) or 1)
-    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell,
+    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell, href=href,
                   filters=current_filters(spec))
 
 
+def href(row: Any, column: Column) -> str | None:
+    value = getattr(row, column.attr)
+    return url_for(column.link, key=value) if column.link and value not in (None, "") else None
+
+
 def export(spec: ListSpec) -> Response:
+    """The filtered list, and a sheet per exported `Related` naming each row's record by its key."""
     headers = [str(c.label) for c in spec.columns]
     rows = ([getattr(r, c.attr) for c in spec.columns] for r in session().scalars(query(spec, request.args)))
-    more = spec.more_sheets(session(), query(spec, request.args)) if spec.more_sheets else []
-    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows, more)
+    sheets: list[xlsx.Sheet] = [(spec.name, headers, rows)]
+    if spec.more_sheets:
+        sheets.extend(spec.more_sheets(session(), query(spec, request.args)))
+    key_label = next((str(c.label) for c in spec.columns if c.attr == spec.key), spec.key)
+    for related in (r for r in spec.related if r.export):
+        sheets.append((related.name, [key_label, *[str(c.label) for c in related.columns]],
+                       ([key, *[getattr(child, c.attr) for c in related.columns]]
+                        for key, child in session().execute(related_query(spec, related, request.args)))))
+    return xlsx.sheets_response(f"{spec.name}.xlsx", sheets)
 
 
 def detail(module: str, spec: ListSpec, key: str) -> str:
@@ -70,10 +85,12 @@ def detail(module: str, spec: ListSpec, key: str) -> str:
     row = session().scalar(select(spec.model).where(column == typed(column, key)))
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
-    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in (*spec.columns, *spec.details)]
+    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c), "href": href(row, c)}
+             for c in (*spec.columns, *spec.details)]
     more = spec.detail_context(session(), row) if spec.detail_context else {}
-    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts, cell=cell,
-                  related=[related_rows(module, r, getattr(row, spec.key)) for r in spec.related],
+    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts, cell=cell, href=href,
+                  related=[(r, related_rows(session(), r, row)) for r in spec.related],
+                  related_lists=[related_list(module, r, getattr(row, spec.key)) for r in spec.related_lists],
                   title=f"{spec.title} · {getattr(row, spec.key)}", **more)
 
 
@@ -86,7 +103,7 @@ class Section:
     search: str  # what the full list is searched for to show them all
 
 
-def related_rows(module: str, related: Related, key: Any) -> Section:
+def related_list(module: str, related: RelatedList, key: Any) -> Section:
     """The first rows of another list that point at this record, and how many there are."""
     other = next(s for s in CATALOG[module] if s.name == related.spec)
     q = query(other, {}).where(getattr(other.model, related.attr) == key)
