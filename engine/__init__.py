@@ -16,7 +16,7 @@ from .errors import (
 )
 from .forms import validate as validate_form
 from .identity import ApiToken, Group, User, authenticate, create_token, create_user, user_for_token
-from .jobs import Job, JobRunner, RunReport, add_job
+from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import WorkflowEngine
 from .services import ServiceCall, ServiceRegistry
@@ -29,7 +29,7 @@ from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import Workplace
 
 __all__ = [
-    "analytics", "Actor", "ApiToken", "Job", "JobRunner", "RunReport", "add_job",
+    "analytics", "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",

@@ -3,28 +3,32 @@
 Limits (size, file types) are checked before anything is written; the file
 is written first and removed again if the database refuses the row, so
 nothing is ever half-stored. Only people who may see the instance can list
-or download its files.
+or download its files. Files sent with a start form wait in `<root>/incoming/`
+until the instance exists, and join it in the transaction that starts it.
 """
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .comments import visible_instance
 from .errors import InvalidData, NotFound
-from .views import Actor
+from .views import Actor, InstanceView
 from .workplace_models import Attachment
 
 if TYPE_CHECKING:
     from .runtime import WorkflowEngine
 
 MAX_BYTES = 10 * 1024 * 1024
+INCOMING = "incoming"  # the folder files sent with a start form wait in
 ALLOWED = {
     ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".gif": "image/gif", ".txt": "text/plain", ".csv": "text/csv",
@@ -71,12 +75,19 @@ def _copy_limited(stream: BinaryIO, target: Path, limit: int) -> int:
     return size
 
 
-def save(eng: WorkflowEngine, root: Path, instance_id: int, actor: Actor, filename: str, stream: BinaryIO,
-         max_bytes: int = MAX_BYTES) -> AttachmentView:
+def _checked_name(filename: str, allowed: Collection[str] = ALLOWED) -> tuple[str, str]:
+    """The file's clean name and content type, if its type is one we keep (and `allowed` asks for)."""
     name = _clean_name(filename)
     suffix = Path(name).suffix.lower()
-    if suffix not in ALLOWED:
-        raise InvalidData({"file": f"type {suffix or '(none)'} is not allowed; allowed: {', '.join(sorted(ALLOWED))}"})
+    if suffix not in ALLOWED or suffix not in allowed:
+        kinds = ", ".join(sorted(set(ALLOWED) & set(allowed)))
+        raise InvalidData({"file": f"type {suffix or '(none)'} is not allowed; allowed: {kinds}"})
+    return name, ALLOWED[suffix]
+
+
+def save(eng: WorkflowEngine, root: Path, instance_id: int, actor: Actor, filename: str, stream: BinaryIO,
+         max_bytes: int = MAX_BYTES) -> AttachmentView:
+    name, content_type = _checked_name(filename)
     with eng.read() as session:
         visible_instance(eng, session, instance_id, actor)
     folder = root / str(int(instance_id))
@@ -86,7 +97,7 @@ def save(eng: WorkflowEngine, root: Path, instance_id: int, actor: Actor, filena
     size = _copy_limited(stream, target, max_bytes)
     try:
         with eng._write() as session:
-            row = Attachment(instance_id=instance_id, filename=name, content_type=ALLOWED[suffix], size=size,
+            row = Attachment(instance_id=instance_id, filename=name, content_type=content_type, size=size,
                              stored_name=stored, uploaded_by=actor.username, uploaded_at=eng.clock())
             session.add(row)
             session.flush()
@@ -94,6 +105,66 @@ def save(eng: WorkflowEngine, root: Path, instance_id: int, actor: Actor, filena
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file sent with a start form, kept under `<root>/incoming/` until the instance it belongs to exists."""
+
+    root: Path
+    stored_name: str
+    filename: str
+    content_type: str
+    size: int
+
+    @property
+    def path(self) -> Path:
+        return self.root / INCOMING / self.stored_name
+
+
+def stage(root: Path, filename: str, stream: BinaryIO, max_bytes: int = MAX_BYTES,
+          allowed: Collection[str] = ALLOWED) -> StagedFile:
+    """Check and keep one upload aside; the same limits as an attachment, optionally fewer types."""
+    name, content_type = _checked_name(filename, [a.lower() for a in allowed])
+    folder = root / INCOMING
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = uuid.uuid4().hex
+    size = _copy_limited(stream, folder / stored, max_bytes)
+    return StagedFile(root, stored, name, content_type, size)
+
+
+def start_with_files(eng: WorkflowEngine, key: str, data: dict[str, Any], actor: Actor,
+                     files: Mapping[str, Sequence[StagedFile]], business_key: str | None = None) -> InstanceView:
+    """Start an instance whose start form takes files: the instance, its attachment rows and the files
+    in its folder are there together, or none of them is (staged files are removed either way)."""
+    staged = [f for group in files.values() for f in group]
+    kept: list[Path] = []
+
+    def keep(session: Session, instance_id: int) -> None:
+        for f in staged:
+            target = f.root / str(int(instance_id)) / f.stored_name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            f.path.replace(target)
+            kept.append(target)
+            session.add(Attachment(instance_id=instance_id, filename=f.filename, content_type=f.content_type,
+                                   size=f.size, stored_name=f.stored_name, uploaded_by=actor.username,
+                                   uploaded_at=eng.clock()))
+        session.flush()
+
+    try:
+        return eng.start(key, {**data, **files}, actor, business_key, then=keep)
+    except BaseException:
+        for path in kept:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        discard(staged)
+
+
+def discard(staged: Iterable[StagedFile]) -> None:
+    """Remove staged files that never became attachments (a form sent back with errors)."""
+    for f in staged:
+        f.path.unlink(missing_ok=True)
 
 
 def listing(eng: WorkflowEngine, instance_id: int, actor: Actor) -> list[AttachmentView]:

@@ -132,6 +132,12 @@ class DefinitionStore:
             .order_by(ProcessDefinition.key)
         ))
 
+    @staticmethod
+    def versions(session: Session, key: str) -> list[ProcessDefinition]:
+        """Every deployed version of a process, newest first: the designer's history."""
+        return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                    .order_by(ProcessDefinition.version.desc())))
+
     def require_latest(self, session: Session, key: str) -> ProcessDefinition:
         newest = session.scalar(_LATEST_ID, {"key": key})
         if newest is None:

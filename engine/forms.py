@@ -2,23 +2,52 @@
 
 A form is JSON in `processes/<key>/forms/<name>.json`:
 `{"title": {...}, "fields": [{"name", "type", "required", "choices", "min",
-"max", "max_length", "required_if", "label": {"en", "zh_CN"}}]}`.
+"max", "max_length", "required_if", "required_without", "hidden",
+"label": {"en", "zh_CN"}}]}`; a `files` field also takes `accept` (suffixes)
+and `max_files`.
 The same definition renders the HTML form and validates the API, so the
 browser and other systems meet the same rules.
+
+A "lines" field is a table: a list of rows whose "columns" are typed like
+fields. Each row is validated column by column and a bad cell is reported
+as `<field>[<row>].<column>` (rows counted from 1 as submitted), so a person
+or another system knows which row and column to fix. Blank rows are dropped,
+and a lines field always yields a list, empty when nothing was sent: a later
+form that asks for the lines again replaces them. `required_without` makes a
+field required when another is empty (single-item fields or lines); `hidden`
+fields are accepted from other systems but not drawn on pages.
 """
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from typing import Any
 
 from .errors import InvalidData
 
-FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date"}
+FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date", "files", "lines"}
+MAX_ROWS = 200
+
+
+def _file_names(field: dict[str, Any], raw: Any) -> list[str]:
+    """A `files` field takes uploads kept aside by the caller (objects with a `filename`), never names
+    a client made up; the instance keeps their names, the files become its attachments."""
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(getattr(f, "filename", None), str) for f in raw):
+        raise ValueError("must be files uploaded with the form (multipart/form-data)")
+    limit = int(field.get("max_files", 10))
+    if len(raw) > limit:
+        raise ValueError(f"must be at most {limit} files")
+    accept = [a.lower() for a in field.get("accept", [])]
+    if accept and any(os.path.splitext(f.filename)[1].lower() not in accept for f in raw):
+        raise ValueError("must be files of type " + ", ".join(accept))
+    return [f.filename for f in raw]
 
 
 def _convert(field: dict[str, Any], raw: Any) -> Any:
     kind = field.get("type", "string")
+    if kind == "files":
+        return _file_names(field, raw)
     if kind in ("string", "text", "choice"):
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
             raise ValueError("must be text")
@@ -64,7 +93,49 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
     return value
 
 
+def _blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _empty(value: Any) -> bool:
+    """Blank, or a list of rows with nothing in them: what `required_without` looks at."""
+    if isinstance(value, list):
+        return all(isinstance(row, dict) and all(_blank(v) for v in row.values()) for row in value)
+    return _blank(value)
+
+
+def _lines(field: dict[str, Any], raw: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The non-blank rows, every column converted (None where an optional cell is empty), and the cell errors."""
+    if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+        raise ValueError("must be a list of rows")
+    columns = field.get("columns", [])
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    for number, row in enumerate(raw, start=1):
+        if all(_blank(row.get(c["name"])) for c in columns):
+            continue
+        clean: dict[str, Any] = {}
+        for column in columns:
+            name, value = column["name"], row.get(column["name"])
+            clean[name] = None
+            try:
+                if _blank(value):
+                    if column.get("required"):
+                        raise ValueError("is required")
+                else:
+                    clean[name] = _convert(column, value)
+            except ValueError as exc:
+                errors[f"{field['name']}[{number}].{name}"] = str(exc)
+        rows.append(clean)
+    limit = int(field.get("max_rows", MAX_ROWS))
+    if len(rows) > limit:
+        raise ValueError(f"must have at most {limit} rows")
+    return rows, errors
+
+
 def _required(field: dict[str, Any], data: dict[str, Any]) -> bool:
+    if field.get("required_without"):
+        return _empty(data.get(field["required_without"]))
     cond = field.get("required_if")
     if cond:
         # a value, or a list of values any of which makes the field required
@@ -81,7 +152,17 @@ def validate(form: dict[str, Any], data: Any) -> dict[str, Any]:
     for field in form.get("fields", []):
         name = field["name"]
         raw = data.get(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if field.get("type") == "lines":
+            try:
+                cleaned[name], cell_errors = _lines(field, [] if raw is None else raw)
+            except ValueError as exc:
+                errors[name] = str(exc)
+                continue
+            errors.update(cell_errors)
+            if not cleaned[name] and _required(field, data):
+                errors[name] = "is required"
+            continue
+        if _blank(raw):
             if _required(field, data):
                 errors[name] = "is required"
             continue

@@ -11,6 +11,15 @@ be claimed again when its lease runs out. A failing handler is retried with
 exponential backoff up to `max_attempts`, then the job is an incident an
 operator retries or skips, each action written to the instance's event log.
 APScheduler (outside the engine) only decides when to call `run_due`.
+
+Work that opens transactions of its own (a scheduled rule run completes task after
+task) cannot run inside the job's transaction: on SQLite that would be a write inside
+a write. Such a kind is registered with `register_standalone`: the claim commits, the
+handler runs with no transaction open and a longer lease, and "done" is written
+afterwards only if the lease is still ours. A handler taken twice (its scheduler died,
+the lease ran out) must therefore be harmless to repeat, as a rule run is: each task
+completion is optimistic. `add_unique_job` inserts a job only if no job carries its
+`unique_key`, so schedulers planning the same occurrence create it once.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .errors import Conflict, Forbidden, NotFound
@@ -27,6 +37,7 @@ from .models import Base, Event
 from .views import Actor
 
 Handler = Callable[[Session, "Job"], None]
+StandaloneHandler = Callable[["JobTicket", datetime], "dict[str, Any] | None"]
 STATUSES = ("pending", "running", "done", "failed", "skipped", "cancelled")
 
 
@@ -37,6 +48,7 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_status_due", "status", "due_at"),
         Index("ix_jobs_instance", "instance_id", "status"),
+        Index("ux_jobs_unique_key", "unique_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +64,18 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    unique_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+@dataclass(frozen=True)
+class JobTicket:
+    """What a standalone handler gets: the job as it was claimed, and no session (it opens its own)."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    attempts: int
 
 
 @dataclass
@@ -70,6 +94,18 @@ def add_job(session: Session, kind: str, due_at: datetime, payload: dict[str, An
               max_attempts=max_attempts, created_at=now or due_at, status="pending", attempts=0)
     session.add(job)
     return job
+
+
+def add_unique_job(session: Session, kind: str, due_at: datetime, unique_key: str,
+                   payload: dict[str, Any] | None = None, *, now: datetime | None = None) -> bool:
+    """Insert the job unless one with `unique_key` exists (whatever its status); True if inserted."""
+    values = dict(kind=kind, due_at=due_at, payload=payload or {}, unique_key=unique_key, status="pending",
+                  attempts=0, max_attempts=5, created_at=now or due_at)
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"add_unique_job on {dialect}")
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Job).values(**values)
+    return session.execute(statement.on_conflict_do_nothing(index_elements=["unique_key"])).rowcount == 1
 
 
 def _claimable(now: datetime) -> Any:
@@ -92,9 +128,15 @@ class JobRunner:
             timers.TIMER_JOB: lambda session, job: timers.wake(engine, session, job.instance_id),
             retries.RETRY_JOB: lambda session, job: retries.retry(engine, session, job.instance_id)}
         self.handlers.update(handlers or {})
+        self.standalone: dict[str, tuple[StandaloneHandler, timedelta]] = {}
 
     def register(self, kind: str, handler: Handler) -> None:
         self.handlers[kind] = handler
+
+    def register_standalone(self, kind: str, handler: StandaloneHandler, *, lease: timedelta | None = None) -> None:
+        """`handler(ticket, now)` runs outside any transaction under `lease`; what it returns is kept as
+        the job's `payload["result"]`."""
+        self.standalone[kind] = (handler, lease or self.lease)
 
     # -- claiming -----------------------------------------------------------
     def claim(self, now: datetime, worker_id: str, limit: int = 50,
@@ -130,20 +172,50 @@ class JobRunner:
 
     def run_one(self, job_id: int, worker_id: str, until: datetime, now: datetime, report: RunReport) -> None:
         try:
+            ticket = None
             with self.engine._write() as session:
-                job = session.scalars(select(Job).where(Job.id == job_id).with_for_update()).one()
-                if job.status != "running" or job.claimed_by != worker_id or job.claimed_until != until:
+                job = self._leased(session, job_id, worker_id, until)
+                if job is None:
                     report.lost += 1
                     return
-                handler = self.handlers.get(job.kind)
-                if handler is None:
+                if job.kind in self.standalone:  # its own lease from now; run it once this commits
+                    until = job.claimed_until = now + self.standalone[job.kind][1]
+                    ticket = JobTicket(job.id, job.kind, job.due_at, dict(job.payload), job.attempts)
+                elif job.kind in self.handlers:
+                    self.handlers[job.kind](session, job)
+                    self._done(job, now)
+                else:
                     raise LookupError(f"no handler for job kind {job.kind!r}")
-                handler(session, job)
-                job.status, job.finished_at, job.claimed_until, job.last_error = "done", now, None, None
             self.engine._commit_hooks(session)
+            if ticket is not None and not self._run_standalone(ticket, worker_id, until, now):
+                report.lost += 1
+                return
             report.done += 1
         except Exception as exc:  # any failure is the job's: record it, back off, never stop the loop
             self._failed(job_id, worker_id, until, now, exc, report)
+
+    def _run_standalone(self, ticket: JobTicket, worker_id: str, until: datetime, now: datetime) -> bool:
+        result = self.standalone[ticket.kind][0](ticket, now)
+        with self.engine._write() as session:
+            job = self._leased(session, ticket.id, worker_id, until)
+            if job is None:  # we overran the lease and another scheduler took the job
+                return False
+            if result is not None:
+                job.payload = {**job.payload, "result": result}
+            self._done(job, now)
+        return True
+
+    @staticmethod
+    def _leased(session: Session, job_id: int, worker_id: str, until: datetime) -> Job | None:
+        """The job, locked, if it is still leased to `worker_id` until `until`."""
+        job = session.scalars(select(Job).where(Job.id == job_id).with_for_update()).one()
+        if job.status != "running" or job.claimed_by != worker_id or job.claimed_until != until:
+            return None
+        return job
+
+    @staticmethod
+    def _done(job: Job, now: datetime) -> None:
+        job.status, job.finished_at, job.claimed_until, job.last_error = "done", now, None, None
 
     def _failed(self, job_id: int, worker_id: str, until: datetime, now: datetime, exc: Exception,
                 report: RunReport) -> None:

@@ -30,7 +30,7 @@ from . import forms, persistence, retries, tasks, timers
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
-from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError
+from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError, ServiceError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .persistence import InstanceRow
 from .scripting import OpsFlowScriptEngine
@@ -202,21 +202,30 @@ class WorkflowEngine:
         return still_open + created
 
     # -- instances ----------------------------------------------------------
-    def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None) -> InstanceView:
+    def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None,
+              then: Callable[[Session, int], None] | None = None) -> InstanceView:
+        """`then(session, instance id)` runs in the same transaction, e.g. to keep the files sent with the start."""
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
             inst, definition, wf, open_rows = self._launch(session, key, data, actor, business_key)
+            if then is not None:
+                then(session, inst.id)
             view = self._result(inst, definition, wf, open_rows)
         self._commit_hooks(session)
         return view
 
-    def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor,
-                  business_key: str | None) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow]:
-        """Start an instance inside the caller's transaction (also used by service calls starting a flow)."""
-        return self._launch(session, key, data, actor, business_key)[:3]
+    def _start_in(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None,
+                  prepare: Callable[[BpmnWorkflow], None] | None = None,
+                  ) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow]:
+        """Start an instance inside the caller's transaction (also used by service calls starting a flow).
 
-    def _launch(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None
+        `prepare` sees the new workflow before its first step (the next run of a start cycle).
+        """
+        return self._launch(session, key, data, actor, business_key, prepare)[:3]
+
+    def _launch(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None,
+                prepare: Callable[[BpmnWorkflow], None] | None = None,
                 ) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow, list[Any]]:
         """`_start_in`, also returning the new instance's open task rows."""
         definition = self.definitions.require_latest(session, key)
@@ -230,6 +239,8 @@ class WorkflowEngine:
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(values)
+        if prepare is not None:
+            prepare(wf)
         inst = InstanceRow(definition_id=definition.id, process_key=key, business_key=business_key,
                            status="running", started_by=actor.username, created_at=now, updated_at=now)
         persistence.insert_instance(session, inst)
@@ -280,15 +291,31 @@ class WorkflowEngine:
                     raise Conflict(f"instance is already {inst.status}")
                 if not (actor.is_admin or inst.started_by == actor.username):
                     raise Forbidden("only the requester or an administrator may cancel")
+                effects = self._run_cancel_hooks(session, inst, _current_data(wf), actor.username)
                 wf.cancel()
                 now = self.clock()
                 inst.status, inst.ended_at, inst.updated_at = "cancelled", now, now
                 persistence.close_tasks(session, [r.id for r in persistence.open_tasks(session, inst.id)],
                                         "cancelled", now)
-                self._log(session, inst, "instance_cancelled", actor.username)
+                self._log(session, inst, "instance_cancelled", actor.username,
+                          **({"effects": effects} if effects else {}))
             view = self._result(inst, self.definitions.get(session, inst.definition_id), wf, [])
         self._commit_hooks(session)
         return view
+
+    def _run_cancel_hooks(self, session: Session, inst: InstanceRow, data: dict[str, Any],
+                          actor: str) -> list[dict[str, Any]]:
+        """The modules' clean-up for this process, in the cancel's transaction: it fails the cancel or holds."""
+        call = ServiceCall(session, inst.id, "cancel", actor, inst.process_key)
+        effects: list[dict[str, Any]] = []
+        for hook in self.registry.cancel_hooks(inst.process_key):
+            try:
+                result = hook(call, data)
+            except Exception as exc:
+                raise ServiceError(getattr(hook, "__name__", "cancel hook"), exc) from exc
+            if result:
+                effects.append(result)
+        return effects
 
     def retry(self, instance_id: int, actor: Actor) -> InstanceView:
         """Run the failed step again (an operator's action after fixing the cause)."""

@@ -121,6 +121,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
 
+def _step_name(task: Any) -> str:
+    """The task's BPMN id; each instance of a multi-instance task adds its key, so each is idempotent on its own."""
+    name = task.task_spec.bpmn_id or task.task_spec.name
+    key = task.internal_data.get("key_or_index")
+    return name if key is None else f"{name}[{key}]"
+
+
 class OpsFlowScriptEngine(PythonScriptEngine):
     """Script engine that runs service tasks through the registry.
 
@@ -140,8 +147,7 @@ class OpsFlowScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(f"unknown service operation {operation_name!r}", task=task)
         values = {name: p["value"] for name, p in (operation_params or {}).items()}
         call = ServiceCall(
-            session=self.call.session, instance_id=self.call.instance_id,
-            task_name=task.task_spec.bpmn_id or task.task_spec.name,
+            session=self.call.session, instance_id=self.call.instance_id, task_name=_step_name(task),
             actor=self.call.actor, process_key=self.call.process_key, start_process=self.call.start_process,
         )
         try:

@@ -36,6 +36,8 @@ class ServiceCall:
 
 
 Operation = Callable[[ServiceCall, Any], dict[str, Any]]
+# what a module does when an instance of its process is cancelled: (call, the instance's data) -> what it changed
+CancelHook = Callable[[ServiceCall, dict[str, Any]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class RegisteredOperation:
 class ServiceRegistry:
     def __init__(self) -> None:
         self._operations: dict[str, RegisteredOperation] = {}
+        self._cancel_hooks: dict[str, list[CancelHook]] = {}
 
     def register(self, name: str, func: Operation, params: type) -> None:
         if not OPERATION_NAME.match(name):
@@ -70,6 +73,17 @@ class ServiceRegistry:
         if not dataclasses.is_dataclass(params):
             raise TypeError(f"parameters of {name!r} must be a dataclass")
         self._operations[name] = RegisteredOperation(name, func, params)
+
+    def on_cancel(self, process_key: str, hook: CancelHook) -> None:
+        """Run `hook` in the cancelling transaction when someone cancels an instance of `process_key`.
+
+        A cancelled instance runs no more BPMN, so this is how a module tidies what the flow left
+        half-done (a supplier still pending) without the engine knowing any module.
+        """
+        self._cancel_hooks.setdefault(process_key, []).append(hook)
+
+    def cancel_hooks(self, process_key: str) -> list[CancelHook]:
+        return list(self._cancel_hooks.get(process_key, ()))
 
     def get(self, name: str) -> RegisteredOperation | None:
         return self._operations.get(name)

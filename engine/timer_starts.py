@@ -3,9 +3,11 @@
 SpiffWorkflow runs a timer start event inside an instance: the instance waits at its start
 event until the timer fires. So the scheduler arms each timer-started process (latest version)
 by starting one instance as "system" that waits there, its timer a job like any other. When it
-fires the flow runs on and, for a duration or cycle timer, the next poll arms a new instance:
-`"P1M"` then means a run every month. A date timer (`timeDate`) arms once per version, never
-again, so a date in the past cannot start instance after instance.
+fires the flow runs on and, for a duration timer, the next poll arms a new instance: `"P1M"`
+then means a run every month, counted from the previous run. A cycle timer (`"R/P1M"`,
+`"R3/PT1H"`) is armed once per version: each firing starts the next instance itself (see
+`timers`), so the cycle keeps its count and its times. A date timer (`timeDate`) arms once per
+version, never again, so a date in the past cannot start instance after instance.
 
 Arming takes a lock on the definition row (PostgreSQL; SQLite serializes writers anyway), so
 several schedulers arm a process once.
@@ -42,9 +44,12 @@ def timer_start(specs: Any) -> TimerStart | None:
 
 
 def _armed(session: Any, definition: ProcessDefinition, start: TimerStart) -> bool:
-    if start.kind == "date":  # once per version
-        return session.scalar(select(ProcessInstance.id).where(
-            ProcessInstance.definition_id == definition.id).limit(1)) is not None
+    if start.kind != "duration" and session.scalar(select(ProcessInstance.id).where(
+            ProcessInstance.definition_id == definition.id).limit(1)) is not None:
+        return True  # a date or a cycle arms once per version
+    if start.kind == "date":
+        return False
+    # an instance waiting at the start timer, perhaps of an older version whose cycle is not over
     jobs = session.scalars(select(Job).join(ProcessInstance, ProcessInstance.id == Job.instance_id).where(
         ProcessInstance.process_key == definition.key, ProcessInstance.status == "waiting",
         Job.kind == "timer", Job.status.in_(("pending", "running"))))

@@ -12,6 +12,14 @@ After every step `schedule` writes one `timer` job per waiting timer (in the
 same transaction as the step) and cancels the jobs of timers that no longer
 wait (a boundary timer whose user task was completed). The job wakes the
 instance at the fire time; see `wake`.
+
+A process that starts on a cycle (`"R/P1M"`, `"R3/PT1H"`) runs one instance per firing.
+SpiffWorkflow would repeat the cycle inside the instance, a new branch each time; instead,
+when the start cycle fires, `wake` ends the cycle in that instance and, in the same
+transaction, starts the next instance waiting at its start event with what is left of
+the cycle (the count, and the next fire time: calendar months stay months). The job that
+fired is claimed once, so the next instance is started once, whatever the number of
+schedulers.
 """
 from __future__ import annotations
 
@@ -19,8 +27,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -30,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from .jobs import Job
 from .models import ProcessInstance
+from .views import SYSTEM
 
 TIMER_JOB = "timer"
 _clock: ContextVar[Callable[[], datetime] | None] = ContextVar("opsflow_spiff_clock", default=None)
@@ -147,9 +157,73 @@ def wake(engine: Any, session: Session, instance_id: int) -> list[WaitingTimer]:
         before = waiting_timers(wf)
         with spiff_clock(engine.clock):
             wf.refresh_timers()
-        done = fired(before, wf, now)
+            done = fired(before, wf, now)
+            cycle = _end_start_cycle(wf, done, now)
         for timer in done:
             engine._log(session, inst, "timer_fired", "system", task_name=timer.element,
                         due_at=timer.due_at.isoformat(timespec="milliseconds"))
         engine._advance(session, inst, wf, "system")
+        if cycle is not None:
+            _start_next_cycle(engine, session, inst, *cycle)
     return done
+
+
+def _start_cycle_task(wf: BpmnWorkflow, timer: WaitingTimer) -> Any | None:
+    task = wf.get_task_from_id(UUID(timer.task_id))
+    definition = getattr(task.task_spec, "event_definition", None)
+    if task.workflow is wf and type(task.task_spec).__name__ == "StartEvent" and \
+            isinstance(definition, spiff_timer.CycleTimerEventDefinition):
+        return task
+    return None
+
+
+def _period(expression: str) -> dict[str, Any] | None:
+    """The duration of an ISO 8601 repeating interval (`R3/PT1H`, `R/2030-01-01T00:00/P1M`), parsed."""
+    parts = expression.upper().replace("--", "/").strip("R").split("/")
+    durations = [p for p in parts[1:] if p.startswith("P")]
+    return spiff_timer.TimerEventDefinition.parse_iso_duration(durations[0]) if durations else None
+
+
+def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer],
+                     now: datetime) -> tuple[str, dict[str, Any]] | None:
+    """If the start cycle fired: stop it in this instance; (start element, rest of the cycle) or None.
+
+    Runs under `spiff_clock`. None as well when no firing is left. Firings missed while no
+    scheduler ran are skipped (this instance stands for them), so the next instance waits
+    for a time still to come instead of firing at once.
+    """
+    for timer in done:
+        task = _start_cycle_task(wf, timer)
+        if task is None:
+            continue
+        value = dict(task._get_internal_data("event_value"))  # after the firing: one cycle fewer
+        task._set_internal_data(event_value={**value, "cycles": 0})
+        wf.refresh_timers()  # no cycle left: the start event counts as fired ...
+        wf.refresh_timers()  # ... and is ready, so the instance can complete
+        cycles, at = value["cycles"], datetime.fromisoformat(value["next"]) - timedelta(seconds=value["duration"])
+        period = _period(wf.script_engine.evaluate(task, task.task_spec.event_definition.expression))
+        while cycles != 0:
+            step = spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(period), at) if period \
+                else timedelta(seconds=value["duration"])
+            at += step
+            if at > now.replace(tzinfo=UTC):
+                return timer.element, {"cycles": max(cycles, -1), "next": at.isoformat(),
+                                       "duration": step.total_seconds()}
+            if cycles > 0:  # a missed firing uses up one of a counted cycle's
+                cycles -= 1
+        return None
+    return None
+
+
+def _start_next_cycle(engine: Any, session: Session, inst: ProcessInstance, element: str,
+                      rest: dict[str, Any]) -> None:
+    """The next instance of a start cycle, waiting for its firing; a newer version starts its own cycle."""
+    if engine.definitions.require_latest(session, inst.process_key).id != inst.definition_id:
+        return
+
+    def carry_on(wf: BpmnWorkflow) -> None:
+        for task in wf.get_tasks():
+            if task.task_spec.bpmn_id == element and task.workflow is wf:
+                task._set_internal_data(event_value=rest)
+
+    engine._start_in(session, inst.process_key, {}, SYSTEM, None, prepare=carry_on)

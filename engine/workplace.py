@@ -7,6 +7,7 @@ the notification writer to the engine's write sessions when it is built.
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import attachments, bulk, comments, delegation, drafts, notifications
 from .runtime import WorkflowEngine
-from .views import Actor, TaskView
+from .views import Actor, InstanceView, TaskView
 
 
 class Workplace:
@@ -64,6 +65,15 @@ class Workplace:
     def attach(self, instance_id: int, actor: Actor, filename: str, stream: BinaryIO) -> attachments.AttachmentView:
         return attachments.save(self.engine, self.attachment_root, instance_id, actor, filename, stream,
                                 self.max_upload)
+
+    def stage(self, filename: str, stream: BinaryIO,
+              allowed: Collection[str] = attachments.ALLOWED) -> attachments.StagedFile:
+        return attachments.stage(self.attachment_root, filename, stream, self.max_upload, allowed)
+
+    def start_with_files(self, key: str, data: dict[str, Any], actor: Actor,
+                         files: Mapping[str, Sequence[attachments.StagedFile]],
+                         business_key: str | None = None) -> InstanceView:
+        return attachments.start_with_files(self.engine, key, data, actor, files, business_key)
 
     def attachments(self, instance_id: int, actor: Actor) -> list[attachments.AttachmentView]:
         return attachments.listing(self.engine, instance_id, actor)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -86,6 +87,23 @@ def choice(values: dict[str, Any], name: str, choices: tuple[str, ...], reasons:
     if value not in choices:
         reasons.append(f"{name}: {value!r} is not one of {', '.join(choices)}")
     return value
+
+
+def day(values: dict[str, Any], name: str, reasons: list[str]) -> date | None:
+    """A date cell (Excel gives a datetime) or YYYY-MM-DD text."""
+    raw = values.get(name)
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if raw is None or not str(raw).strip():
+        reasons.append(f"{name}: required")
+        return None
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        reasons.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
+        return None
 
 
 def import_rows(session: Session, model: type, key: str, rows: Iterable[dict[str, Any]],

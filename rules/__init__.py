@@ -9,11 +9,12 @@ from .auto_approval import RULES_ACTOR, BacktestResult, RunSummary, backtest, ru
 from .evaluation import DECISIONS, MISSING, OPERATORS, Decision, RuleError, check, evaluate
 from .facts import FactContext, FactProviders
 from .models import RuleAudit, RuleSet, RuleSetVersion
-from .scheduled import run_due
+from .run_jobs import RULE_RUN_JOB
+from .scheduled import RuleRuns, run_due
 from .store import RuleStore
 
 __all__ = [
-    "DECISIONS", "MISSING", "OPERATORS", "RULES_ACTOR", "BacktestResult", "Decision", "FactContext",
-    "FactProviders", "RuleAudit", "RuleError", "RuleSet", "RuleSetVersion", "RuleStore", "RunSummary",
-    "backtest", "check", "evaluate", "run_due", "run_rule_set",
+    "DECISIONS", "MISSING", "OPERATORS", "RULES_ACTOR", "RULE_RUN_JOB", "BacktestResult", "Decision",
+    "FactContext", "FactProviders", "RuleAudit", "RuleError", "RuleRuns", "RuleSet", "RuleSetVersion", "RuleStore",
+    "RunSummary", "backtest", "check", "evaluate", "run_due", "run_rule_set",
 ]

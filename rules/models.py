@@ -1,7 +1,8 @@
 """Rule sets as data: versioned, effective-dated, with an audit of who changed what.
 
 A rule set belongs to one user task of one process (`purchase_approval` /
-`Task_manager_approval`). Its rules live in versions: one editable draft at a
+`Task_manager_approval`) and runs on its own crontab schedule, each run a job
+(`rules.scheduled`). Its rules live in versions: one editable draft at a
 time, published versions are frozen and take effect from `effective_from`
 until the next published version starts. The business edits them in the admin
 pages; no code change and no deploy.
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine import Base
 
+from .cron import DEFAULT_SCHEDULE
+
 
 class RuleSet(Base):
     __tablename__ = "rule_sets"
@@ -25,8 +28,7 @@ class RuleSet(Base):
     name: Mapped[str] = mapped_column(String(200))
     process_key: Mapped[str] = mapped_column(String(200))
     task_name: Mapped[str] = mapped_column(String(200))
-    interval_seconds: Mapped[int] = mapped_column(Integer, default=60)
-    last_run_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    schedule: Mapped[str] = mapped_column(String(100), default=DEFAULT_SCHEDULE)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

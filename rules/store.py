@@ -9,16 +9,19 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import Conflict, NotFound, utcnow, write_sessions
+from engine import Conflict, Job, NotFound, utcnow, write_sessions
 
+from . import cron, run_jobs
+from .cron import DEFAULT_SCHEDULE
 from .evaluation import check
 from .models import RuleAudit, RuleSet, RuleSetVersion
 
 
 class RuleStore:
-    def __init__(self, db: Engine, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Engine, clock: Callable[[], datetime] = utcnow, timezone: str = "UTC") -> None:
         self._sessions = write_sessions(db)  # SQLite: take the write lock up front, so writers queue
         self.clock = clock
+        self.timezone = timezone  # the one schedules are read in
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -68,22 +71,38 @@ class RuleStore:
                 RuleSetVersion.effective_from <= at).order_by(RuleSetVersion.effective_from.desc(),
                                                                RuleSetVersion.version.desc()).limit(1))
 
+    def next_runs(self) -> dict[int, datetime]:
+        """When each rule set runs next: its planned job, else its schedule's next fire time."""
+        now = self.clock()
+        with self.session() as s:
+            planned = run_jobs.planned(s)
+            return {rs.id: planned[rs.id].due_at if rs.id in planned else
+                    cron.next_run(rs.schedule, now, self.timezone) for rs in s.scalars(select(RuleSet))}
+
+    def last_run(self, rule_set_id: int) -> Job | None:
+        """The rule set's latest finished run, its result (`payload["result"]`) or its error."""
+        with self.session() as s:
+            return run_jobs.last_run(s, rule_set_id)
+
     def audit(self, rule_set_id: int) -> list[RuleAudit]:
         with self.session() as s:
             return list(s.scalars(select(RuleAudit).where(RuleAudit.rule_set_id == rule_set_id)
                                   .order_by(RuleAudit.id.desc())))
 
     # -- changing -----------------------------------------------------------
-    def create(self, name: str, process_key: str, task_name: str, actor: str, interval_seconds: int = 60) -> int:
+    def create(self, name: str, process_key: str, task_name: str, actor: str,
+               schedule: str = DEFAULT_SCHEDULE) -> int:
+        schedule = cron.check(schedule)
         with self.session() as s:
             if s.scalar(select(RuleSet.id).where(RuleSet.process_key == process_key,
                                                  RuleSet.task_name == task_name)):
                 raise Conflict(f"a rule set for {process_key}/{task_name} already exists")
-            rule_set = RuleSet(name=name, process_key=process_key, task_name=task_name,
-                               interval_seconds=interval_seconds, created_at=self.clock())
+            rule_set = RuleSet(name=name, process_key=process_key, task_name=task_name, schedule=schedule,
+                               created_at=self.clock())
             s.add(rule_set)
             s.flush()
-            self._log(s, rule_set.id, 0, "created", actor, {"name": name})
+            self._log(s, rule_set.id, 0, "created", actor, {"name": name, "schedule": schedule})
+            run_jobs.plan(s, rule_set, self.clock(), self.timezone)
             return rule_set.id
 
     def save_draft(self, rule_set_id: int, rules: Any, actor: str) -> RuleSetVersion:
@@ -116,29 +135,18 @@ class RuleStore:
                       {"effective_from": draft.effective_from.isoformat(), "rules": draft.rules})
             return draft
 
-    def set_interval(self, rule_set_id: int, seconds: int, actor: str) -> None:
-        if seconds < 10:
-            raise ValueError("interval_seconds: must be at least 10")
+    def set_schedule(self, rule_set_id: int, schedule: str, actor: str) -> RuleSet:
+        """A new crontab schedule; the planned run moves to its next fire time in the same transaction."""
+        schedule = cron.check(schedule)
         with self.session() as s:
             rule_set = self._get(s, rule_set_id)
-            self._log(s, rule_set_id, 0, "interval_changed", actor,
-                      {"before": rule_set.interval_seconds, "after": seconds})
-            rule_set.interval_seconds = seconds
-
-    def claim_run(self, rule_set_id: int, now: datetime) -> bool:
-        """Take this period's run of the rule set: of several schedulers exactly one gets True."""
-        with self.session() as s:
-            rule_set = self._get(s, rule_set_id)
-            due = rule_set.last_run_at is None or (now - rule_set.last_run_at).total_seconds() >= \
-                rule_set.interval_seconds
-            if not due:
-                return False
-            result = s.execute(
-                RuleSet.__table__.update()
-                .where(RuleSet.id == rule_set_id,
-                       (RuleSet.last_run_at.is_(None)) | (RuleSet.last_run_at == rule_set.last_run_at))
-                .values(last_run_at=now))
-            return result.rowcount == 1
+            if schedule != rule_set.schedule:
+                self._log(s, rule_set_id, 0, "schedule_changed", actor,
+                          {"before": rule_set.schedule, "after": schedule})
+                rule_set.schedule = schedule
+                run_jobs.unplan(s, rule_set_id, self.clock())
+                run_jobs.plan(s, rule_set, self.clock(), self.timezone)
+            return rule_set
 
     def _log(self, s: Session, rule_set_id: int, version: int, action: str, actor: str,
              detail: dict[str, Any]) -> None:

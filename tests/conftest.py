@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,33 @@ def demo_database_url(_demo_template: str, tmp_path: Path) -> str:
     path = tmp_path / "demo.db"
     shutil.copyfile(_demo_template, path)
     return f"sqlite:///{path}"
+
+
+class Clock:
+    """The time a test decides: engines and stores call it; the test sets `now` or advances it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def make_clock() -> Callable[[datetime], Clock]:
+    return Clock
+
+
+@pytest.fixture
+def job_runs(db: Engine) -> Iterator[Engine]:
+    """A `job_runs (job_id, worker)` table where scheduler processes under test count what they ran."""
+    with db.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS job_runs"))
+        conn.execute(text("CREATE TABLE job_runs (job_id INTEGER, worker VARCHAR(20))"))
+    yield db
+    with db.begin() as conn:
+        conn.execute(text("DROP TABLE job_runs"))

@@ -55,7 +55,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     for name in ("inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales", "inventory",
-                 "hr", "finance", "production", "admin"):
+                 "hr", "finance", "production", "designer", "admin"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
 FILES = {
     "bpmn-js/dist/bpmn-navigated-viewer.production.min.js": "bpmn-js/bpmn-navigated-viewer.min.js",
+    "bpmn-js/dist/bpmn-modeler.production.min.js": "bpmn-js/bpmn-modeler.min.js",
     "bpmn-js/dist/assets/diagram-js.css": "bpmn-js/diagram-js.css",
     "bpmn-js/dist/assets/bpmn-js.css": "bpmn-js/bpmn-js.css",
     "bpmn-js/dist/assets/bpmn-font/css/bpmn.css": "bpmn-js/bpmn-font/css/bpmn.css",

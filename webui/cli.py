@@ -20,7 +20,7 @@ def _engine_url() -> str:
 
 def prepare(app: Flask, demo: bool = True) -> None:
     """Everything a fresh install needs before serving: schema, processes, demo data."""
-    from .demo import seed_instances, seed_users
+    from .demo import seed_instances, seed_rule_sets, seed_users
 
     with app.app_context():
         upgrade(_engine_url())
@@ -30,6 +30,7 @@ def prepare(app: Flask, demo: bool = True) -> None:
             seed_users(db.session)
             db.session.commit()
             seed_instances(workflow_engine(), db.session)
+            seed_rule_sets(app.extensions["opsflow.rules"])
 
 
 @click.command("init-db")
@@ -58,12 +59,13 @@ def deploy(path: Path | None) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create the demo accounts (password 'demo') and demo purchase requests."""
-    from .demo import seed_instances, seed_users
+    """Create the demo accounts (password 'demo'), demo purchase requests and the demo rule set."""
+    from .demo import seed_instances, seed_rule_sets, seed_users
 
     seed_users(db.session)
     db.session.commit()
     started = seed_instances(workflow_engine(), db.session)
+    seed_rule_sets(current_app.extensions["opsflow.rules"])
     click.echo(f"demo users ready; {started} demo requests started")
 
 

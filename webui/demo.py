@@ -5,9 +5,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import Actor, ProcessInstance, WorkflowEngine, create_user
+from rules import RuleStore
 
 from .demo_company import seed_company
 from .demo_flows import seed_flows
+from .demo_hr import seed_hr_history
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -38,12 +40,23 @@ DEMO_REQUESTS = [
 ]
 
 
+DEMO_RULE_SET = ("Purchases under ¥5,000", "purchase_approval", "Task_manager_approval")
+DEMO_RULES = [
+    {"name": "probation", "decision": "never",
+     "when": [{"fact": "requester_on_probation", "op": "==", "value": True}]},
+    {"name": "small, from a trusted supplier", "decision": "approve",
+     "when": [{"fact": "auto_approval_eligible", "op": "==", "value": True},
+              {"fact": "supplier_rating", "op": ">=", "value": 4}]},
+]
+
+
 def seed_users(session: Session) -> None:
     """The demo accounts and the company's master data (departments, suppliers, items, budgets...)."""
     for username, display, dept, groups, roles in DEMO_USERS:
         create_user(session, username, DEMO_PASSWORD, groups=groups, roles=roles, department=dept,
                     display_name=display)
     seed_company(session)
+    seed_hr_history(session)
 
 
 def seed_instances(engine: WorkflowEngine, session: Session) -> int:
@@ -75,3 +88,13 @@ def _seed_purchase_requests(engine: WorkflowEngine, session: Session) -> int:
             for t in open_tasks:
                 engine.complete(t.id, carol, {"decision": "approve", "comment": "同意"})
     return len(DEMO_REQUESTS)
+
+
+def seed_rule_sets(store: RuleStore) -> None:
+    """The purchase manager's approval by rule, live: small requests from trusted suppliers, never on probation."""
+    name, process_key, task_name = DEMO_RULE_SET
+    if any((rs.process_key, rs.task_name) == (process_key, task_name) for rs in store.rule_sets()):
+        return
+    rule_set_id = store.create(name, process_key, task_name, "admin")
+    store.save_draft(rule_set_id, DEMO_RULES, "admin")
+    store.publish(rule_set_id, "admin")

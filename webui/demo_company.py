@@ -1,4 +1,4 @@
-"""The demo company's master data: departments, people, suppliers, customers, items, stock, budgets.
+"""The demo company's master data: departments, people, suppliers and contracts, customers, items, stock, budgets.
 
 华辰科技 (Huachen Technology), a small Shanghai maker and reseller of office IT
 equipment. Seeding is idempotent: a record whose code exists is left as it is.
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from modules.finance import Budget, current_period
 from modules.hr import Department, Employee
 from modules.inventory import Item, Stock
-from modules.procurement import Supplier
+from modules.procurement import Contract, Supplier
 from modules.production import BomLine
 from modules.sales import Customer
 
@@ -52,6 +52,16 @@ SUPPLIERS = [
     ("S-005", "Dell China", "it", "Mr. Chen", "800-858-0888", "china@dell.example", 4, "active"),
     ("S-006", "顺丰速运 SF Express", "logistics", "周经理", "95338", "corp@sf.example", 4, "active"),
     ("S-007", "上海宏达包装", "raw_materials", "钱女士", "021-6677-8899", "", 2, "inactive"),
+]
+
+CONTRACTS = [
+    # number, supplier, title, years from this one (first, last), amount cap, status
+    ("HC-CG-{year}-001", "S-001", "笔记本电脑及配件框架协议 Laptop framework agreement", (0, 0), 1500000, "active"),
+    ("HC-CG-{year}-002", "S-005", "显示器年度采购协议 Monitor supply agreement", (0, 0), 300000, "active"),
+    ("HC-CG-{year}-003", "S-002", "办公用品年度协议 Office supplies agreement", (0, 1), 120000, "active"),
+    ("HC-CG-{year}-004", "S-003", "服务器维保协议 Server maintenance", (-1, -1), 200000, "expired"),
+    ("HC-CG-{year}-005", "S-004", "办公家具框架协议（待签）Furniture framework", (1, 1), 250000, "draft"),
+    ("HC-CG-{year}-006", "S-006", "快递服务协议 Courier services", (0, 0), 60000, "terminated"),
 ]
 
 CUSTOMERS = [
@@ -100,6 +110,11 @@ def seed_company(session: Session) -> None:
     _add_all(session, Supplier, "code", [
         dict(code=c, name=n, category=cat, contact=ct, phone=ph, email=e, rating=r, status=s)
         for c, n, cat, ct, ph, e, r, s in SUPPLIERS])
+    year = date.today().year
+    _add_all(session, Contract, "number", [
+        dict(number=n.format(year=year + first), supplier_code=sup, title=t, valid_from=date(year + first, 1, 1),
+             valid_to=date(year + last, 12, 31), amount_cap=cap, status=st)
+        for n, sup, t, (first, last), cap, st in CONTRACTS])
     _add_all(session, Customer, "code", [
         dict(code=c, name=n, segment=sg, contact=ct, phone=ph, city=city, credit_limit=lim)
         for c, n, sg, ct, ph, city, lim in CUSTOMERS])

@@ -1,16 +1,22 @@
-"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims.
+"""Demo instances of the business flows in every state: orders, supplier onboarding, expense claims,
+production, hiring, performance reviews, and purchase requests listing several lines.
 
 Started only when the database has no order_handling instance yet, so
 seeding twice adds nothing.
 """
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine
+from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine, Workplace
+
+from .demo_receipts import receipt_pdf
+from .extensions import workplace
 
 STAFF = {
     "erin": ("requesters", "Sales-managers"), "frank": ("requesters", "sales"),
@@ -18,7 +24,7 @@ STAFF = {
     "ivy": ("requesters", "procurement-managers"), "jack": ("requesters", "finance-clerks"),
     "alice": ("requesters",), "bob": ("requesters", "IT-managers"),
     "kevin": ("requesters", "production", "production-planners", "quality"),
-    "lily": ("requesters", "hr"),
+    "lily": ("requesters", "hr"), "carol": ("requesters", "finance-directors"),
 }
 
 
@@ -32,17 +38,20 @@ def _do(engine: WorkflowEngine, view: InstanceView, task_name: str, who: str, **
 
 
 def _orders(engine: WorkflowEngine) -> int:
-    def order(customer: str, item: str, qty: int, price: float) -> InstanceView:
-        return engine.start("order_handling", {"customer_code": customer, "item_code": item, "quantity": qty,
-                                               "unit_price": price, "warehouse": "SH-01"}, _actor("frank"))
+    def order(customer: str, *lines: tuple[str, int, float]) -> InstanceView:
+        data = {"customer_code": customer, "warehouse": "SH-01", "lines": json.dumps(
+            [{"item_code": code, "quantity": qty, "unit_price": price} for code, qty, price in lines])}
+        return engine.start("order_handling", data, _actor("frank"))
 
-    shipped = order("C001", "LAP-X1", 5, 12800)
+    shipped = order("C001", ("LAP-X1", 5, 12800), ("DOCK-U", 5, 599))
     shipped = _do(engine, shipped, "Task_ship", "grace", carrier="顺丰速运 SF Express", tracking_number="SF1402223340")
     _do(engine, shipped, "Task_await_payment", "jack", paid_on="2026-11-20", bank_reference="CMB20261120-0042")
-    order("C002", "MON-27", 12, 1690)                      # waiting for shipping and for the customer to pay
-    order("C004", "DOCK-U", 30, 599)                       # over the shop's credit limit: sales manager
-    order("C001", "SRV-R", 4, 35000)                       # 2 in stock: a purchase request for 2 more
-    rejected = order("C004", "CHAIR-E", 10, 1800)
+    order("C002", ("MON-27", 12, 1690), ("DOCK-U", 12, 599), ("CHAIR-E", 2, 1800))  # to ship, and to be paid
+    order("C004", ("DOCK-U", 20, 599), ("CHAIR-E", 3, 1800))  # over the shop's credit limit: sales manager
+    # 2 servers in stock: a purchase request for 2 more, and the other lines wait with them
+    order("C001", ("SRV-R", 4, 35000), ("MON-27", 4, 1690), ("DOCK-U", 4, 599), ("LAP-X1", 1, 12800))
+    rejected = engine.start("order_handling", {"customer_code": "C004", "item_code": "CHAIR-E", "quantity": 10,
+                                               "unit_price": 1800, "warehouse": "SH-01"}, _actor("frank"))
     _do(engine, rejected, "Task_credit_approval", "erin", decision="reject", comment="逾期账款未结清")
     return 6  # five orders and the purchase request the short one started
 
@@ -62,15 +71,21 @@ def _suppliers(engine: WorkflowEngine) -> int:
     return 3
 
 
-def _expenses(engine: WorkflowEngine) -> int:
-    def claim(category: str, amount: float, text: str) -> InstanceView:
-        return engine.start("expense_reimbursement", {
+def _expenses(engine: WorkflowEngine, place: Workplace) -> int:
+    def claim(category: str, amount: float, text: str, fapiao: list[tuple[str, float, str]]) -> InstanceView:
+        receipts = [place.stage(f"fapiao-{number}.pdf", io.BytesIO(receipt_pdf(number, part, seller)))
+                    for number, part, seller in fapiao]
+        return place.start_with_files("expense_reimbursement", {
             "category": category, "amount": amount, "expense_date": "2026-11-18", "description": text,
-            "receipts": "发票 0441120", "department": "Sales"}, _actor("frank"))
+            "fapiao_numbers": ", ".join(n for n, _, _ in fapiao), "department": "Sales"}, _actor("frank"),
+            {"receipts": receipts})
 
-    claim("travel", 2380, "杭州客户拜访 高铁+酒店")                     # with the sales manager
-    _do(engine, claim("meals", 640, "客户午餐"), "Task_manager_approval", "erin", decision="approve")
-    paid = _do(engine, claim("training", 1500, "销售技巧培训"), "Task_manager_approval", "erin", decision="approve")
+    claim("travel", 2380, "杭州客户拜访 高铁+酒店", [("04411201", 1460, "Hangzhou West Lake Hotel"),
+                                              ("04411202", 920, "China Railway 12306")])  # with the sales manager
+    _do(engine, claim("meals", 640, "客户午餐", [("04411230", 640, "Xinrong Restaurant")]),
+        "Task_manager_approval", "erin", decision="approve")                              # with finance
+    paid = _do(engine, claim("training", 1500, "销售技巧培训", [("04411245", 1500, "Shanghai Sales Academy")]),
+               "Task_manager_approval", "erin", decision="approve")
     _do(engine, paid, "Task_finance_check", "jack", decision="approve")
     return 3
 
@@ -105,9 +120,45 @@ def _hiring(engine: WorkflowEngine) -> int:
     return 2
 
 
+def _reviews(engine: WorkflowEngine) -> int:
+    def review(employee: str, reviewer: str, goals: str) -> InstanceView:
+        return engine.start("performance_review", {"employee_number": employee, "period": "2026-H2",
+                                                   "reviewer": reviewer, "goals": goals}, _actor("lily"))
+
+    review("E0006", "erin", "华东新客户 8 家，回款周期 45 天内")                # frank assesses himself
+    _do(engine, review("E0008", "ivy", "供应商准时交付率 95%"), "Task_self_assessment", "henry", self_rating="4",
+        comment="准时率提升到 93%，新增两家备选供应商")                       # with ivy
+    _do(engine, review("E0012", "erin", "订单录入准确率 99%"), "Task_manager_review", "erin", rating="4",
+        comment="准确率 99.2%，主动整理客户资料")                             # no account: with HR to calibrate
+    done = _do(engine, review("E0010", "carol", "月结提前到 3 个工作日"), "Task_self_assessment", "jack",
+               self_rating="5", comment="月结稳定在 3 个工作日内")
+    done = _do(engine, done, "Task_manager_review", "carol", rating="4", comment="稳定可靠，可承担更多分析工作")
+    _do(engine, done, "Task_calibration", "lily", calibration="confirm")
+    return 4
+
+
+def _purchases_with_lines(engine: WorkflowEngine) -> int:
+    def request(who: str, supplier: str, reason: str, *lines: tuple[str, str, int, str, float]) -> InstanceView:
+        return engine.start("purchase_approval", {
+            "supplier": supplier, "reason": reason, "department": "Sales",
+            "lines": [{"item_code": code, "item": item, "quantity": qty, "unit": unit, "unit_price": price}
+                      for code, item, qty, unit, price in lines]}, _actor(who))
+
+    kit = request("frank", "联想 Lenovo", "三名销售新人入职套装",
+                  ("LAP-X1", "ThinkPad X1 笔记本电脑", 3, "pcs", 9800), ("DOCK-U", "USB-C 扩展坞", 3, "pcs", 450),
+                  ("", "无线键鼠套装", 3, "套", 199))
+    _do(engine, kit, "Task_manager_approval", "erin", decision="approve", comment="按框架协议下单")  # ordered
+    screens = request("frank", "Dell China", "销售内勤双屏改造",
+                      ("MON-27", "27英寸显示器 27-inch monitor", 4, "pcs", 1200), ("", "显示器支架", 4, "pcs", 260))
+    _do(engine, screens, "Task_manager_approval", "erin", decision="return",
+        comment="支架请选可升降型号，并确认数量")  # back with frank to revise his lines
+    return 2
+
+
 def seed_flows(engine: WorkflowEngine, session: Session) -> int:
     has = session.scalar(select(func.count()).select_from(ProcessInstance)
                          .where(ProcessInstance.process_key == "order_handling"))
     if has:
         return 0
-    return _orders(engine) + _suppliers(engine) + _expenses(engine) + _production(engine) + _hiring(engine)
+    return (_orders(engine) + _suppliers(engine) + _expenses(engine, workplace()) + _production(engine)
+            + _hiring(engine) + _reviews(engine) + _purchases_with_lines(engine))

@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from engine import Actor, Base, User, WorkflowEngine
+from engine import Actor, Base, User, WorkflowEngine, Workplace
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
@@ -17,6 +17,10 @@ babel = Babel()
 
 def workflow_engine() -> WorkflowEngine:
     return current_app.extensions["opsflow.engine"]
+
+
+def workplace() -> Workplace:
+    return current_app.extensions["opsflow.workplace"]
 
 
 def actor_for(user: User) -> Actor:

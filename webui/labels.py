@@ -53,7 +53,8 @@ PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l
            "Expense reimbursement": _l("Expense reimbursement"),
            "expense_reimbursement": _l("Expense reimbursement"),
            "Production order": _l("Production order"), "production_order": _l("Production order"),
-           "Hiring": _l("Hiring"), "hiring": _l("Hiring")}
+           "Hiring": _l("Hiring"), "hiring": _l("Hiring"),
+           "Performance review": _l("Performance review"), "performance_review": _l("Performance review")}
 
 ELEMENT = {
     "Task_compute_amount": _l("Compute amount"),

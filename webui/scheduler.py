@@ -1,10 +1,10 @@
 """The scheduler: APScheduler polls, the database decides.
 
-Each poll arms timer-started processes (`engine.arm_timer_starts`), claims due jobs (timers,
-retries) through `engine.JobRunner`, runs every rule set
-whose interval has passed (`rules.run_due`, claimed per rule set so one scheduler runs it)
-and escalates overdue tasks. It runs embedded in `python app.py` (a background thread) or as
-any number of `opsflow scheduler` processes on any number of hosts against one PostgreSQL.
+Each poll arms timer-started processes (`engine.arm_timer_starts`), plans the next run of each
+rule set on its crontab schedule (`rules.RuleRuns`), claims due jobs (timers, retries, rule
+runs) through `engine.JobRunner` and escalates overdue tasks. It runs embedded in `python app.py`
+(a background thread) or as any number of `opsflow scheduler` processes on any number of hosts
+against one PostgreSQL.
 Tests never start it: they call `Scheduler.poll` with a clock of their own.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from flask import Flask
 
 import modules
 from engine import JobRunner, WorkflowEngine, arm_timer_starts, refresh_statistics, utcnow
-from rules import FactContext, FactProviders, RuleStore, run_due
+from rules import FactContext, FactProviders, RuleRuns, RuleStore
 from rules.escalation import EscalationReport, escalate
 
 log = logging.getLogger("opsflow.scheduler")
@@ -40,13 +40,26 @@ class PollReport:
     reassigned: int
 
 
-def register_facts(facts: FactProviders) -> FactProviders:
-    """Fact providers from the installed modules: each may offer `register_facts(facts)`."""
+def register_facts(facts: FactProviders, engine: WorkflowEngine) -> FactProviders:
+    """Fact providers from the installed modules: each may offer `register_facts(facts, engine)`."""
     for module in modules.ordered():
         hook = getattr(module, "register_facts", None)
         if hook is not None:
-            hook(facts)
+            hook(facts, engine)
     return facts
+
+
+def module_chores(engine: WorkflowEngine) -> list[Callable[[], int]]:
+    """Housekeeping the installed modules offer as `housekeeping(session, now) -> int`, one transaction each."""
+    from sqlalchemy.orm import Session
+
+    def chore(hook: Callable[[Session, datetime], int]) -> Callable[[], int]:
+        def run() -> int:
+            with Session(engine.db) as session, session.begin():
+                return hook(session, engine.clock())
+        return run
+
+    return [chore(m.housekeeping) for m in modules.ordered() if hasattr(m, "housekeeping")]
 
 
 def supplier_rating_provider(engine: WorkflowEngine) -> Callable[[FactContext], int | None] | None:
@@ -76,6 +89,8 @@ class Scheduler:
                  escalation_seconds: float = 60.0) -> None:
         self.engine, self.store, self.facts = engine, store, facts
         self.runner = JobRunner(engine)
+        self.rule_runs = RuleRuns(engine, store, facts)
+        self.rule_runs.register(self.runner)
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self.poll_seconds, self.clock, self.batch = poll_seconds, clock, batch
         self._aps: BackgroundScheduler | BlockingScheduler | None = None
@@ -87,10 +102,11 @@ class Scheduler:
     def poll(self) -> PollReport:
         now = self.clock()
         armed = arm_timer_starts(self.engine)
+        self.rule_runs.plan(now)
         jobs = self.runner.run_due(now, self.worker_id, self.batch)
         for error in jobs.errors:
             log.warning("%s", error)
-        runs = run_due(self.engine, self.store, self.facts, now)
+        runs = self.rule_runs.take_summaries()
         escalations = EscalationReport()
         if self._last_escalation is None or (now - self._last_escalation).total_seconds() >= \
                 self.escalation_seconds:
@@ -131,14 +147,14 @@ class Scheduler:
 def init_app(app: Flask) -> None:
     """Put the rule store, the fact providers and a scheduler on the app (started only on request)."""
     engine: WorkflowEngine = app.extensions["opsflow.engine"]
-    facts = register_facts(FactProviders())
+    facts = register_facts(FactProviders(), engine)
     rating = supplier_rating_provider(engine)
     if rating is not None and "supplier_rating" not in facts.names():
         facts.register("supplier_rating", rating)
     from .extensions import db
 
     with app.app_context():
-        store = RuleStore(db.engine)
+        store = RuleStore(db.engine, timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     poll = float(app.config.get("SCHEDULER_POLL_SECONDS") or os.environ.get("OPSFLOW_SCHEDULER_POLL",
                                                                              DEFAULT_POLL_SECONDS))
     app.extensions["opsflow.rules"] = store
@@ -146,7 +162,7 @@ def init_app(app: Flask) -> None:
     scheduler = Scheduler(engine, store, facts, poll_seconds=poll)
     workplace = lambda: app.extensions.get("opsflow.workplace")  # noqa: E731  (set up by the inbox)
     scheduler.chores += [lambda: workplace().apply_absences() if workplace() else 0,
-                         lambda: workplace().notify_overdue() if workplace() else 0]
+                         lambda: workplace().notify_overdue() if workplace() else 0, *module_chores(engine)]
     app.extensions["opsflow.scheduler"] = scheduler
 
 

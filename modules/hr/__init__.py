@@ -1,19 +1,34 @@
-"""HR: departments, employees, positions, candidates and interviews (training and reviews are still to come)."""
+"""HR: departments, employees, positions, candidates and interviews, training records, performance reviews."""
 from engine import ServiceRegistry
 
 from .. import Manifest
 from .department import Department
 from .employee import STATUSES, CreateEmployee, Employee, Hire, create_employee, import_employees
+from .probation import register_facts
 from .recruiting import Candidate, Interview, OpenPosition, Position, RecordInterviews, open_position, record_interviews
+from .review import (
+    RATINGS,
+    REVIEW_STATUSES,
+    OpenReview,
+    PerformanceReview,
+    RecordReview,
+    open_review,
+    record_review,
+)
+from .training import TRAINING_STATUSES, PlanTraining, TrainingRecord, plan_training
 
-MANIFEST = Manifest(name="hr", depends=(), processes=("hiring",))
+MANIFEST = Manifest(name="hr", depends=(), processes=("hiring", "performance_review"))
 
 
 def register(registry: ServiceRegistry) -> None:
     registry.register("hr.create_employee", create_employee, CreateEmployee)
     registry.register("hr.open_position", open_position, OpenPosition)
     registry.register("hr.record_interviews", record_interviews, RecordInterviews)
+    registry.register("hr.plan_training", plan_training, PlanTraining)
+    registry.register("hr.open_review", open_review, OpenReview)
+    registry.register("hr.record_review", record_review, RecordReview)
 
 
-__all__ = ["MANIFEST", "STATUSES", "Candidate", "Department", "Employee", "Hire", "Interview", "Position",
-           "import_employees", "register"]
+__all__ = ["MANIFEST", "RATINGS", "REVIEW_STATUSES", "STATUSES", "TRAINING_STATUSES", "Candidate", "Department",
+           "Employee", "Hire", "Interview", "PerformanceReview", "Position", "TrainingRecord", "import_employees",
+           "register", "register_facts"]

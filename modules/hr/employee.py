@@ -28,6 +28,7 @@ class Employee(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     username: Mapped[str] = mapped_column(String(100), default="")
     hired_on: Mapped[date | None] = mapped_column(nullable=True)
+    probation_months: Mapped[int] = mapped_column(default=6)  # see probation.py
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
 
 

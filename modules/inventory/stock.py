@@ -19,15 +19,17 @@ from .item import Item, stock_of
 
 class Reservation(Base):
     __tablename__ = "inventory_reservations"
-    __table_args__ = (UniqueConstraint("instance_id", "task_name", "attempt", name="uq_reservation_origin"),)
+    __table_args__ = (UniqueConstraint("instance_id", "task_name", "attempt", "line", name="uq_reservation_origin"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(String(30), index=True)
     warehouse: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="reserved")  # reserved, short, issued
+    shortfall: Mapped[int] = mapped_column(Integer, default=0)
     reference: Mapped[str] = mapped_column(String(100), default="")
     attempt: Mapped[int] = mapped_column(Integer, default=1)
+    line: Mapped[int] = mapped_column(Integer, default=1)  # position in a list of items reserved together
     instance_id: Mapped[int] = mapped_column(index=True)
     task_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -35,7 +37,7 @@ class Reservation(Base):
 
 class StockMove(Base):
     __tablename__ = "inventory_stock_moves"
-    __table_args__ = (UniqueConstraint("instance_id", "task_name", "attempt", name="uq_move_origin"),)
+    __table_args__ = (UniqueConstraint("instance_id", "task_name", "attempt", "line", name="uq_move_origin"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(String(30), index=True)
@@ -44,6 +46,7 @@ class StockMove(Base):
     kind: Mapped[str] = mapped_column(String(20))  # receipt, issue, production
     reference: Mapped[str] = mapped_column(String(100), default="")
     attempt: Mapped[int] = mapped_column(Integer, default=1)
+    line: Mapped[int] = mapped_column(Integer, default=1)  # position in a list of items moved together
     instance_id: Mapped[int] = mapped_column(index=True)
     task_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -71,8 +74,9 @@ def reserve_stock(call: ServiceCall, req: ReserveStock) -> dict[str, Any]:
     stock = stock_of(call.session, req.item_code, req.warehouse)
     if done is None:
         status = "reserved" if stock.available >= req.quantity else "short"
-        done = Reservation(item_code=req.item_code, warehouse=req.warehouse, quantity=req.quantity,
-                           status=status, reference=req.reference, attempt=req.attempt,
+        done = Reservation(item_code=req.item_code, warehouse=req.warehouse, quantity=req.quantity, status=status,
+                           shortfall=0 if status == "reserved" else req.quantity - max(stock.available, 0),
+                           reference=req.reference, attempt=req.attempt,
                            instance_id=call.instance_id, task_name=call.task_name, created_at=utcnow())
         if status == "reserved":
             stock.reserved += req.quantity
@@ -127,31 +131,3 @@ def issue_stock(call: ServiceCall, req: MoveStock) -> dict[str, Any]:
     """Goods out against an earlier reservation (shipping, or material to production)."""
     move = _move(call, req, "issue", -1)
     return {"id": move.id, "quantity": move.quantity}
-
-
-@dataclass(frozen=True)
-class IssueItems:
-    warehouse: str
-    items: list  # [{"item_code": str, "quantity": int}, ...]
-    reference: str = ""
-
-
-def issue_items(call: ServiceCall, req: IssueItems) -> dict[str, Any]:
-    """Several items out at once (materials to production); all or nothing, once per (instance, task)."""
-    done = list(call.session.scalars(select(StockMove).where(
-        StockMove.instance_id == call.instance_id, StockMove.task_name == call.task_name)))
-    if done:
-        return {"moves": len(done)}
-    lines = [(str(i["item_code"]), int(i["quantity"])) for i in req.items]
-    for code, quantity in lines:
-        stock = stock_of(call.session, code, req.warehouse)
-        if quantity <= 0 or stock.available < quantity:
-            raise ValueError(f"only {stock.available} of {code} available in {req.warehouse}, {quantity} needed")
-    for attempt, (code, quantity) in enumerate(lines, start=1):
-        stock = stock_of(call.session, code, req.warehouse)
-        stock.on_hand -= quantity
-        call.session.add(StockMove(item_code=code, warehouse=req.warehouse, quantity=-quantity, kind="issue",
-                                   reference=req.reference, attempt=attempt, instance_id=call.instance_id,
-                                   task_name=call.task_name, created_at=utcnow()))
-    call.session.flush()
-    return {"moves": len(lines)}

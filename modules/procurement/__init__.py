@@ -1,9 +1,14 @@
-"""Procurement: suppliers, their onboarding, purchase orders and requisitions from other flows."""
+"""Procurement: suppliers and their onboarding, contracts, purchase orders with lines, requisitions."""
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from engine import ServiceRegistry
 
 from .. import Manifest
-from .purchase_order import CreatePurchaseOrder, PurchaseOrder, create_purchase_order
-from .requisition import PurchaseRequisition, RequestPurchase, request_purchase
+from .contract import Contract, covering_contract, expire_contracts, import_contracts
+from .purchase_order import CreatePurchaseOrder, PurchaseOrder, PurchaseOrderLine, create_purchase_order
+from .requisition import PurchaseRequisition, RequestPurchase, RequisitionLine, request_purchase
 from .supplier import (
     RegisterSupplier,
     SetSupplierStatus,
@@ -11,6 +16,7 @@ from .supplier import (
     import_suppliers,
     register_supplier,
     set_supplier_status,
+    withdraw_onboarding,
 )
 
 MANIFEST = Manifest(name="procurement", depends=(),
@@ -22,6 +28,13 @@ def register(registry: ServiceRegistry) -> None:
     registry.register("procurement.register_supplier", register_supplier, RegisterSupplier)
     registry.register("procurement.set_supplier_status", set_supplier_status, SetSupplierStatus)
     registry.register("procurement.request_purchase", request_purchase, RequestPurchase)
+    registry.on_cancel("supplier_onboarding", withdraw_onboarding)
 
 
-__all__ = ["MANIFEST", "PurchaseOrder", "PurchaseRequisition", "Supplier", "import_suppliers", "register"]
+def housekeeping(session: Session, now: datetime) -> int:
+    """Run by the scheduler: contracts past their last day expire."""
+    return expire_contracts(session, now.date())
+
+
+__all__ = ["MANIFEST", "Contract", "PurchaseOrder", "PurchaseOrderLine", "PurchaseRequisition", "RequisitionLine",
+           "Supplier", "covering_contract", "expire_contracts", "import_contracts", "import_suppliers", "register"]

@@ -1,7 +1,9 @@
 """Suppliers: who the company buys from, rated 1–5, and only ordered from once active.
 
 A new supplier enters as "pending" through the supplier_onboarding flow and
-becomes "active" when the procurement manager approves it.
+becomes "active" when the procurement manager approves it, or "rejected".
+An onboarding cancelled on the way leaves it "cancelled", never pending; a
+rejected or cancelled supplier may be proposed again under the same code.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from engine import Base, ServiceCall, utcnow
 from ..importing import ImportReport, RowRejected, choice, import_rows, number, text
 
 CATEGORIES = ("it", "office", "raw_materials", "logistics", "services", "other")
-STATUSES = ("pending", "active", "inactive", "rejected")
+STATUSES = ("pending", "active", "inactive", "rejected", "cancelled")
+PROPOSABLE_AGAIN = ("rejected", "cancelled")
 
 
 class Supplier(Base):
@@ -80,16 +83,19 @@ class SetSupplierStatus:
 def register_supplier(call: ServiceCall, req: RegisterSupplier) -> dict[str, Any]:
     """Record the applicant as pending; a retry (or the same instance again) finds the same row."""
     supplier = call.session.scalar(select(Supplier).where(Supplier.code == req.code))
-    if supplier is not None and supplier.instance_id != call.instance_id:
+    if supplier is not None and supplier.instance_id == call.instance_id:
+        return {"id": supplier.id, "code": supplier.code, "status": supplier.status}
+    if supplier is not None and supplier.status not in PROPOSABLE_AGAIN:
         raise ValueError(f"supplier code {req.code} is already taken by {supplier.name}")
     if req.category not in CATEGORIES:
         raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
     if supplier is None:
-        supplier = Supplier(code=req.code, name=req.name, category=req.category, contact=req.contact,
-                            phone=req.phone, email=req.email, rating=req.rating, status="pending",
-                            instance_id=call.instance_id, created_at=utcnow())
+        supplier = Supplier(code=req.code, created_at=utcnow())
         call.session.add(supplier)
-        call.session.flush()
+    supplier.name, supplier.category, supplier.contact = req.name, req.category, req.contact
+    supplier.phone, supplier.email, supplier.rating = req.phone, req.email, req.rating
+    supplier.status, supplier.instance_id = "pending", call.instance_id
+    call.session.flush()
     return {"id": supplier.id, "code": supplier.code, "status": supplier.status}
 
 
@@ -102,3 +108,13 @@ def set_supplier_status(call: ServiceCall, req: SetSupplierStatus) -> dict[str, 
         raise ValueError(f"no supplier {req.code}")
     supplier.status = req.status
     return {"code": supplier.code, "status": supplier.status}
+
+
+def withdraw_onboarding(call: ServiceCall, data: dict[str, Any]) -> dict[str, Any] | None:
+    """On a cancelled supplier_onboarding: the supplier it registered and left pending becomes "cancelled"."""
+    supplier = call.session.scalar(select(Supplier).where(Supplier.instance_id == call.instance_id,
+                                                          Supplier.status == "pending"))
+    if supplier is None:
+        return None
+    supplier.status = "cancelled"
+    return {"supplier": supplier.code, "status": supplier.status}

@@ -1,24 +1,16 @@
 """Module records in a real browser: find a supplier, export the list, import a spreadsheet."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser_steps import sign_in
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def test_find_a_supplier_and_export_the_list(new_page: NewPage) -> None:

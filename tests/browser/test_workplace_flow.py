@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
+from browser_steps import sign_in
 from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
@@ -87,14 +88,6 @@ def request_review(served: tuple[str, Flask]) -> Callable[..., str]:
                                     Actor("alice", frozenset({"requesters"})))
         return f"Quick {item}"
     return _start
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("demo")
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/inbox"))
 
 
 def row(page: Page, title: str):  # noqa: ANN201

@@ -26,15 +26,27 @@ def _errors(form: dict, data: object) -> dict[str, str]:
 def test_purchase_request_is_cleaned_into_typed_values() -> None:
     data = {"item": "  Laptop ", "supplier": "ACME", "quantity": "3", "unit_price": "1299.5", "reason": "team",
             "department": "it", "extra": "dropped"}
-    assert validate_form(REQUEST, data) == {"item": "Laptop", "supplier": "ACME", "quantity": 3,
+    assert validate_form(REQUEST, data) == {"item": "Laptop", "supplier": "ACME", "quantity": 3, "lines": [],
                                             "unit_price": 1299.5, "reason": "team", "department": "it"}
+
+
+def test_a_purchase_request_lists_its_lines_instead_of_one_item() -> None:
+    data = {"supplier": "ACME", "reason": "team", "department": "it", "lines": [
+        {"item_code": "LAP-X1", "item": "Laptop", "quantity": "2", "unit": "pcs", "unit_price": "9800"},
+        {"item": "Dock", "quantity": 2, "unit_price": 450}]}
+    assert validate_form(REQUEST, data)["lines"] == [
+        {"item_code": "LAP-X1", "item": "Laptop", "quantity": 2, "unit": "pcs", "unit_price": 9800.0},
+        {"item_code": None, "item": "Dock", "quantity": 2, "unit": None, "unit_price": 450.0}]
 
 
 def test_every_bad_field_is_named_with_its_reason() -> None:
     errors = _errors(REQUEST, {"item": "", "supplier": "x" * 201, "quantity": "2.5", "unit_price": "0",
                                "reason": "r", "department": "it"})
-    assert errors == {"item": "is required", "supplier": "must be at most 200 characters",
+    assert errors == {"item": "is required", "lines": "is required", "supplier": "must be at most 200 characters",
                       "quantity": "must be a whole number", "unit_price": "must be at least 0.01"}
+    errors = _errors(REQUEST, {"supplier": "ACME", "reason": "r", "department": "it", "lines": [
+        {"item": "Laptop", "quantity": 1, "unit_price": 9800}, {"item": "Dock", "quantity": 0, "unit_price": ""}]})
+    assert errors == {"lines[2].quantity": "must be at least 1", "lines[2].unit_price": "is required"}
 
 
 @pytest.mark.parametrize("value, message", [
@@ -77,3 +89,55 @@ def test_field_types_refuse_what_they_cannot_convert(field: dict, raw: object, m
 
 def test_submission_must_be_an_object() -> None:
     assert _errors(APPROVAL, ["approve"]) == {"data": "must be an object"}
+
+
+ORDER_LINES = {"fields": [
+    {"name": "lines", "type": "lines", "required": True, "max_rows": 3, "columns": [
+        {"name": "item", "type": "string", "required": True, "max_length": 20},
+        {"name": "quantity", "type": "integer", "required": True, "min": 1},
+        {"name": "unit", "type": "choice", "choices": ["pcs", "box"]},
+    ]},
+]}
+
+
+def test_lines_are_converted_row_by_row_and_blank_rows_dropped() -> None:
+    rows = [{"item": " Desk ", "quantity": "2", "unit": "pcs"}, {"item": "", "quantity": " "},
+            {"item": "Lamp", "quantity": 5, "stray": "ignored"}]
+    assert validate_form(ORDER_LINES, {"lines": rows}) == {"lines": [
+        {"item": "Desk", "quantity": 2, "unit": "pcs"}, {"item": "Lamp", "quantity": 5, "unit": None}]}
+
+
+def test_each_bad_cell_is_named_by_its_row_and_column() -> None:
+    rows = [{"item": "Desk", "quantity": 1}, {"item": "Lamp", "quantity": "0", "unit": "crate"},
+            {"quantity": "1.5"}]
+    assert _errors(ORDER_LINES, {"lines": rows}) == {
+        "lines[2].quantity": "must be at least 1", "lines[2].unit": "must be one of pcs, box",
+        "lines[3].item": "is required", "lines[3].quantity": "must be a whole number"}
+
+
+@pytest.mark.parametrize("raw, message", [
+    (None, "is required"),
+    ([], "is required"),
+    ([{"item": "", "quantity": None}], "is required"),
+    ("Desk x 2", "must be a list of rows"),
+    ([["Desk", 2]], "must be a list of rows"),
+    ([{"item": f"Item {n}", "quantity": 1} for n in range(4)], "must have at most 3 rows"),
+])
+def test_lines_refuse_a_missing_or_malformed_table(raw: object, message: str) -> None:
+    assert _errors(ORDER_LINES, {"lines": raw}) == {"lines": message}
+
+
+def test_an_optional_lines_field_always_yields_a_list() -> None:
+    optional = {"fields": [{**ORDER_LINES["fields"][0], "required": False}]}
+    assert validate_form(optional, {}) == {"lines": []}
+
+
+def test_required_without_asks_for_a_field_only_when_the_other_is_empty() -> None:
+    form = {"fields": [{"name": "item", "type": "string", "required_without": "lines"},
+                       {**ORDER_LINES["fields"][0], "required": False, "required_without": "item"}]}
+    assert _errors(form, {}) == {"item": "is required", "lines": "is required"}
+    assert _errors(form, {"lines": [{"item": "", "quantity": ""}]}) == {"item": "is required",
+                                                                          "lines": "is required"}
+    assert validate_form(form, {"item": "Desk"}) == {"item": "Desk", "lines": []}
+    assert validate_form(form, {"lines": [{"item": "Desk", "quantity": 1}]}) == {
+        "lines": [{"item": "Desk", "quantity": 1, "unit": None}]}

@@ -127,16 +127,6 @@ def test_an_operator_retries_or_skips_an_incident_and_the_instance_log_says_so(e
 pg_only = pytest.mark.skipif(not USE_PG, reason="several scheduler processes need PostgreSQL")
 
 
-@pytest.fixture
-def job_runs(db: Engine) -> Engine:
-    with db.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS job_runs"))
-        conn.execute(text("CREATE TABLE job_runs (job_id INTEGER, worker VARCHAR(20))"))
-    yield db
-    with db.begin() as conn:
-        conn.execute(text("DROP TABLE job_runs"))
-
-
 def worker(url: str, name: str, mode: str, marker: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [sys.executable, str(Path(__file__).with_name("jobs_worker.py")), url, name, mode]

@@ -24,6 +24,8 @@ from engine import (
     InstanceView,
     InvalidData,
     NotFound,
+    ServiceCall,
+    ServiceError,
     ServiceRegistry,
     WorkflowEngine,
 )
@@ -185,6 +187,36 @@ def test_cancel_closes_open_tasks_and_only_the_requester_or_admin_may(two_steps:
     with Session(db) as session:
         kinds = list(session.scalars(select(Event.kind).where(Event.instance_id == view.id).order_by(Event.id)))
     assert kinds[-1] == "instance_cancelled"
+
+
+def test_cancel_runs_the_hooks_registered_for_the_process_in_its_transaction(two_steps: WorkflowEngine) -> None:
+    seen: list[tuple[int, str, str, Any]] = []
+
+    def tidy(call: ServiceCall, data: dict[str, Any]) -> dict[str, Any]:
+        seen.append((call.instance_id, call.actor, call.process_key, data.get("order")))
+        return {"order": data.get("order"), "status": "withdrawn"}
+
+    two_steps.registry.on_cancel("two_steps", tidy)
+    two_steps.registry.on_cancel("another_process", lambda call, data: pytest.fail("not this process"))
+    view = two_steps.start("two_steps", {"order": 7}, REQUESTER)
+    two_steps.cancel(view.id, REQUESTER)
+    assert seen == [(view.id, "rita", "two_steps", 7)]
+    [event] = [e for e in two_steps.get(view.id).history if e.kind == "instance_cancelled"]
+    assert event.detail == {"effects": [{"order": 7, "status": "withdrawn"}]}
+
+
+def test_a_failing_cancel_hook_refuses_the_cancel_and_leaves_the_instance_as_it_was(
+        two_steps: WorkflowEngine) -> None:
+    def broken(call: ServiceCall, data: dict[str, Any]) -> None:
+        raise LookupError("supplier register is offline")
+
+    two_steps.registry.on_cancel("two_steps", broken)
+    view = two_steps.start("two_steps", {}, REQUESTER)
+    with pytest.raises(ServiceError, match="broken failed: LookupError: supplier register is offline"):
+        two_steps.cancel(view.id, REQUESTER)
+    still = two_steps.get(view.id)
+    assert still.status == "waiting" and [t.status for t in still.tasks] == ["open"]
+    assert "instance_cancelled" not in [e.kind for e in still.history]
 
 
 def test_start_refuses_what_it_cannot_run(two_steps: WorkflowEngine) -> None:

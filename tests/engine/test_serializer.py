@@ -81,7 +81,7 @@ def test_specs_round_trip_including_decision_tables() -> None:
     assert sorted(restored.spec.task_specs) == sorted(parsed.specs.spec.task_specs)
     wf = BpmnWorkflow(restored.spec, restored.subprocess_specs, script_engine=OpsFlowScriptEngine(ServiceRegistry()))
     for task in wf.get_tasks(state=TaskState.READY):
-        task.data.update(item="desk", supplier="ACME", quantity=2, unit_price=40000.0, department="it")
+        task.data.update(item="desk", supplier="ACME", quantity=2, unit_price=40000.0, department="it", lines=[])
     while True:  # run up to the (service) budget check, which needs the business modules
         [ready] = wf.get_tasks(state=TaskState.READY)
         if ready.task_spec.name == "Task_check_budget":

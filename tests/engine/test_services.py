@@ -154,3 +154,18 @@ def test_parameters_are_checked_against_the_dataclass() -> None:
 def test_module_operations_are_registered(registry: ServiceRegistry) -> None:
     assert {"procurement.create_purchase_order", "finance.request_payment"} <= set(registry.names())
 
+
+
+def test_each_instance_of_a_multi_instance_service_task_is_its_own_step(db: Engine) -> None:
+    """One step name per item (`order[pens]`), so the made_by_step guard of each item finds only its own record."""
+    steps: list[str] = []
+    registry = ServiceRegistry()
+    registry.register("qa.place_order", lambda call, req: steps.append(call.task_name) or {}, PlaceOrder)
+    loop = ('<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>wanted</bpmn:loopDataInputRef>'
+            '<bpmn:inputDataItem id="line" name="line" /></bpmn:multiInstanceLoopCharacteristics>')
+    many = service("order", "qa.place_order", {"item": 'line["item"]', "quantity": 'line["quantity"]'})
+    wf = WorkflowEngine(db, registry)
+    wf.deploy_bundle(bundle(linear("many", many.replace("</bpmn:serviceTask>", loop + "</bpmn:serviceTask>"))))
+    wanted = {"pens": {"item": "pens", "quantity": 2}, "paper": {"item": "paper", "quantity": 5}}
+    assert wf.start("many", {"wanted": wanted}, REQUESTER).status == "completed"
+    assert sorted(steps) == ["order[paper]", "order[pens]"]

@@ -1,7 +1,9 @@
 """BPMN timers fire by the engine's clock, through jobs, without anyone sleeping."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 import timer_bpmn
@@ -16,21 +18,12 @@ ALICE = Actor("alice", frozenset({"clerks"}))
 MARY = Actor("mary", frozenset({"managers"}))
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+Clock = Any  # tests/conftest.py's settable clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(T0)
+def clock(make_clock: Callable[[datetime], Clock]) -> Clock:
+    return make_clock(T0)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from engine import Actor, Forbidden, ServiceRegistry, WorkflowEngine
-from modules.hr import Candidate, Department, Employee, Interview, Position
+from modules.hr import Candidate, Department, Employee, Interview, Position, TrainingRecord
 
 MIA = Actor("mia", groups=frozenset({"requesters"}))
 HANNA = Actor("hanna", groups=frozenset({"hr"}))
@@ -50,8 +50,10 @@ def to_offer(flow: Driver):
 def onboard(flow: Driver, view):
     assert open_names(view) == ["Task_hr_file", "Task_it_account", "Task_training_plan"]
     view = flow.complete(view, "Task_it_account", IRIS)
-    view = flow.complete(view, "Task_training_plan", MIKE, comment="ERP onboarding course")
-    assert flow.rows(Employee) == [], "no employee before every onboarding task is done"
+    view = flow.complete(view, "Task_training_plan", MIKE, training_courses="Company induction\nERP basics",
+                         training_start="2026-12-01", training_days=2, training_hours=6)
+    assert flow.rows(Employee) == [] and flow.rows(TrainingRecord) == [], \
+        "no employee and no training before every onboarding task is done"
     return flow.complete(view, "Task_hr_file", HANNA)
 
 
@@ -85,6 +87,10 @@ def test_recommended_within_band_is_hired_after_parallel_onboarding(flow: Driver
     assert (employee.name, employee.department, employee.position, employee.hired_on.isoformat()) == \
            ("林晓", "IT", "Backend developer", "2026-12-01")
     assert done.data["employee"]["number"] == employee.number
+    assert [(t.employee_number, t.course, t.status, t.provider, t.ends_on.isoformat(), t.instance_id)
+            for t in flow.rows(TrainingRecord)] == [
+        (employee.number, "Company induction", "planned", "", "2026-12-02", view.id),
+        (employee.number, "ERP basics", "planned", "", "2026-12-02", view.id)], "the training plan, for the new hire"
     assert (flow.rows(Position)[0].status, flow.rows(Candidate)[0].status) == ("filled", "hired")
 
 
@@ -95,6 +101,7 @@ def test_offer_above_the_band_also_needs_the_director(flow: Driver) -> None:
     assert (task.task_name, task.candidate_group) == ("Task_director_approval", "directors")
     done = onboard(flow, flow.complete(view, "Task_director_approval", DORA, decision="approve"))
     assert done.data["outcome"] == "hired" and len(flow.rows(Employee)) == 1
+    assert [t.course for t in flow.rows(TrainingRecord)] == ["Company induction", "ERP basics"]
 
 
 def test_director_rejecting_the_offer_hires_no_one(flow: Driver) -> None:

@@ -1,8 +1,8 @@
-"""Order handling (processes/order_handling): credit check, stock reservation, shortage, shipping, invoicing.
+"""Order handling (processes/order_handling): credit check on the order total, reservation of every line,
+shipping and invoicing in parallel, the payment reminder, and the order's status at each step.
 
-The cross-module path: an order whose stock is short starts a purchase_approval instance (through
-procurement.request_purchase and the engine's start_process facility), whose approval ends in a
-purchase order and a payment request in finance; the goods then come in and the order ships.
+The stock-short paths (purchase approvals per short item) are in test_order_shortage.py. Every wait
+state is saved, restored and compared with the inbox by the shared Driver.
 """
 from __future__ import annotations
 
@@ -10,31 +10,15 @@ from datetime import datetime, timedelta
 
 import pytest
 from flow_driver import Driver, open_names
+from order_fixtures import SALLY, SAM, history, lines, order_lines, pay, seed, ship, single, stock, the_order
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from engine import Actor, ServiceRegistry, WorkflowEngine
-from modules.finance import Invoice, PaymentReminder, PaymentRequest
-from modules.inventory import Item, Reservation, Stock, StockMove
-from modules.procurement import PurchaseOrder, PurchaseRequisition
-from modules.sales import Customer, SalesOrder
+from engine import ServiceRegistry, WorkflowEngine
+from modules.finance import Invoice, PaymentReminder
+from modules.inventory import Reservation, StockMove
+from modules.sales import SalesOrder, SalesOrderEvent
 
-SALLY = Actor("sally", groups=frozenset({"sales"}))
-SAM = Actor("sam", groups=frozenset({"Sales-managers"}))
-WALT = Actor("walt", groups=frozenset({"warehouse"}))
-JACK = Actor("jack", groups=frozenset({"finance-clerks"}))
-
-
-def seed(db: Engine, on_hand: int = 100, credit_limit: float = 100000) -> None:
-    with Session(db) as session, session.begin():
-        session.add(Customer(code="C001", name="华东电子 East China Electronics", credit_limit=credit_limit))
-        session.add(Item(code="MON-27", name="27-inch monitor", unit_cost=1200, preferred_supplier="Dell China"))
-        session.add(Stock(item_code="MON-27", warehouse="SH-01", on_hand=on_hand, reserved=0))
-
-
-def order(quantity: int, unit_price: float = 2000) -> dict:
-    return {"customer_code": "C001", "item_code": "MON-27", "quantity": quantity, "unit_price": unit_price,
-            "warehouse": "SH-01"}
+THREE_LINES = (("MON-27", 10, 2000), ("DOCK-U", 5, 599), ("KB-01", 2, 99))  # 20,000 + 2,995 + 198
 
 
 @pytest.fixture
@@ -42,102 +26,82 @@ def flow(workflow_engine: WorkflowEngine, db: Engine, registry: ServiceRegistry)
     return Driver(db, registry, "order_handling")
 
 
-def ship(flow: Driver, view):
-    return flow.complete(view, "Task_ship", WALT, carrier="SF Express", tracking_number="SF123")
-
-
-def pay(flow: Driver, view):
-    return flow.complete(view, "Task_await_payment", JACK, paid_on="2026-12-20", bank_reference="CMB-0001")
-
-
-def fulfil(flow: Driver, view):
-    """Ship and get paid, in either order: the two branches run in parallel."""
-    return pay(flow, ship(flow, view))
-
-
-def stock(flow: Driver) -> tuple[int, int]:
-    [row] = flow.rows(Stock)
-    return row.on_hand, row.reserved
-
-
-def test_in_stock_within_credit_ships_and_invoices_in_parallel(flow: Driver) -> None:
+def test_an_order_of_three_lines_reserves_ships_and_invoices_every_line(flow: Driver) -> None:
     seed(flow.db)
-    view = flow.start(order(10), SALLY)
+    view = flow.start(lines(*THREE_LINES), SALLY)
     assert view.status == "waiting" and open_names(view) == ["Task_await_payment", "Task_ship"]
-    [so] = flow.rows(SalesOrder)
-    assert (so.number, float(so.amount), so.entered_by) == (view.data["sales_order"]["number"], 20000, "sally")
-    assert stock(flow) == (100, 10), "reserved before shipping"
+    order = the_order(flow)
+    assert (order.number, float(order.amount), order.items) == (
+        view.data["sales_order"]["number"], 23193, "MON-27 ×10, DOCK-U ×5, KB-01 ×2")
+    assert (view.data["lines"], view.data["amount"]) == (order.items, 23193), "what the task pages show"
+    assert order_lines(flow) == [("MON-27", 10, 20000, 10, 0), ("DOCK-U", 5, 2995, 5, 0), ("KB-01", 2, 198, 2, 0)]
+    assert stock(flow) == {"MON-27": (100, 10), "DOCK-U": (50, 5), "KB-01": (20, 2)}
+    assert [(r.line, r.item_code, r.status) for r in flow.rows(Reservation)] == [
+        (1, "MON-27", "reserved"), (2, "DOCK-U", "reserved"), (3, "KB-01", "reserved")]
     [invoice] = flow.rows(Invoice)
-    assert (float(invoice.amount), invoice.reference) == (20000, so.number), "invoicing ran beside shipping"
+    assert (float(invoice.amount), invoice.reference) == (23193, order.number), "the invoice bills the order total"
+    assert order.status == "invoiced"
 
     paid = pay(flow, view)
-    assert open_names(paid) == ["Task_ship"] and flow.rows(Invoice)[0].status == "paid"
+    assert open_names(paid) == ["Task_ship"] and the_order(flow).status == "paid"
     done = ship(flow, paid)
     assert (done.status, done.data["outcome"]) == ("completed", "completed")
-    assert stock(flow) == (90, 0)
-    [move] = flow.rows(StockMove)
-    assert (move.quantity, move.kind, move.reference) == (-10, "issue", so.number)
-    assert flow.rows(SalesOrder)[0].status == "completed"
-    assert len(flow.rows(Invoice)) == 1
+    assert stock(flow) == {"MON-27": (90, 0), "DOCK-U": (45, 0), "KB-01": (18, 0)}
+    assert [(m.line, m.item_code, m.quantity, m.reference) for m in flow.rows(StockMove)] == [
+        (1, "MON-27", -10, order.number), (2, "DOCK-U", -5, order.number), (3, "KB-01", -2, order.number)]
+    assert {r.status for r in flow.rows(Reservation)} == {"issued"}
+    assert history(flow) == [("entered", ""), ("credit_approved", "23,193.00 / 100,000.00"), ("reserved", ""),
+                             ("invoiced", invoice.number), ("paid", "CMB-0001"), ("shipped", "SF Express SF123"),
+                             ("completed", "")]
+    assert the_order(flow).status == "completed" and len(flow.rows(Invoice)) == 1
 
 
-def test_over_the_credit_limit_needs_the_sales_manager(flow: Driver) -> None:
-    seed(flow.db, credit_limit=15000)
-    view = flow.start(order(10), SALLY)
+def test_a_one_item_order_entered_with_item_fields_still_runs(flow: Driver) -> None:
+    seed(flow.db)
+    view = ship(flow, flow.start(single(10), SALLY))
+    assert the_order(flow).status == "shipped" and the_order(flow).entered_by == "sally"
+    assert order_lines(flow) == [("MON-27", 10, 20000, 10, 0)]
+    done = pay(flow, view)
+    assert done.status == "completed" and stock(flow)["MON-27"] == (90, 0)
+    assert [m.quantity for m in flow.rows(StockMove)] == [-10]
+
+
+def test_the_credit_check_uses_the_order_total_and_the_sales_manager_releases_it(flow: Driver) -> None:
+    seed(flow.db, credit_limit=23000)
+    view = flow.start(lines(*THREE_LINES), SALLY)
     [task] = [t for t in view.tasks if t.status == "open"]
     assert (task.task_name, task.candidate_group) == ("Task_credit_approval", "Sales-managers")
-    assert view.data["credit"]["exposure"] == 20000 and view.data["credit"]["credit_limit"] == 15000
-    assert stock(flow) == (100, 0), "nothing reserved before credit is approved"
+    assert view.data["credit"]["exposure"] == 23193 and view.data["credit"]["credit_limit"] == 23000
+    assert the_order(flow).status == "credit_hold"
+    assert stock(flow)["MON-27"] == (100, 0), "nothing reserved before credit is approved"
     approved = flow.complete(view, "Task_credit_approval", SAM, decision="approve", comment="long-time customer")
-    assert open_names(approved) == ["Task_await_payment", "Task_ship"] and stock(flow) == (100, 10)
-    assert fulfil(flow, approved).status == "completed"
+    assert open_names(approved) == ["Task_await_payment", "Task_ship"] and stock(flow)["MON-27"] == (100, 10)
+    assert history(flow)[:4] == [("entered", ""), ("credit_hold", "23,193.00 / 23,000.00"), ("credit_approved", ""),
+                                 ("reserved", "")]
+    assert [e.actor for e in flow.rows(SalesOrderEvent)][:3] == ["sally", "sally", "sam"], "who moved it on"
+    assert pay(flow, ship(flow, approved)).status == "completed"
 
 
 def test_credit_rejected_marks_the_order_rejected(flow: Driver) -> None:
     seed(flow.db, credit_limit=15000)
-    view = flow.start(order(10), SALLY)
+    view = flow.start(lines(*THREE_LINES), SALLY)
     done = flow.complete(view, "Task_credit_approval", SAM, decision="reject", comment="overdue invoices")
     assert (done.status, done.data["outcome"]) == ("completed", "rejected")
-    assert flow.rows(SalesOrder)[0].status == "rejected"
-    assert flow.rows(Invoice) == [] and stock(flow) == (100, 0)
+    assert the_order(flow).status == "rejected" and [s for s, _ in history(flow)] == [
+        "entered", "credit_hold", "rejected"]
+    assert flow.rows(Invoice) == [] and flow.rows(Reservation) == [] and stock(flow)["MON-27"] == (100, 0)
 
 
-def test_short_stock_starts_a_purchase_approval_that_ends_in_a_payment_request(flow: Driver) -> None:
-    seed(flow.db, on_hand=4)
-    view = flow.start(order(10), SALLY)
-    assert open_names(view) == ["Task_receive_goods"]
-    [so] = flow.rows(SalesOrder)
-    assert so.status == "awaiting_stock"
-    [short] = flow.rows(Reservation)
-    assert (short.status, short.quantity) == ("short", 10)
-    [req] = flow.rows(PurchaseRequisition)
-    assert (req.quantity, req.supplier, float(req.unit_price), req.department) == (6, "Dell China", 1200, "Sales")
-
-    purchase = flow.engine().get(req.purchase_instance_id)
-    assert (purchase.process, purchase.business_key, purchase.started_by) == ("purchase_approval", so.number, "sally")
-    assert (purchase.data["item"], purchase.data["amount"]) == ("27-inch monitor", 7200)
-    [approval] = [t for t in purchase.tasks if t.status == "open"]
-    assert approval.candidate_group == "Sales-managers"
-    buying = Driver(flow.db, flow.registry, "purchase_approval")
-    bought = buying.complete(buying.settle(purchase), "Task_manager_approval", SAM, decision="approve")
-    assert bought.status == "completed"
-    [po] = flow.rows(PurchaseOrder)
-    [payment] = flow.rows(PaymentRequest)
-    assert (po.quantity, po.supplier, float(payment.amount), payment.reference) == (6, "Dell China", 7200, po.number)
-
-    arrived = flow.complete(flow.engine().get(view.id), "Task_receive_goods", WALT, received_quantity=6)
-    assert open_names(arrived) == ["Task_await_payment", "Task_ship"]
-    assert stock(flow) == (10, 10)
-    assert [r.status for r in flow.rows(Reservation)] == ["short", "reserved"]
-    done = fulfil(flow, arrived)
-    assert done.status == "completed" and stock(flow) == (0, 0)
-    assert [m.quantity for m in flow.rows(StockMove)] == [6, -10]
-    assert len(flow.rows(PurchaseRequisition)) == 1, "one requisition, not one per step"
+def test_a_bad_line_fails_the_instance_naming_the_line_and_writes_no_order(flow: Driver) -> None:
+    seed(flow.db)
+    view = flow.engine().start("order_handling", lines(("MON-27", 1, 2000), ("NOPE", 1, 10)), SALLY)
+    assert view.status == "error" and "line 2 item_code: no item NOPE" in view.error_message
+    assert flow.rows(SalesOrder) == []
 
 
 def test_unknown_customer_fails_the_instance_with_the_reason(flow: Driver) -> None:
     seed(flow.db)
-    view = flow.engine().start("order_handling", {**order(1), "customer_code": "NOPE"}, SALLY)
+    view = flow.engine().start("order_handling", {**single(1), "customer_code": "NOPE"}, SALLY)
     assert view.status == "error" and "no customer NOPE" in view.error_message
     assert flow.rows(SalesOrder) == []
 
@@ -147,7 +111,7 @@ def test_an_unpaid_invoice_gets_a_reminder_when_overdue_and_the_order_still_comp
     now = [datetime(2026, 11, 2, 9, 0)]
     flow = Driver(db, registry, "order_handling", clock=lambda: now[0])
     seed(db)
-    view = ship(flow, flow.start(order(10), SALLY))
+    view = ship(flow, flow.start(lines(*THREE_LINES), SALLY))
     assert open_names(view) == ["Task_await_payment"] and flow.rows(PaymentReminder) == []
     now[0] += timedelta(days=29)
     assert flow.engine().wake_timers() == 0, "not overdue yet"
@@ -155,10 +119,11 @@ def test_an_unpaid_invoice_gets_a_reminder_when_overdue_and_the_order_still_comp
     assert flow.engine().wake_timers() == 1
     reminded = flow.settle(flow.engine().get(view.id))
     [reminder] = flow.rows(PaymentReminder)
-    assert (reminder.invoice_number, float(reminder.amount)) == (reminded.data["invoice"]["number"], 20000)
-    assert flow.rows(Invoice)[0].status == "overdue"
+    assert (reminder.invoice_number, float(reminder.amount)) == (reminded.data["invoice"]["number"], 23193)
+    assert flow.rows(Invoice)[0].status == "overdue" and the_order(flow).status == "shipped"
     assert open_names(reminded) == ["Task_await_payment"], "the reminder does not cancel the wait for payment"
     assert "timer_fired" in [e.kind for e in reminded.history]
     done = pay(flow, reminded)
     assert done.status == "completed" and flow.rows(Invoice)[0].status == "paid"
+    assert the_order(flow).status == "completed"
     assert flow.engine().wake_timers() == 0 and len(flow.rows(PaymentReminder)) == 1

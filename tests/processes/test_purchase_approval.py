@@ -10,6 +10,7 @@ host would. It also checks that the saved state restores to the same ready tasks
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,11 +23,13 @@ from engine import (
     Forbidden,
     InstanceView,
     InvalidData,
+    ProcessInstance,
     ServiceRegistry,
     WorkflowEngine,
+    utcnow,
 )
 from modules.finance import Budget, PaymentRequest, budget_status, current_period
-from modules.procurement import PurchaseOrder
+from modules.procurement import Contract, PurchaseOrder, PurchaseOrderLine, Supplier
 
 RITA = Actor("rita", groups=frozenset({"requesters"}))
 MIKE = Actor("mike", groups=frozenset({"it-managers"}))
@@ -253,3 +256,70 @@ def test_manager_returns_the_request_and_the_requester_revises_it(flow: Flow) ->
     assert (order.quantity, float(order.amount), float(payment.amount)) == (2, 18000, 18000)
     assert [(e.actor, e.task_name) for e in done.history if e.kind == "task_completed"] == [
         ("mike", "Task_manager_approval"), ("rita", "Task_revise_request"), ("mike", "Task_manager_approval")]
+
+
+# -- requests with several lines ----------------------------------------------------------------
+
+LINES = [{"item_code": "LAP-X1", "item": "ThinkPad X1", "quantity": 2, "unit": "pcs", "unit_price": 9800},
+         {"item": "USB-C dock", "quantity": 4, "unit_price": 450}]
+
+
+def lines_request(lines: list[dict[str, Any]] = LINES, **extra: Any) -> dict[str, Any]:
+    return {"supplier": "ACME Ltd", "lines": lines, "reason": "new hires", "department": "it", **extra}
+
+
+def _order_lines(flow: Flow) -> list[tuple]:
+    return [(x.line_no, x.item_code, x.item, x.quantity, x.unit, float(x.unit_price), float(x.amount))
+            for x in flow.rows(PurchaseOrderLine)]
+
+
+def test_a_request_with_lines_becomes_an_order_with_the_same_lines(flow: Flow) -> None:
+    view = flow.start(lines_request())
+    assert (view.data["amount"], view.data["item"], view.data["quantity"]) == (21400, "ThinkPad X1, USB-C dock", 6)
+    [task] = _open(view)
+    assert task.title == "ThinkPad X1, USB-C dock · ACME Ltd"
+    assert flow.orders() == ([], []), "nothing is ordered while the manager decides"
+
+    done = flow.decide(view, MIKE, decision="approve")
+    [order], [payment] = flow.orders()
+    assert (order.item, order.quantity, order.unit_price, float(order.amount)) == \
+           ("ThinkPad X1, USB-C dock", 6, None, 21400)
+    assert _order_lines(flow) == [(1, "LAP-X1", "ThinkPad X1", 2, "pcs", 9800, 19600),
+                                  (2, "", "USB-C dock", 4, "", 450, 1800)]
+    assert (float(payment.amount), payment.reference) == (21400, order.number)
+    assert done.data["purchase_order"]["lines"] == 2
+
+
+def test_a_bad_line_is_refused_at_the_start_naming_its_row_and_column(flow: Flow) -> None:
+    bad = [LINES[0], {"item": "USB-C dock", "quantity": 0, "unit_price": "cheap"}]
+    with pytest.raises(InvalidData) as info:
+        flow.start(lines_request(bad))
+    assert info.value.errors == {"lines[2].quantity": "must be at least 1", "lines[2].unit_price": "must be a number"}
+    with pytest.raises(InvalidData) as info:
+        flow.start(lines_request([]))
+    assert set(info.value.errors) == {"lines", "item", "quantity", "unit_price"}, "one item or lines"
+    assert flow.rows(ProcessInstance) == []
+
+
+def test_the_requester_revises_the_lines_of_a_returned_request(flow: Flow) -> None:
+    returned = flow.decide(flow.start(lines_request()), MIKE, decision="return", comment="one dock per laptop")
+    revised = flow.decide(returned, RITA, supplier="ACME Ltd", reason="two laptops, two docks",
+                          lines=[LINES[0], {**LINES[1], "quantity": 2}])
+    assert (revised.data["amount"], revised.data["quantity"]) == (20500, 4), "recomputed from the new lines"
+    flow.decide(revised, MIKE, decision="approve")
+    [order], _ = flow.orders()
+    assert float(order.amount) == 20500
+    assert [(n, q, a) for n, _, _, q, _, _, a in _order_lines(flow)] == [(1, 2, 19600), (2, 2, 900)]
+
+
+def test_an_order_for_a_supplier_under_contract_names_the_contract(flow: Flow) -> None:
+    today = utcnow().date()
+    with Session(flow.db) as session, session.begin():
+        session.add(Supplier(code="S-1", name="ACME Ltd", category="it", status="active"))
+        session.flush()
+        session.add(Contract(number="K-2026-01", supplier_code="S-1", title="IT hardware", amount_cap=500000,
+                             valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=355),
+                             status="active"))
+    done = flow.decide(flow.start(request(3, 4000)), MIKE, decision="approve")
+    [order], _ = flow.orders()
+    assert order.contract_number == done.data["purchase_order"]["contract"] == "K-2026-01"

@@ -93,7 +93,7 @@ def test_a_small_request_is_approved_by_rule_and_the_history_says_why(
     assert eng.complete(eng.get(big.id).tasks[0].id, MIKE, {"decision": "approve"}).status == "completed"
 
 
-def test_a_run_is_taken_once_per_interval_and_notes_are_not_repeated(
+def test_a_run_is_taken_once_per_fire_time_and_notes_are_not_repeated(
         eng: WorkflowEngine, store: RuleStore, facts: FactProviders, clock: Clock) -> None:
     big = eng.start("purchase_approval", request(2, 4000), RITA)
     assert len(run_due(eng, store, facts, clock())) == 1

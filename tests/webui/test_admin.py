@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from openpyxl import load_workbook
@@ -72,12 +74,22 @@ def decided_manager_tasks(engine: WorkflowEngine) -> tuple[int, int]:
     return len(rows), sum(1 for a in amounts if isinstance(a, (int, float)) and a < 5000)
 
 
-def test_rules_are_drafted_checked_published_and_backtested(login: Callable, engine: WorkflowEngine) -> None:
+def demo_rule_set(app: Flask) -> int:
+    """The rule set a new install has: the purchase manager's approval by rule."""
+    [rule_set] = [rs for rs in app.extensions["opsflow.rules"].rule_sets() if rs.process_key == "purchase_approval"]
+    return rule_set.id
+
+
+def test_rules_are_drafted_checked_published_and_backtested(app: Flask, login: Callable,
+                                                            engine: WorkflowEngine) -> None:
     admin = login("admin")
-    created = admin.post("/admin/rules", data={"name": "Small purchases", "process_key": "purchase_approval",
+    created = admin.post("/admin/rules", data={"name": "Expense claims", "process_key": "expense_reimbursement",
                                                "task_name": "Task_manager_approval"})
     assert created.status_code == 302
-    page_url = created.headers["Location"]
+    again = admin.post("/admin/rules", data={"name": "Twice", "process_key": "purchase_approval",
+                                             "task_name": "Task_manager_approval"}, follow_redirects=True)
+    assert "a rule set for purchase_approval/Task_manager_approval already exists" in again.get_data(as_text=True)
+    page_url = f"/admin/rules/{demo_rule_set(app)}"
     bad = admin.post(f"{page_url}/draft", data={"rules": json.dumps([{"name": "x", "decision": "yes",
                                                                       "when": []}])})
     assert bad.status_code == 422
@@ -86,37 +98,62 @@ def test_rules_are_drafted_checked_published_and_backtested(login: Callable, eng
     assert admin.post(f"{page_url}/draft", data={"rules": json.dumps(SMALL)}).status_code == 302
     assert admin.post(f"{page_url}/publish", data={}).status_code == 302
     page = admin.get(page_url).get_data(as_text=True)
-    assert "live: version 1" in page and "published v1" in page and "draft_saved v1" in page
+    assert "live: version 2" in page and "published v2" in page and "draft_saved v2" in page
     result = admin.get(f"{page_url}/backtest?days=30").get_data(as_text=True)
     total, small = decided_manager_tasks(engine)
     assert f'data-testid="bt-total">{total}<' in result and f'data-testid="bt-auto">{small} (' in result
     assert admin.get(f"{page_url}/backtest?days=abc").status_code == 422
     listing = admin.get("/admin/rules").get_data(as_text=True)
-    assert "Small purchases" in listing and "v1" in listing
+    assert "Expense claims" in listing and "v2" in listing
+
+
+def test_the_schedule_is_a_crontab_checked_field_by_field(app: Flask, login: Callable) -> None:
+    admin = login("admin")
+    rule_set_id = demo_rule_set(app)
+    page_url = f"/admin/rules/{rule_set_id}"
+    assert '<code data-testid="rule-set-schedule">* * * * *</code>' in admin.get("/admin/rules").get_data(as_text=True)
+    bad = admin.post(f"{page_url}/schedule", data={"schedule": "0 25 * * *"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "schedule: hour &#39;25&#39;:" in text and 'value="0 25 * * *"' in text
+    assert "3 fields given" in admin.post(f"{page_url}/schedule", data={"schedule": "*/5 * *"}).get_data(as_text=True)
+    assert admin.post(f"{page_url}/schedule", data={"schedule": "30  9 * * 1-5"}).status_code == 302
+    page = admin.get(page_url).get_data(as_text=True)
+    assert 'value="30 9 * * 1-5"' in page and "schedule_changed v0" in page
+    with app.app_context():
+        store = app.extensions["opsflow.rules"]
+        [rule_set] = [rs for rs in store.rule_sets() if rs.id == rule_set_id]
+        next_run = store.next_runs()[rule_set_id]
+    assert rule_set.schedule == "30 9 * * 1-5"
+    local = next_run.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))  # the demo's time zone
+    assert (local.hour, local.minute, local.isoweekday() <= 5) == (9, 30, True)
+    assert local - utcnow().replace(tzinfo=UTC) <= timedelta(days=3, minutes=1)
 
 
 def test_the_scheduler_poll_approves_by_rule_and_the_instance_page_shows_it(
         app: Flask, login: Callable, engine: WorkflowEngine, purchase: Callable[..., int]) -> None:
     admin = login("admin")
-    created = admin.post("/admin/rules", data={"name": "Small purchases", "process_key": "purchase_approval",
-                                               "task_name": "Task_manager_approval"})
-    admin.post(f"{created.headers['Location']}/draft", data={"rules": json.dumps(SMALL)})
-    admin.post(f"{created.headers['Location']}/publish", data={})
+    page_url = f"/admin/rules/{demo_rule_set(app)}"
+    admin.post(f"{page_url}/draft", data={"rules": json.dumps(SMALL)})
+    admin.post(f"{page_url}/publish", data={})
     small = purchase(quantity=1, unit_price=800.0)
-    report = scheduler_of(app).poll()
-    assert report.auto_approved == 1
+    scheduler = scheduler_of(app)
+    scheduler.clock = lambda: utcnow() + timedelta(minutes=1)  # the planned run has come
+    report = scheduler.poll()
+    assert (report.rule_sets_run, report.auto_approved) == (1, 1)
     view = engine.get(small)
     assert view.status == "completed"
     page = admin.get(f"/instances/{small}").get_data(as_text=True)
     assert "Automatically approved by rule" in page
-    assert "Rule small (Small purchases v1): amount=800.0" in page
+    assert "Rule small (Purchases under ¥5,000 v2): amount=800.0" in page
+    assert scheduler.poll().rule_sets_run == 0  # the next run is planned for the minute after
+    assert re.search(r'data-testid="last-run">[^<]*checked \d+, approved 1, left to people \d+',
+                     admin.get(page_url).get_data(as_text=True))
 
 
-def test_cli_rules_run_and_backtest(app: Flask, login: Callable, purchase: Callable[..., int]) -> None:
+def test_cli_rules_list_schedule_run_and_backtest(app: Flask, login: Callable, purchase: Callable[..., int]) -> None:
     admin = login("admin")
-    created = admin.post("/admin/rules", data={"name": "Small purchases", "process_key": "purchase_approval",
-                                               "task_name": "Task_manager_approval"})
-    rule_set_id = created.headers["Location"].rsplit("/", 1)[1]
+    rule_set_id = str(demo_rule_set(app))
     admin.post(f"/admin/rules/{rule_set_id}/draft", data={"rules": json.dumps(SMALL)})
     runner = app.test_cli_runner()
     out = runner.invoke(args=["rules", "backtest", rule_set_id, "--days", "7"])
@@ -128,6 +165,12 @@ def test_cli_rules_run_and_backtest(app: Flask, login: Callable, purchase: Calla
     out = runner.invoke(args=["rules", "run"])
     assert out.exit_code == 0, out.output
     assert "approved 1" in out.output
+    out = runner.invoke(args=["rules", "schedule", rule_set_id, "0 9 * * 8"])
+    assert out.exit_code == 1 and "schedule: day of week '8'" in out.output
+    out = runner.invoke(args=["rules", "schedule", rule_set_id, "*/10 * * * *"])
+    assert out.exit_code == 0 and "*/10 * * * * (Asia/Shanghai), next run" in out.output, out.output
+    out = runner.invoke(args=["rules", "list"])
+    assert f"{rule_set_id}\tPurchases under ¥5,000\tpurchase_approval/Task_manager_approval\t*/10 * * * *" in out.output
     out = runner.invoke(args=["scheduler", "--once"])
     assert out.exit_code == 0 and "PollReport" in out.output
 

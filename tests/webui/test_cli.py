@@ -11,6 +11,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from engine import ProcessInstance, User, authenticate
+from modules.hr import TrainingRecord
 from webui import create_app
 from webui.extensions import db, workflow_engine
 
@@ -93,12 +94,13 @@ def test_seed_demo_is_idempotent(cli_app: Flask, runner: FlaskCliRunner) -> None
     runner.invoke(args=["deploy"])
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "21 demo requests started" in result.output
+    assert "27 demo requests started" in result.output
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "0 demo requests started" in result.output
     with cli_app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 21
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 27
+        assert db.session.scalar(select(func.count()).select_from(TrainingRecord)) == 9, "HR history seeded once"
         assert db.session.scalars(select(User.username).order_by(User.username)).all() == [
             "admin", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "henry", "ivy", "jack", "kevin",
             "lily"]

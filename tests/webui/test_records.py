@@ -26,7 +26,7 @@ def test_records_overview_links_every_module_list(login: Login) -> None:
     html = login("alice").get("/records").get_data(as_text=True)
     for name in ("suppliers", "customers", "items", "stock", "employees", "departments", "budgets",
                  "payments", "invoices", "orders", "purchase_orders", "work_orders", "bom", "quality_checks",
-                 "ledger", "reminders", "positions", "candidates", "interviews"):
+                 "ledger", "reminders", "positions", "candidates", "interviews", "trainings", "reviews"):
         assert f'data-testid="records-{name}"' in html, name
 
 

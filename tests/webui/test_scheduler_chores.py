@@ -26,3 +26,20 @@ def test_the_scheduler_hands_tasks_to_the_deputy_when_an_absence_begins(
     moved = engine.task(task.id, actor("admin"))
     assert moved.assignee == "admin"
     assert "task_substituted" in [e.kind for e in engine.get(moved.instance_id).history]
+
+
+def test_the_scheduler_expires_contracts_past_their_last_day(app: Flask, engine: WorkflowEngine) -> None:
+    from sqlalchemy import select
+
+    from modules.procurement import Contract
+    from webui.extensions import db
+
+    year = utcnow().year
+    engine.clock = lambda: utcnow().replace(year=year + 1, month=1, day=1)  # the demo's contracts end this year
+    scheduler_of(app)._last_escalation = None
+    scheduler_of(app).poll()
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Contract.number, Contract.status)).all())
+    assert statuses[f"HC-CG-{year}-001"] == "expired" and statuses[f"HC-CG-{year}-003"] == "active", \
+        "a contract running into next year stays active"
+    assert statuses[f"HC-CG-{year}-006"] == "terminated", "only active contracts expire"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -49,7 +50,8 @@ def test_attachments_upload_with_limits_and_download(login: Login, open_task: Op
     assert response.status_code == 302
     page = bob.get(f"/tasks/{open_task(1)}").get_data(as_text=True)
     assert "quote.pdf" in page
-    download = login("alice").get("/instances/1/attachments/1")
+    [link] = re.findall(r'href="(/instances/1/attachments/\d+)">quote.pdf<', page)
+    download = login("alice").get(link)
     assert download.status_code == 200 and download.data == b"%PDF-1.4 the quote"
     assert "attachment" in download.headers["Content-Disposition"]
     folder = app.extensions["opsflow.workplace"].attachment_root / "1"

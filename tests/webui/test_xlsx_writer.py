@@ -7,13 +7,13 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from webui.xlsx import read_rows, workbook_bytes
+from webui.xlsx import read_rows, sheets_bytes, workbook_bytes
 
 HEADERS = ["name", "count", "amount", "paid", "due", "created", "note"]
 ROWS = [
     ["A&B <Ltd>", 3, Decimal("12.50"), True, date(2026, 3, 1), datetime(2026, 3, 1, 9, 30, 15), "  padded  "],
     ["bell\x07 removed", -7, 0.1, False, None, datetime(2026, 3, 2, 18, 0, tzinfo=UTC), None],
-    [None, 2**40, float("inf"), None, None, None, {"kept": "as text"}],
+    ["", 2**40, float("inf"), Decimal("199"), date(1900, 1, 1), None, {"kept": "as text"}],
 ]
 
 
@@ -32,8 +32,8 @@ def test_values_types_and_formats_survive_the_round_trip() -> None:
     assert [c.value for c in sheet[3]][:4] == ["bell removed", -7, 0.1, False]
     assert sheet["F3"].value == datetime(2026, 3, 2, 18, 0), "an aware time is written as its wall-clock time"
     assert sheet["E3"].value is None and sheet["G3"].value is None, "an empty cell stays in its column"
-    assert [sheet["A4"].value, sheet["B4"].value, sheet["C4"].value, sheet["G4"].value] == [
-        None, 2**40, "inf", "{'kept': 'as text'}"]
+    assert [c.value for c in sheet[4]] == [None, 2**40, None, 199, datetime(1900, 1, 1), None, "{'kept': 'as text'}"]
+    assert type(sheet["D4"].value) is int, "a whole number reads back as one, as openpyxl wrote it"
     assert sheet.max_row == 4 and sheet.max_column == len(HEADERS)
 
 
@@ -49,3 +49,12 @@ def test_a_header_only_export_reads_back_as_an_empty_import() -> None:
     assert read_rows(io.BytesIO(data)) == []
     rows = read_rows(io.BytesIO(workbook_bytes("Suppliers", ["Code", "Name"], [["S-1", "Lenovo"], [None, None]])))
     assert rows == [{"_row": 2, "code": "S-1", "name": "Lenovo"}]
+
+
+def test_each_sheet_gets_its_rows_under_a_name_of_its_own() -> None:
+    data = sheets_bytes([("Orders", ["no"], [["SO-1"], ["SO-2"]]), ("Lines", ["no", "line"], [["SO-1", 1]]),
+                         ("lines", ["no"], [])])
+    book = _book(data)
+    assert book.sheetnames == ["Orders", "Lines", "lines2"]
+    assert [[c.value for c in row] for row in book["Lines"].iter_rows()] == [["no", "line"], ["SO-1", 1]]
+    assert [c.value for c in book["Orders"]["A"]] == ["no", "SO-1", "SO-2"]

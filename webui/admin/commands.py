@@ -1,4 +1,4 @@
-"""`opsflow scheduler`, `opsflow rules run` and `opsflow rules backtest`."""
+"""`opsflow scheduler` and `opsflow rules list|schedule|run|backtest`."""
 from __future__ import annotations
 
 import logging
@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from engine import utcnow
-from rules import RuleSet, backtest, run_rule_set
+from engine import NotFound, utcnow
+from rules import RuleError, RuleSet, backtest, run_rule_set
 
 from ..extensions import workflow_engine
 from . import bp
@@ -32,12 +32,37 @@ def scheduler_command(poll: float | None, once: bool) -> None:
         sched.run_forever()
 
 
-rules_group = AppGroup("rules", help="Automatic-approval rules: run them now, backtest a draft.")
+rules_group = AppGroup("rules", help="Automatic-approval rules: list, schedule, run them now, backtest a draft.")
+
+
+@rules_group.command("list")
+def rules_list() -> None:
+    """Each rule set: id, name, process task, schedule and next run (UTC)."""
+    store = rule_store()
+    next_runs = store.next_runs()
+    for rs in store.rule_sets():
+        click.echo(f"{rs.id}\t{rs.name}\t{rs.process_key}/{rs.task_name}\t{rs.schedule}\t"
+                   f"next run {next_runs[rs.id]:%Y-%m-%d %H:%M} UTC")
+
+
+@rules_group.command("schedule")
+@click.argument("rule_set_id", type=int)
+@click.argument("schedule")
+def rules_schedule(rule_set_id: int, schedule: str) -> None:
+    """Set when a rule set runs: a crontab SCHEDULE such as "*/5 * * * *" (in OPSFLOW_TIMEZONE)."""
+    store = rule_store()
+    try:
+        rule_set = store.set_schedule(rule_set_id, schedule, "cli")
+    except (RuleError, NotFound) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{rule_set.name}: {rule_set.schedule} ({store.timezone}), "
+               f"next run {store.next_runs()[rule_set_id]:%Y-%m-%d %H:%M} UTC")
 
 
 @rules_group.command("run")
 def rules_run() -> None:
-    """Run every rule set now, whatever its interval, with a progress bar."""
+    """Run every rule set now, whatever its schedule, with a progress bar."""
     store, now = rule_store(), utcnow()
     for rule_set in store.rule_sets():
         with click.progressbar(length=1, label=rule_set.name) as bar:

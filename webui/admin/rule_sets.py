@@ -1,4 +1,4 @@
-"""Rule sets: list, edit the draft, publish a version, backtest it; escalation policies."""
+"""Rule sets: list, schedule, edit the draft, publish a version, backtest it; escalation policies."""
 from __future__ import annotations
 
 import json
@@ -23,9 +23,10 @@ from .access import admin, fact_providers, rule_store
 def rule_sets() -> str:
     admin()
     store = rule_store()
-    rows = [(rs, store.live(rs.id), store.draft(rs.id)) for rs in store.rule_sets()]
+    next_runs = store.next_runs()
+    rows = [(rs, store.live(rs.id), store.draft(rs.id), next_runs.get(rs.id)) for rs in store.rule_sets()]
     return render_template("admin/rules.html", rows=rows, policies=policies(store),
-                           processes=workflow_engine().processes())
+                           processes=workflow_engine().processes(), timezone=store.timezone)
 
 
 @bp.post("/rules")
@@ -47,17 +48,20 @@ def create_rule_set() -> Response | tuple[str, int]:
 
 
 def _page(rule_set_id: int, draft_text: str | None = None, problems: list[str] | None = None,
-          result: object = None, days: int = 30) -> str:
+          result: object = None, days: int = 30, schedule_text: str | None = None) -> str:
     store = rule_store()
+    rule_set = store.get(rule_set_id)
     draft = store.draft(rule_set_id)
     live = store.live(rule_set_id)
     if draft_text is None:
         source = draft or live
         draft_text = json.dumps(source.rules if source else [], ensure_ascii=False, indent=2)
-    return render_template("admin/rule_set.html", rule_set=store.get(rule_set_id), draft=draft, live=live,
+    return render_template("admin/rule_set.html", rule_set=rule_set, draft=draft, live=live,
                            versions=store.versions(rule_set_id), audit=store.audit(rule_set_id)[:50],
                            draft_text=draft_text, problems=problems or [], result=result, days=days,
-                           facts=fact_providers().names())
+                           facts=fact_providers().names(), schedule_text=schedule_text or rule_set.schedule,
+                           next_run=store.next_runs().get(rule_set_id), last_run=store.last_run(rule_set_id),
+                           timezone=store.timezone)
 
 
 @bp.get("/rules/<int:rule_set_id>")
@@ -80,6 +84,19 @@ def save_draft(rule_set_id: int) -> Response | tuple[str, int]:
     except RuleError as exc:
         return _page(rule_set_id, text, exc.problems), 422
     flash(_("Draft saved."), "info")
+    return redirect(url_for("admin.rule_set", rule_set_id=rule_set_id))
+
+
+@bp.post("/rules/<int:rule_set_id>/schedule")
+@login_required
+def rule_set_schedule(rule_set_id: int) -> Response | tuple[str, int]:
+    actor = admin()
+    text = request.form.get("schedule", "")
+    try:
+        rule_store().set_schedule(rule_set_id, text, actor.username)
+    except RuleError as exc:
+        return _page(rule_set_id, problems=exc.problems, schedule_text=text), 422
+    flash(_("Schedule saved."), "info")
     return redirect(url_for("admin.rule_set", rule_set_id=rule_set_id))
 
 

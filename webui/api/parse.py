@@ -1,4 +1,5 @@
-"""Reading API requests: a JSON object body with known fields, and bounded integer parameters.
+"""Reading API requests: a JSON object body with known fields (or multipart text parts beside
+files), and bounded integer parameters.
 
 Each failure names the problem (the JSON error and its position, the
 missing or unknown field, the bad parameter) so a client developer can
@@ -42,6 +43,22 @@ def json_body(allowed: frozenset[str]) -> dict[str, Any]:
         expected = ", ".join(sorted(allowed))
         raise ApiError(400, "unknown field " + ", ".join(repr(k) for k in unknown),
                        {k: f"is not a field of this request (expected: {expected})" for k in unknown})
+    return body
+
+
+def multipart_body(allowed: frozenset[str]) -> dict[str, Any]:
+    """The text parts of a multipart request (`data` holds a JSON object); its files are read apart."""
+    unknown = sorted(set(request.form) - allowed)
+    if unknown:
+        raise ApiError(400, "unknown field " + ", ".join(repr(k) for k in unknown),
+                       {k: f"is not a part of this request (expected: {', '.join(sorted(allowed))})" for k in unknown})
+    body: dict[str, Any] = dict(request.form.items())
+    try:
+        body["data"] = json.loads(body.get("data") or "{}", parse_constant=_reject_constant)
+    except ValueError as exc:
+        raise ApiError(400, "the data part is not JSON", {"data": str(exc)}) from None
+    if not isinstance(body["data"], dict):
+        raise ApiError(400, "the data part must be a JSON object", {"data": "must be an object"})
     return body
 
 

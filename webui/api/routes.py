@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import InstanceView
 
 from ..extensions import csrf, workflow_engine
+from ..uploads import start_with_uploads
 from . import errors
 from .auth import Caller, authenticate_request, caller
-from .parse import int_arg, json_body, optional_text, required_text
+from .parse import int_arg, json_body, multipart_body, optional_text, required_text
 from .serialize import instance_json, process_json, task_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -45,12 +46,19 @@ def list_processes() -> Response:
 
 @bp.post("/process-instances")
 def start_instance() -> tuple[Response, int, dict[str, str]]:
-    body = json_body(START_FIELDS)
+    """JSON, or multipart/form-data when the start form takes files: `process`, `data` (JSON text),
+    `business_key`, and one file part per file named after its field."""
+    uploading = request.mimetype == "multipart/form-data"
+    body = multipart_body(START_FIELDS) if uploading else json_body(START_FIELDS)
     key = required_text(body, "process")
     business_key = optional_text(body, "business_key", max_length=200)
     who = caller()
     data = _with_caller_defaults(key, body.get("data", {}), who)
-    view = workflow_engine().start(key, data, who.actor, business_key=business_key)
+    if uploading:
+        view = start_with_uploads(key, workflow_engine().form(key, "start"), data, who.actor, request.files,
+                                  business_key)
+    else:
+        view = workflow_engine().start(key, data, who.actor, business_key=business_key)
     return _whole(view), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
 
 

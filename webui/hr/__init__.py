@@ -1,13 +1,29 @@
-"""HR screens: departments and employees (with Excel import)."""
+"""HR screens: departments, employees (with Excel import), recruiting, training records, performance reviews."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from modules.hr import STATUSES, Candidate, Department, Employee, Interview, Position, import_employees
+from modules.hr import (
+    RATINGS,
+    REVIEW_STATUSES,
+    STATUSES,
+    TRAINING_STATUSES,
+    Candidate,
+    Department,
+    Employee,
+    Interview,
+    PerformanceReview,
+    Position,
+    TrainingRecord,
+    import_employees,
+)
 
-from ..records import Column, Filter, ListSpec, add_list, add_start
+from ..records import Column, Filter, ListSpec, RelatedList, add_list, add_start, distinct_values
 
 bp = Blueprint("hr", __name__)
 add_start(bp, "positions/new", "hiring")
+add_start(bp, "reviews/new", "performance_review")
+
+DEPARTMENT = Filter("department", _l("Department"), distinct_values(Department.code))
 
 add_list(bp, ListSpec(
     name="departments", title=_l("Departments"), model=Department, key="code", order_by="code",
@@ -24,6 +40,8 @@ add_list(bp, ListSpec(
     filters=(Filter("status", _l("Status"), STATUSES),),
     importer=import_employees,
     import_columns=("number", "name", "department", "position", "email", "username", "hired_on", "status"),
+    related_lists=(RelatedList("trainings", "employee_number", _l("Training")),
+                   RelatedList("reviews", "employee_number", _l("Performance reviews"))),
 ))
 add_list(bp, ListSpec(
     name="positions", title=_l("Positions"), model=Position, key="id", order_by="opened_at", descending=True,
@@ -44,4 +62,30 @@ add_list(bp, ListSpec(
     columns=(Column("id", _l("Number")), Column("candidate_id", _l("Candidate")),
              Column("interviewer", _l("Interviewer")), Column("recommendation", _l("Recommendation"), "status")),
     search=("interviewer",), filters=(Filter("recommendation", _l("Recommendation"), ("hire", "no_hire")),),
+))
+add_list(bp, ListSpec(
+    name="trainings", title=_l("Training records"), model=TrainingRecord, key="id", order_by="starts_on",
+    descending=True,
+    columns=(Column("id", _l("Number")), Column("employee_number", _l("Employee")),
+             Column("employee_name", _l("Name")), Column("department", _l("Department")),
+             Column("course", _l("Course")), Column("provider", _l("Provider")),
+             Column("starts_on", _l("Starts"), "date"), Column("ends_on", _l("Ends"), "date"),
+             Column("hours", _l("Hours"), "number"), Column("status", _l("Status"), "status"),
+             Column("score", _l("Score"), "number"), Column("certificate", _l("Certificate"))),
+    search=("employee_number", "employee_name", "course", "provider", "certificate"),
+    filters=(Filter("status", _l("Status"), TRAINING_STATUSES), DEPARTMENT),
+))
+add_list(bp, ListSpec(
+    name="reviews", title=_l("Performance reviews"), model=PerformanceReview, key="id", order_by="period",
+    descending=True,
+    columns=(Column("id", _l("Number")), Column("employee_number", _l("Employee")),
+             Column("employee_name", _l("Name")), Column("department", _l("Department")),
+             Column("period", _l("Period")), Column("reviewer", _l("Reviewer")),
+             Column("rating", _l("Rating"), "rating"), Column("status", _l("Status"), "status")),
+    details=(Column("goals", _l("Goals")), Column("self_rating", _l("Self rating"), "rating"),
+             Column("self_assessment", _l("Self assessment")), Column("comments", _l("Reviewer's comments")),
+             Column("calibration_note", _l("Calibration note")), Column("completed_at", _l("Completed"))),
+    search=("employee_number", "employee_name", "reviewer"),
+    filters=(Filter("period", _l("Period"), distinct_values(PerformanceReview.period)), DEPARTMENT,
+             Filter("rating", _l("Rating"), RATINGS), Filter("status", _l("Status"), REVIEW_STATUSES)),
 ))

@@ -50,7 +50,9 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
     form = engine.form(instance.process, task.form, instance.version) if task.form else None
     start_form = engine.form(instance.process, "start", instance.version)
     draft = place.draft(task.id, actor) if values is None and task.status == "open" else None
-    drawn = fields(form, values if values is not None else draft, errors)
+    if values is None:
+        values = draft if draft is not None else _as_requested(form, start_form, instance.data)
+    drawn = fields(form, values, errors)
     return render_template(
         "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
         decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
@@ -60,6 +62,13 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
         may_delegate=may_delegate(task, actor), people=_people(),
         comments=place.comments(instance.id, actor), attachments=place.attachments(instance.id, actor),
     )
+
+
+def _as_requested(form: Mapping[str, Any] | None, start_form: Mapping[str, Any] | None,
+                  data: Mapping[str, Any]) -> dict[str, Any]:
+    """A form asking again for what the request says (revising it) starts from what it says now."""
+    asked = {f["name"] for f in (start_form or {}).get("fields", [])}
+    return {f["name"]: data[f["name"]] for f in (form or {}).get("fields", []) if f["name"] in asked & set(data)}
 
 
 @bp.get("/tasks/<task_id>")

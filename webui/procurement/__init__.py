@@ -1,14 +1,32 @@
-"""Procurement screens: suppliers (with Excel import), purchase orders, requisitions."""
+"""Procurement screens: suppliers and contracts (with Excel import), purchase orders with lines, requisitions."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from modules.procurement import PurchaseOrder, PurchaseRequisition, Supplier, import_suppliers
+from modules.procurement import (
+    Contract,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseRequisition,
+    RequisitionLine,
+    Supplier,
+    import_contracts,
+    import_suppliers,
+)
+from modules.procurement.contract import STATUSES as CONTRACT_STATUSES
 from modules.procurement.supplier import CATEGORIES, STATUSES
 
-from ..records import Column, Filter, ListSpec, add_list, add_start
+from ..records import Column, Filter, ListSpec, Related, add_list, add_start
 
 bp = Blueprint("procurement", __name__)
 add_start(bp, "suppliers/propose", "supplier_onboarding")
+
+CONTRACT = "procurement.contracts_detail"
+ORDER = "procurement.purchase_orders_detail"
+SUPPLIER = "procurement.suppliers_detail"
+VALIDITY = (Column("valid_from", _l("Valid from"), "date"), Column("valid_to", _l("Valid to"), "date"))
+LINE_COLUMNS = (Column("line_no", _l("Line"), "number"), Column("item_code", _l("Item code")),
+                Column("item", _l("Item")), Column("quantity", _l("Quantity"), "number"), Column("unit", _l("Unit")),
+                Column("unit_price", _l("Unit price"), "money"), Column("amount", _l("Amount"), "money"))
 
 add_list(bp, ListSpec(
     name="suppliers", title=_l("Suppliers"), model=Supplier, key="code", order_by="code",
@@ -19,22 +37,46 @@ add_list(bp, ListSpec(
     filters=(Filter("status", _l("Status"), STATUSES), Filter("category", _l("Category"), CATEGORIES)),
     importer=import_suppliers,
     import_columns=("code", "name", "category", "contact", "phone", "email", "rating", "status"),
+    related=(Related("contracts", _l("Contracts"), Contract, "supplier_code", match="code", order_by="valid_from",
+                     columns=(Column("number", _l("Number"), link=CONTRACT), Column("title", _l("Title")),
+                              *VALIDITY, Column("status", _l("Status"), "status"))),),
+))
+add_list(bp, ListSpec(
+    name="contracts", title=_l("Contracts"), model=Contract, key="number", order_by="valid_from", descending=True,
+    columns=(Column("number", _l("Number")), Column("supplier_code", _l("Supplier code"), link=SUPPLIER),
+             Column("supplier_name", _l("Supplier")), Column("title", _l("Title")), *VALIDITY,
+             Column("amount_cap", _l("Amount cap"), "money"), Column("status", _l("Status"), "status")),
+    search=("number", "title", "supplier_code", "supplier_name"),
+    filters=(Filter("status", _l("Status"), CONTRACT_STATUSES),),
+    importer=import_contracts,
+    import_columns=("number", "supplier_code", "title", "valid_from", "valid_to", "amount_cap", "status"),
+    related=(Related("orders", _l("Purchase orders"), PurchaseOrder, "contract_number", match="number",
+                     order_by="created_at",
+                     columns=(Column("number", _l("Number"), link=ORDER), Column("item", _l("Items")),
+                              Column("amount", _l("Amount"), "money"), Column("status", _l("Status"), "status"),
+                              Column("created_at", _l("Created"), "date"))),),
 ))
 add_list(bp, ListSpec(
     name="purchase_orders", title=_l("Purchase orders"), model=PurchaseOrder, key="number", order_by="created_at",
     descending=True,
-    columns=(Column("number", _l("Number")), Column("item", _l("Item")), Column("supplier", _l("Supplier")),
-             Column("quantity", _l("Quantity"), "number"), Column("amount", _l("Amount"), "money"),
+    columns=(Column("number", _l("Number")), Column("item", _l("Items")), Column("supplier", _l("Supplier")),
+             Column("line_count", _l("Lines"), "number"), Column("quantity", _l("Quantity"), "number"),
+             Column("amount", _l("Amount"), "money"), Column("contract_number", _l("Contract"), link=CONTRACT),
              Column("department", _l("Department")), Column("requested_by", _l("Requester")),
              Column("status", _l("Status"), "status"), Column("created_at", _l("Created"), "date")),
-    search=("number", "item", "supplier", "department"),
+    search=("number", "item", "supplier", "department", "contract_number"),
     filters=(Filter("status", _l("Status"), ("open", "completed")),),
+    related=(Related("lines", _l("Lines"), PurchaseOrderLine, "order_id", order_by="line_no", export=True,
+                     columns=LINE_COLUMNS),),
 ))
 add_list(bp, ListSpec(
     name="requisitions", title=_l("Purchase requisitions"), model=PurchaseRequisition, key="id",
     order_by="created_at", descending=True,
-    columns=(Column("id", _l("Number")), Column("item", _l("Item")), Column("supplier", _l("Supplier")),
-             Column("quantity", _l("Quantity"), "number"), Column("reason", _l("Reason")),
+    columns=(Column("id", _l("Number")), Column("item", _l("Items")), Column("supplier", _l("Supplier")),
+             Column("line_count", _l("Lines"), "number"), Column("quantity", _l("Quantity"), "number"),
+             Column("amount", _l("Amount"), "money"), Column("reason", _l("Reason")),
              Column("purchase_instance_id", _l("Purchase request")), Column("created_at", _l("Created"), "date")),
     search=("item", "supplier", "reason"),
+    related=(Related("lines", _l("Lines"), RequisitionLine, "requisition_id", order_by="line_no", export=True,
+                     columns=LINE_COLUMNS),),
 ))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from . import labels
-from .catalog import CATALOG, Column, Filter, ListSpec, add_list
+from .catalog import CATALOG, Column, Filter, ListSpec, Related, RelatedList, add_list, distinct_values
 from .start import STARTS, add_start
 
 bp = Blueprint("records", __name__)
@@ -23,4 +23,5 @@ def index() -> str:
     return render_template("records/index.html", catalog=CATALOG, counts=counts, starts=STARTS)
 
 
-__all__ = ["CATALOG", "Column", "Filter", "ListSpec", "add_list", "add_start", "bp"]
+__all__ = ["CATALOG", "Column", "Filter", "ListSpec", "Related", "RelatedList", "add_list", "add_start", "bp",
+           "distinct_values"]

@@ -3,6 +3,8 @@
 A `ListSpec` says which table, which columns, what can be searched and
 filtered, and (for master data) how a spreadsheet is imported; `add_list`
 gives a blueprint the list, detail, Excel export, template and import pages.
+`Related` rows (an order's lines) are listed under a record on its detail
+page and, when asked, exported on a sheet of their own beside the list.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..xlsx import Sheet
 
 PAGE_SIZE = 25
 Importer = Callable[[Session, list[dict[str, Any]], str], Any]
+Sheets = Callable[[Session, Select[Any]], list[Sheet]]  # more sheets for the export, from the filtered query
 
 
 @dataclass(frozen=True)
@@ -26,13 +30,40 @@ class Column:
     attr: str
     label: Any
     kind: str = "text"  # text, money, number, date, status, rating
+    link: str | None = None  # the detail endpoint the value is the key of, e.g. "procurement.contracts_detail"
 
 
 @dataclass(frozen=True)
 class Filter:
     attr: str
     label: Any
-    choices: tuple[str, ...]
+    choices: tuple[str, ...] | Callable[[], tuple[str, ...]]
+
+    def options(self) -> tuple[str, ...]:
+        """Fixed codes, or, for codes kept in a table (departments, review periods), those there are now."""
+        return self.choices() if callable(self.choices) else self.choices
+
+
+@dataclass(frozen=True)
+class RelatedList:
+    """Rows of another list of the same module that point at a record, shown on its detail page."""
+    spec: str   # the other list's name: "trainings"
+    attr: str   # its column holding this record's key: "employee_number"
+    title: Any
+
+
+@dataclass(frozen=True)
+class Related:
+    """Rows of another table that belong to a record: `model.<parent_key>` equals the record's `<match>`."""
+
+    name: str                  # sheet name and test id: "lines"
+    title: Any
+    model: type
+    parent_key: str
+    columns: tuple[Column, ...]
+    match: str = "id"
+    order_by: str = "id"
+    export: bool = False       # a sheet of these rows, for every exported record, beside the list
 
 
 @dataclass(frozen=True)
@@ -48,7 +79,14 @@ class ListSpec:
     descending: bool = False
     importer: Importer | None = None
     import_columns: tuple[str, ...] = ()
+    details: tuple[Column, ...] = ()     # shown on the detail page only (long text)
+    related: tuple[Related, ...] = ()    # parts of the record (its lines), or rows of another table naming it
+    related_lists: tuple[RelatedList, ...] = ()  # rows of another list of the module that name it
     extra: dict[str, Any] = field(default_factory=dict)
+    # a record with parts of its own (an order's lines): its detail page, and export sheets beside the list
+    detail_template: str = "records/detail.html"
+    detail_context: Callable[[Session, Any], dict[str, Any]] | None = None
+    more_sheets: Sheets | None = None
 
 
 @dataclass(frozen=True)
@@ -73,16 +111,47 @@ def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
     for f in spec.filters:
         value = args.get(f.attr)
         if value:
-            if value not in f.choices:
-                abort(400, description=f"{f.attr} must be one of {', '.join(f.choices)}")
-            where.append(getattr(spec.model, f.attr) == value)
+            if value not in f.options():
+                abort(400, description=f"{f.attr} must be one of {', '.join(f.options())}")
+            column = getattr(spec.model, f.attr)
+            where.append(column == typed(column, value))
     return where
 
 
-def query(spec: ListSpec, args: Any) -> Select[Any]:
+def typed(column: Any, raw: str) -> Any:
+    """A value from the URL in the column's own type (PostgreSQL will not compare an integer with text)."""
+    try:
+        return column.type.python_type(raw)
+    except (ValueError, ArithmeticError):
+        abort(404, description=f"{raw!r} is not a valid {column.key}")
+
+
+def distinct_values(column: Any) -> Callable[[], tuple[str, ...]]:
+    """Filter choices read from a column when the page is drawn: the departments, the review periods."""
+    return lambda: tuple(str(v) for v in db.session.scalars(select(column).distinct().order_by(column)))
+
+
+def _order(spec: ListSpec) -> tuple[Any, ...]:
     order = getattr(spec.model, spec.order_by)
-    return (select(spec.model).where(*_conditions(spec, args))
-            .order_by(order.desc() if spec.descending else order, spec.model.id))
+    return order.desc() if spec.descending else order, spec.model.id
+
+
+def query(spec: ListSpec, args: Any) -> Select[Any]:
+    return select(spec.model).where(*_conditions(spec, args)).order_by(*_order(spec))
+
+
+def related_query(spec: ListSpec, related: Related, args: Any) -> Select[Any]:
+    """The related rows of every record the list shows with `args`, each with the record's key."""
+    model = related.model
+    return (select(getattr(spec.model, spec.key), model)
+            .join(model, getattr(model, related.parent_key) == getattr(spec.model, related.match))
+            .where(*_conditions(spec, args)).order_by(*_order(spec), getattr(model, related.order_by)))
+
+
+def related_rows(session: Session, related: Related, record: Any) -> list[Any]:
+    model = related.model
+    belongs = getattr(model, related.parent_key) == getattr(record, related.match)
+    return list(session.scalars(select(model).where(belongs).order_by(getattr(model, related.order_by))))
 
 
 def page_of(session: Session, spec: ListSpec, args: Any, number: int) -> Page:

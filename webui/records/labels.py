@@ -14,7 +14,7 @@ CODES = {
     "it": _l("IT"), "office": _l("Office"), "raw_materials": _l("Raw materials"), "logistics": _l("Logistics"),
     "services": _l("Services"), "other": _l("Other"),
     "enterprise": _l("Enterprise"), "sme": _l("Small business"), "retail": _l("Retail"), "government": _l("Government"),
-    "entered": _l("Entered"), "credit_hold": _l("Credit hold"), "confirmed": _l("Confirmed"),
+    "entered": _l("Entered"), "credit_hold": _l("Credit hold"), "credit_approved": _l("Credit approved"),
     "awaiting_stock": _l("Awaiting stock"), "shipped": _l("Shipped"), "invoiced": _l("Invoiced"),
     "completed": _l("Completed"), "open": _l("Open"), "paid": _l("Paid"), "requested": _l("Requested"),
     "reserved": _l("Reserved"), "short": _l("Short"), "issued": _l("Issued"),
@@ -23,7 +23,8 @@ CODES = {
     "pass": _l("Passed"), "fail": _l("Failed"), "overdue": _l("Overdue"),
     "filled": _l("Filled"), "closed": _l("Closed"), "interviewing": _l("Interviewing"),
     "recommended": _l("Recommended"), "declined": _l("Declined"), "hired": _l("Hired"),
-    "hire": _l("Hire"), "no_hire": _l("Do not hire"),
+    "hire": _l("Hire"), "no_hire": _l("Do not hire"), "in_review": _l("In review"),
+    "draft": _l("Draft"), "expired": _l("Expired"), "terminated": _l("Terminated"),
 }
 
 

@@ -16,6 +16,7 @@ from engine import InvalidData
 
 from ..extensions import actor_for, workflow_engine
 from ..form_fields import fields, pick_label, submitted
+from ..uploads import start_with_uploads
 
 STARTS: list[tuple[str, str]] = []  # (endpoint, process key), for the records overview
 
@@ -34,11 +35,12 @@ def add_start(bp: Blueprint, path: str, process: str, fixed: tuple[str, ...] = (
     def view() -> str | Response | tuple[str, int]:
         if request.method == "GET":
             return page()
-        data = submitted(workflow_engine().form(process, "start"), request.form)
+        form = workflow_engine().form(process, "start")
+        data = submitted(form, request.form)
         for name in fixed:
             data[name] = getattr(current_user, name, "") or ""
         try:
-            started = workflow_engine().start(process, data, actor_for(current_user))
+            started = start_with_uploads(process, form, data, actor_for(current_user), request.files)
         except InvalidData as exc:
             return page(data, exc.errors), 422
         flash(_("Started #%(id)s.", id=started.id), "success")

@@ -1,20 +1,38 @@
 """The pages `catalog.add_list` registers: list, detail, Excel export and template, Excel import."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from modules.importing import MODES
 
 from .. import xlsx
 from ..formatting import money, number
-from .catalog import Column, ListSpec, current_filters, may_import, page_of, query, render, session
+from .catalog import (
+    CATALOG,
+    Column,
+    ListSpec,
+    RelatedList,
+    current_filters,
+    may_import,
+    page_of,
+    query,
+    related_query,
+    related_rows,
+    render,
+    session,
+    typed,
+)
+from .labels import record_label
+
+RELATED_ROWS = 10
 
 
 def cell(row: Any, column: Column) -> str:
@@ -25,6 +43,8 @@ def cell(row: Any, column: Column) -> str:
         return money(value)
     if column.kind == "number":
         return number(value)
+    if column.kind == "status":
+        return record_label(value)
     if column.kind == "rating":
         return "★" * int(value) + "☆" * (5 - int(value))
     if isinstance(value, datetime):
@@ -36,23 +56,59 @@ def cell(row: Any, column: Column) -> str:
 
 def list_page(module: str, spec: ListSpec) -> str:
     listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int) or 1)
-    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell,
+    return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell, href=href,
                   filters=current_filters(spec))
 
 
+def href(row: Any, column: Column) -> str | None:
+    value = getattr(row, column.attr)
+    return url_for(column.link, key=value) if column.link and value not in (None, "") else None
+
+
 def export(spec: ListSpec) -> Response:
+    """The filtered list, and a sheet per exported `Related` naming each row's record by its key."""
     headers = [str(c.label) for c in spec.columns]
     rows = ([getattr(r, c.attr) for c in spec.columns] for r in session().scalars(query(spec, request.args)))
-    return xlsx.xlsx_response(f"{spec.name}.xlsx", spec.name, headers, rows)
+    sheets: list[xlsx.Sheet] = [(spec.name, headers, rows)]
+    if spec.more_sheets:
+        sheets.extend(spec.more_sheets(session(), query(spec, request.args)))
+    key_label = next((str(c.label) for c in spec.columns if c.attr == spec.key), spec.key)
+    for related in (r for r in spec.related if r.export):
+        sheets.append((related.name, [key_label, *[str(c.label) for c in related.columns]],
+                       ([key, *[getattr(child, c.attr) for c in related.columns]]
+                        for key, child in session().execute(related_query(spec, related, request.args)))))
+    return xlsx.sheets_response(f"{spec.name}.xlsx", sheets)
 
 
 def detail(module: str, spec: ListSpec, key: str) -> str:
-    row = session().scalar(select(spec.model).where(getattr(spec.model, spec.key) == key))
+    column = getattr(spec.model, spec.key)
+    row = session().scalar(select(spec.model).where(column == typed(column, key)))
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
-    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c)} for c in spec.columns]
-    return render("records/detail.html", module=module, spec=spec, row=row, facts=facts,
-                  title=f"{spec.title} · {getattr(row, spec.key)}")
+    facts = [{"key": c.attr, "label": c.label, "value": cell(row, c), "href": href(row, c)}
+             for c in (*spec.columns, *spec.details)]
+    more = spec.detail_context(session(), row) if spec.detail_context else {}
+    return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts, cell=cell, href=href,
+                  related=[(r, related_rows(session(), r, row)) for r in spec.related],
+                  related_lists=[related_list(module, r, getattr(row, spec.key)) for r in spec.related_lists],
+                  title=f"{spec.title} · {getattr(row, spec.key)}", **more)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Any
+    spec: ListSpec
+    rows: list[Any]
+    total: int
+    search: str  # what the full list is searched for to show them all
+
+
+def related_list(module: str, related: RelatedList, key: Any) -> Section:
+    """The first rows of another list that point at this record, and how many there are."""
+    other = next(s for s in CATALOG[module] if s.name == related.spec)
+    q = query(other, {}).where(getattr(other.model, related.attr) == key)
+    total = session().scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    return Section(related.title, other, list(session().scalars(q.limit(RELATED_ROWS))), total, str(key))
 
 
 def template(spec: ListSpec) -> Response:

@@ -20,11 +20,13 @@ FIXED = "department"  # taken from the signed-in user, never from the form
 
 
 def amount(values: Mapping[str, Any]) -> float | None:
-    """The same figure the flow computes (quantity × unit price), for the preview."""
+    """The same figure the flow computes (quantity × unit price summed over the lines), for the preview."""
     try:
-        return round(int(values.get("quantity", "")) * float(values.get("unit_price", "")), 2)
-    except (TypeError, ValueError):
+        total = sum(round(int(line["quantity"]) * round(float(line["unit_price"]), 2), 2)
+                    for line in values.get("lines") or [])
+    except (KeyError, TypeError, ValueError):
         return None
+    return round(total, 2) or None
 
 
 def _page(values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None) -> str:

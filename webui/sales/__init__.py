@@ -1,13 +1,16 @@
-"""Sales screens: customers with credit limits (with Excel import) and sales orders."""
+"""Sales screens: customers with credit limits (with Excel import), sales orders with their lines."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from modules.inventory import WAREHOUSES
 from modules.sales import SEGMENTS, STATUSES, Customer, SalesOrder, import_customers
 
-from ..records import Column, Filter, ListSpec, add_list, add_start
+from ..records import Column, Filter, ListSpec, add_list
+from . import order_entry
+from .orders import line_sheet, order_context
 
 bp = Blueprint("sales", __name__)
-add_start(bp, "orders/new", "order_handling")
+order_entry.register(bp)
 
 add_list(bp, ListSpec(
     name="customers", title=_l("Customers"), model=Customer, key="code", order_by="code",
@@ -21,10 +24,11 @@ add_list(bp, ListSpec(
 ))
 add_list(bp, ListSpec(
     name="orders", title=_l("Sales orders"), model=SalesOrder, key="number", order_by="created_at", descending=True,
-    columns=(Column("number", _l("Number")), Column("customer_code", _l("Customer")), Column("item_code", _l("Item")),
-             Column("quantity", _l("Quantity"), "number"), Column("amount", _l("Amount"), "money"),
-             Column("warehouse", _l("Warehouse")), Column("status", _l("Status"), "status"),
-             Column("entered_by", _l("Entered by")), Column("created_at", _l("Created"), "date")),
-    search=("number", "customer_code", "item_code"),
-    filters=(Filter("status", _l("Status"), STATUSES),),
+    columns=(Column("number", _l("Number")), Column("customer_code", _l("Customer")), Column("items", _l("Items")),
+             Column("amount", _l("Amount"), "money"), Column("warehouse", _l("Warehouse")),
+             Column("status", _l("Status"), "status"), Column("entered_by", _l("Entered by")),
+             Column("created_at", _l("Created"), "date")),
+    search=("number", "customer_code", "items"),
+    filters=(Filter("status", _l("Status"), STATUSES), Filter("warehouse", _l("Warehouse"), WAREHOUSES)),
+    detail_template="sales/order.html", detail_context=order_context, more_sheets=line_sheet,
 ))

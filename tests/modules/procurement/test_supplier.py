@@ -8,7 +8,13 @@ from sqlalchemy.orm import Session
 from engine import ServiceCall
 from modules.importing import RowRejected
 from modules.procurement import Supplier, import_suppliers
-from modules.procurement.supplier import RegisterSupplier, SetSupplierStatus, register_supplier, set_supplier_status
+from modules.procurement.supplier import (
+    RegisterSupplier,
+    SetSupplierStatus,
+    register_supplier,
+    set_supplier_status,
+    withdraw_onboarding,
+)
 
 
 def call(session: Session, instance: int) -> ServiceCall:
@@ -47,3 +53,27 @@ def test_the_parser_reports_every_reason_of_a_row() -> None:
         parse_supplier({"code": "", "name": "x", "category": "it", "rating": "9", "email": "nope"})
     assert info.value.reasons == ["code: required", "rating: must be at most 5",
                                   "email: 'nope' is not an e-mail address"]
+
+
+def test_a_rejected_or_cancelled_supplier_may_be_proposed_again_under_its_code(db: Engine) -> None:
+    with Session(db) as session:
+        register_supplier(call(session, 1), RegisterSupplier("S1", "Acme", "it"))
+        set_supplier_status(call(session, 1), SetSupplierStatus("S1", "rejected"))
+        again = register_supplier(call(session, 2), RegisterSupplier("S1", "Acme Trading", "office", contact="Amy"))
+        row = session.scalar(select(Supplier))
+        assert (again["id"], row.name, row.category, row.contact, row.status, row.instance_id) == \
+               (row.id, "Acme Trading", "office", "Amy", "pending", 2)
+        with pytest.raises(ValueError, match="already taken"):
+            register_supplier(call(session, 3), RegisterSupplier("S1", "Third", "it"))
+
+
+def test_withdrawing_an_onboarding_cancels_only_the_supplier_it_left_pending(db: Engine) -> None:
+    with Session(db) as session:
+        register_supplier(call(session, 1), RegisterSupplier("S1", "Acme", "it"))
+        register_supplier(call(session, 2), RegisterSupplier("S2", "Beta", "it"))
+        set_supplier_status(call(session, 2), SetSupplierStatus("S2", "active"))
+        assert withdraw_onboarding(call(session, 1), {}) == {"supplier": "S1", "status": "cancelled"}
+        assert withdraw_onboarding(call(session, 2), {}) is None, "an active supplier stays active"
+        assert withdraw_onboarding(call(session, 3), {}) is None, "an onboarding that registered nobody"
+        assert {s.code: s.status for s in session.scalars(select(Supplier))} == {
+            "S1": "cancelled", "S2": "active"}

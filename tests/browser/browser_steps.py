@@ -1,0 +1,14 @@
+"""Steps the browser tests share: signing in as a demo user."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill("demo")
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/inbox"))

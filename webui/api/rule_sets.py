@@ -1,0 +1,46 @@
+"""REST API v1 for administrators: the rule sets with their schedules, and changing a schedule."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify
+from werkzeug.wrappers import Response
+
+from engine import Forbidden
+from rules import RuleError, RuleSet, RuleStore
+
+from .auth import caller
+from .errors import ApiError
+from .parse import json_body, required_text
+from .routes import bp
+
+SCHEDULE_FIELDS = frozenset({"schedule"})
+
+
+def _store() -> RuleStore:
+    if not caller().actor.is_admin:
+        raise Forbidden("administrators only")
+    return current_app.extensions["opsflow.rules"]
+
+
+def _rule_set_json(store: RuleStore, rs: RuleSet, next_runs: dict[int, Any]) -> dict[str, Any]:
+    return {"id": rs.id, "name": rs.name, "process_key": rs.process_key, "task_name": rs.task_name,
+            "schedule": rs.schedule, "timezone": store.timezone, "next_run": next_runs[rs.id].isoformat() + "Z"}
+
+
+@bp.get("/rule-sets")
+def list_rule_sets() -> Response:
+    store = _store()
+    next_runs = store.next_runs()
+    return jsonify([_rule_set_json(store, rs, next_runs) for rs in store.rule_sets()])
+
+
+@bp.put("/rule-sets/<int:rule_set_id>/schedule")
+def set_rule_set_schedule(rule_set_id: int) -> Response:
+    store = _store()
+    schedule = required_text(json_body(SCHEDULE_FIELDS), "schedule")
+    try:
+        rule_set = store.set_schedule(rule_set_id, schedule, caller().actor.username)
+    except RuleError as exc:
+        raise ApiError(400, "invalid schedule", {"schedule": "; ".join(exc.problems)}) from None
+    return jsonify(_rule_set_json(store, rule_set, store.next_runs()))

@@ -1,0 +1,184 @@
+"""Designer views: the process list, the modeler page, and the check/deploy endpoints it calls.
+
+Check and deploy take the diagram as XML from the modeler and go through the same parser and
+checks as `opsflow deploy`, so what the designer accepts is exactly what the engine runs. A
+deployed diagram keeps the forms and decision tables of the version it was opened from.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import Response, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import Bundle, DefinitionError, Problem, ProcessDefinition
+from engine.parser import SourceFile, load_xml
+from engine.validation import BPMN_NS, SPIFF_NS
+
+from ..extensions import workflow_engine
+from . import bp
+from .blank import KEY, blank_process
+
+
+def _require_designer() -> None:
+    if not (current_user.has_role("designer") or current_user.has_role("admin")):
+        abort(403, description=_("The designer is for process designers and administrators."))
+
+
+def _versions(key: str) -> list[ProcessDefinition]:
+    engine = workflow_engine()
+    with engine.read() as session:
+        versions = engine.definitions.versions(session, key)
+        session.expunge_all()
+    return versions
+
+
+def _pick(versions: list[ProcessDefinition], version: int | None) -> ProcessDefinition:
+    chosen = next((v for v in versions if version in (None, v.version)), None)
+    if chosen is None:
+        abort(404, description=_("This item does not exist."))
+    return chosen
+
+
+def _operations() -> dict[str, list[str]]:
+    """Each service operation with its parameter names, for the modeler's service-task panel."""
+    registry = workflow_engine().registry
+    return {name: [f.name for f in dataclasses.fields(registry.get(name).params)] for name in registry.names()}
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    _require_designer()
+    return render_template("designer/index.html", processes=workflow_engine().processes())
+
+
+@bp.post("/new")
+@login_required
+def new() -> Response | tuple[str, int]:
+    _require_designer()
+    key = request.form.get("key", "").strip()
+    name = request.form.get("name", "").strip()
+    error = None
+    if not KEY.match(key):
+        error = _("Key: use letters, digits and _ (starting with a letter), at most 100 characters.")
+    elif not name:
+        error = _("Name: required.")
+    elif _versions(key):
+        error = _("Key: a process named %(key)s exists already.", key=key)
+    if error:
+        return render_template("designer/index.html", processes=workflow_engine().processes(),
+                               error=error, key=key, name=name), 400
+    return redirect(url_for("designer.edit", key=key, name=name))
+
+
+@bp.get("/<key>")
+@login_required
+def edit(key: str) -> str:
+    _require_designer()
+    versions = _versions(key)
+    name = request.args.get("name", "").strip()
+    if not versions and not (KEY.match(key) and name):
+        abort(404, description=_("This item does not exist."))
+    opened = _pick(versions, request.args.get("version", type=int)) if versions else None
+    source = (url_for("designer.source", key=key, version=opened.version) if opened
+              else url_for("designer.blank", key=key, name=name))
+    return render_template("designer/edit.html", key=key, name=opened.name if opened else name,
+                           versions=versions, opened=opened, source=source,
+                           forms=sorted((opened.forms or {}) if opened else {}), operations=_operations())
+
+
+@bp.get("/<key>/v<int:version>.bpmn")
+@login_required
+def source(key: str, version: int) -> Response:
+    _require_designer()
+    definition = _pick(_versions(key), version)
+    response = Response(definition.bpmn_xml, mimetype="application/xml")
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{key}_v{version}.bpmn"'
+    return response
+
+
+@bp.get("/<key>/blank.bpmn")
+@login_required
+def blank(key: str) -> Response:
+    _require_designer()
+    if not KEY.match(key):
+        abort(404, description=_("This item does not exist."))
+    return Response(blank_process(key, request.args.get("name", key)), mimetype="application/xml")
+
+
+def _submitted(key: str) -> tuple[Bundle, ProcessDefinition | None]:
+    """The posted diagram, bundled with the decision tables and forms of the version it came from."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str) or not payload["xml"].strip():
+        abort(400, description=_("xml: the diagram is missing."))
+    versions = _versions(key)
+    base = _pick(versions, payload.get("version")) if versions and payload.get("version") else (
+        versions[0] if versions else None)
+    dmn = tuple(SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(base.dmn_xml if base else []))
+    forms = tuple(sorted((base.forms or {}).items())) if base else ()
+    return Bundle(SourceFile(f"{key}.bpmn", payload["xml"].encode("utf-8")), dmn, forms), base
+
+
+def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [{"message": p.message, "element": p.element, "element_id": p.element_id, "line": p.line}
+            for p in problems]
+
+
+def _form_warnings(bundle: Bundle) -> list[dict[str, Any]]:
+    """User tasks that name a form this process does not have: they would show the generic form."""
+    known = {name for name, _form in bundle.forms}
+    tree = load_xml(bundle.bpmn)
+    warnings = []
+    for task in tree.getroot().iter(f"{{{BPMN_NS}}}userTask"):
+        for prop in task.iter(f"{{{SPIFF_NS}}}property"):
+            if prop.get("name") == "form" and prop.get("value") not in known:
+                warnings.append({"element": "bpmn:userTask", "element_id": task.get("id"),
+                                 "message": _("form %(form)s is not one of this process's forms",
+                                              form=prop.get("value"))})
+    return warnings
+
+
+def _check(key: str, bundle: Bundle) -> list[Problem]:
+    """The engine's own checks, plus: the diagram must still define the process it was opened as."""
+    try:
+        parsed = workflow_engine().definitions.check(bundle)
+    except DefinitionError as exc:
+        return exc.problems
+    keys = [p.key for p in parsed]
+    if key not in keys:
+        return [Problem(_("the process id must stay %(key)s (the diagram defines %(found)s)",
+                          key=key, found=", ".join(keys) or "-"), element="bpmn:process",
+                        element_id=keys[0] if keys else None)]
+    return []
+
+
+@bp.post("/<key>/check")
+@login_required
+def check(key: str) -> Response:
+    _require_designer()
+    bundle, _base = _submitted(key)
+    problems = _check(key, bundle)
+    warnings = [] if problems else _form_warnings(bundle)
+    return jsonify(ok=not problems, problems=_problems_json(problems), warnings=warnings)
+
+
+@bp.post("/<key>/deploy")
+@login_required
+def deploy(key: str) -> tuple[Response, int]:
+    _require_designer()
+    bundle, _base = _submitted(key)
+    problems = _check(key, bundle)
+    if problems:
+        return jsonify(ok=False, problems=_problems_json(problems)), 422
+    try:
+        results = workflow_engine().deploy_bundle(bundle, actor=current_user.username)
+    except DefinitionError as exc:
+        return jsonify(ok=False, problems=_problems_json(exc.problems)), 422
+    mine = next(r for r in results if r.key == key)
+    return jsonify(ok=True, version=mine.version, created=mine.created,
+                   url=url_for("designer.edit", key=key, version=mine.version)), 201 if mine.created else 200
+
