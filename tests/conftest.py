@@ -6,13 +6,13 @@ tables truncated before each test).
 """
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
 from sqlalchemy import Engine, make_url, text
 
 from engine import ServiceRegistry, WorkflowEngine, make_engine
@@ -22,8 +22,6 @@ from webui.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ROOT / "processes"
-PG_URL = os.environ.get("DATABASE_URL", "")
-USE_PG = PG_URL.startswith("postgresql")
 
 
 @pytest.fixture(scope="session")
@@ -87,25 +85,17 @@ def _prepared(url: str) -> None:
         flask_db.engine.dispose()  # on SQLite the last connection closing folds the WAL into the file
 
 
-def _pg_admin(statements: list[str]) -> None:
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo company prepared once: a SQLite file, or a PostgreSQL template database, copied per test."""
     if USE_PG:
         name = f"{make_url(PG_URL).database}_demo_template"
-        _pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
+        pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         upgrade(url)
         _prepared(url)
         yield name
-        _pg_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in (f"{name}_run", name)])
+        pg_admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in (f"{name}_run", f"{name}_browser", name)])
         return
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copyfile(_template_db, path)
@@ -116,14 +106,7 @@ def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture
 def demo_database_url(_demo_template: str, tmp_path: Path) -> str:
     """A migrated database holding what a new install shows: processes deployed, demo users and requests."""
-    if USE_PG:
-        run = f"{_demo_template}_run"
-        _pg_admin([f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)',
-                   f'CREATE DATABASE "{run}" TEMPLATE "{_demo_template}"'])
-        return make_url(PG_URL).set(database=run).render_as_string(hide_password=False)
-    path = tmp_path / "demo.db"
-    shutil.copyfile(_demo_template, path)
-    return f"sqlite:///{path}"
+    return copy_demo(_demo_template, tmp_path)
 
 
 class Clock:
