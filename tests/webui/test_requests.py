@@ -103,3 +103,9 @@ def test_a_returned_request_opens_for_revision_with_what_was_asked(login: Login,
     assert 'name="lines-2-item" type="text" value="显示器支架"' in html
     assert 'name="lines-3-item" type="text" value=""' in html, "room for another line"
     assert "销售内勤双屏改造</textarea>" in html
+
+
+def test_my_requests_lists_flows_that_carry_no_amount(login: Login) -> None:
+    page = login("lily").get("/requests")
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count('data-testid="request-row"') == 4  # her performance reviews
