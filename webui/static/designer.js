@@ -213,7 +213,11 @@
   async function load(xml) {
     const { warnings } = await modeler.importXML(xml);
     keepUnresolved(warnings);
+    // Fit the diagram, then widen the view on the left so the tool palette covers none of it.
     canvas.zoom("fit-viewport");
+    const view = canvas.viewbox();
+    const room = 90 / view.scale;
+    canvas.viewbox({ x: view.x - room, y: view.y, width: view.width + room, height: view.height });
   }
 
   // -- problems, check, deploy ---------------------------------------------------------------
