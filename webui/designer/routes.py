@@ -110,7 +110,7 @@ def blank(key: str) -> Response:
     return Response(blank_process(key, request.args.get("name", key)), mimetype="application/xml")
 
 
-def _submitted(key: str) -> tuple[Bundle, ProcessDefinition | None]:
+def _submitted(key: str) -> Bundle:
     """The posted diagram, bundled with the decision tables and forms of the version it came from."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str) or not payload["xml"].strip():
@@ -120,7 +120,7 @@ def _submitted(key: str) -> tuple[Bundle, ProcessDefinition | None]:
         versions[0] if versions else None)
     dmn = tuple(SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(base.dmn_xml if base else []))
     forms = tuple(sorted((base.forms or {}).items())) if base else ()
-    return Bundle(SourceFile(f"{key}.bpmn", payload["xml"].encode("utf-8")), dmn, forms), base
+    return Bundle(SourceFile(f"{key}.bpmn", payload["xml"].encode("utf-8")), dmn, forms)
 
 
 def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -160,7 +160,7 @@ def _check(key: str, bundle: Bundle) -> list[Problem]:
 @login_required
 def check(key: str) -> Response:
     _require_designer()
-    bundle, _base = _submitted(key)
+    bundle = _submitted(key)
     problems = _check(key, bundle)
     warnings = [] if problems else _form_warnings(bundle)
     return jsonify(ok=not problems, problems=_problems_json(problems), warnings=warnings)
@@ -170,7 +170,7 @@ def check(key: str) -> Response:
 @login_required
 def deploy(key: str) -> tuple[Response, int]:
     _require_designer()
-    bundle, _base = _submitted(key)
+    bundle = _submitted(key)
     problems = _check(key, bundle)
     if problems:
         return jsonify(ok=False, problems=_problems_json(problems)), 422
