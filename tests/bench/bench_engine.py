@@ -22,6 +22,7 @@ from webui.migrate import upgrade
 
 from .timing import compare, progress
 from .workloads import APPROVAL, write_chain
+from .write_floor import write_floor
 
 STARTER, APPROVER = Actor("requester"), Actor("approver", frozenset({"approvers"}))
 
@@ -153,10 +154,16 @@ def engine_overhead(seconds: float) -> dict[str, Any]:
             "ratio": round(ours / raw, 2), "target": ">= 0.9", "met": ours / raw >= 0.9}
 
 
-def persisted_e2e(seconds: float) -> dict[str, Any]:
+def persisted_e2e(seconds: float, floor_runs: int = 500) -> dict[str, Any]:
+    """Also measures the write floor, so the ratio can be read against the best one possible."""
     with tempfile.TemporaryDirectory() as tmp:
         eng = _engine(Path(tmp), APPROVAL)
+        run = persisted_approval(eng)
         raw, ours = compare("raw SpiffWorkflow in memory | OpsFlow, SQLite WAL, history on", raw_approval(),
-                            persisted_approval(eng), seconds)
+                            run, seconds)
+        floor = write_floor(eng, Path(tmp) / "bench.db", run, floor_runs)
+    best = (1 / raw) / (1 / raw + floor)  # raw's lifecycle plus only the driver's writes
     return {"metric": "completed instances/s", "opsflow": round(ours), "baseline": f"raw {raw:.0f}",
-            "ratio": round(ours / raw, 2), "target": ">= 0.5", "met": ours / raw >= 0.5}
+            "ratio": round(ours / raw, 2), "target": ">= 0.5", "met": ours / raw >= 0.5,
+            "write_floor_ms": round(floor * 1000, 3), "raw_lifecycle_ms": round(1000 / raw, 3),
+            "best_possible_ratio": round(best, 2)}
