@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import Numeric, ScalarSelect, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 SUMMARY_LENGTH = 200
@@ -27,6 +27,11 @@ class LineColumns:
     unit: Mapped[str] = mapped_column(String(20), default="")
     unit_price: Mapped[float] = mapped_column(Numeric(14, 2))
     amount: Mapped[float] = mapped_column(Numeric(16, 2))
+
+
+def over_lines(value: Any, owner: Any, record_id: Any) -> ScalarSelect[Any]:
+    """`value` (a count, a sum) over one record's lines, as a correlated subquery for a column_property."""
+    return select(value).where(owner == record_id).correlate_except(owner.class_).scalar_subquery()
 
 
 @dataclass(frozen=True)

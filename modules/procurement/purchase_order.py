@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from engine import Base, ServiceCall, utcnow
 
 from .. import made_by_step
 from .contract import covering_contract
-from .lines import LineColumns, lines_or_single, summary, total
+from .lines import LineColumns, lines_or_single, over_lines, summary, total
 
 
 class PurchaseOrderLine(LineColumns, Base):
@@ -48,9 +48,7 @@ class PurchaseOrder(Base):
 
     lines: Mapped[list[PurchaseOrderLine]] = relationship(order_by=PurchaseOrderLine.line_no,
                                                           cascade="all, delete-orphan")
-    line_count = column_property(select(func.count(PurchaseOrderLine.id))
-                                 .where(PurchaseOrderLine.order_id == id)
-                                 .correlate_except(PurchaseOrderLine).scalar_subquery())
+    line_count = column_property(over_lines(func.count(PurchaseOrderLine.id), PurchaseOrderLine.order_id, id))
 
 
 @dataclass(frozen=True)

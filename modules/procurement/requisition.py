@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from engine import Base, ServiceCall, utcnow
 
 from .. import made_by_step
-from .lines import LineColumns, lines_or_single, summary
+from .lines import LineColumns, lines_or_single, over_lines, summary
 
 PURCHASE_PROCESS = "purchase_approval"
 
@@ -47,12 +47,9 @@ class PurchaseRequisition(Base):
 
     lines: Mapped[list[RequisitionLine]] = relationship(order_by=RequisitionLine.line_no,
                                                         cascade="all, delete-orphan")
-    line_count = column_property(select(func.count(RequisitionLine.id))
-                                 .where(RequisitionLine.requisition_id == id)
-                                 .correlate_except(RequisitionLine).scalar_subquery())
-    amount = column_property(select(func.coalesce(func.sum(RequisitionLine.amount), 0))
-                             .where(RequisitionLine.requisition_id == id)
-                             .correlate_except(RequisitionLine).scalar_subquery())
+    line_count = column_property(over_lines(func.count(RequisitionLine.id), RequisitionLine.requisition_id, id))
+    amount = column_property(over_lines(func.coalesce(func.sum(RequisitionLine.amount), 0),
+                                        RequisitionLine.requisition_id, id))
 
 
 @dataclass(frozen=True)
