@@ -79,6 +79,7 @@ def test_designer_edits_a_task_is_told_what_is_wrong_and_deploys(new_page: NewPa
 
     page.locator('g[data-element-id="Task_check_budget"]').click()
     panel = page.get_by_test_id("designer-panel")
+    expect(panel.get_by_test_id("designer-element-type")).to_have_text("Service task")
     expect(panel.locator('[data-field="operation"]')).to_have_value("finance.check_budget")
     panel.locator('[data-field="parameters"]').fill("department = department\namount = amount *")
     panel.locator('[data-field="result"]').click()  # leaving the field applies it

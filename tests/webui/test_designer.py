@@ -1,6 +1,7 @@
 """The designer's endpoints: who may use it, what a check reports, and what a deploy stores (or refuses)."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -129,3 +130,14 @@ def test_deploy_needs_the_csrf_token(csrf_app: Flask) -> None:
     token = re.search(r'"csrf": "([^"]+)"', page).group(1)
     checked = client.post("/designer/purchase_approval/check", json={"xml": xml}, headers={"X-CSRFToken": token})
     assert checked.get_json()["ok"] is True
+
+
+def test_the_panel_names_element_types_in_the_readers_language(login: Login) -> None:
+    def types(locale: str) -> dict[str, str]:
+        page = login("dave", locale).get("/designer/purchase_approval").get_data(as_text=True)
+        found = re.search(r'<script type="application/json" id="designer-data">(.*?)</script>', page, re.S)
+        return json.loads(found.group(1))["types"]
+
+    assert types("en")["bpmn:ServiceTask"] == "Service task"
+    assert types("zh_CN")["bpmn:ServiceTask"] == "服务任务"
+    assert types("zh_CN")["bpmn:ExclusiveGateway"] == "排他网关"

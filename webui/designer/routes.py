@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import Bundle, DefinitionError, Problem, ProcessDefinition
@@ -20,6 +21,22 @@ from engine.validation import BPMN_NS, SPIFF_NS
 from ..extensions import workflow_engine
 from . import bp
 from .blank import KEY, blank_process
+
+# the panel's heading names the selected element in the reader's language
+ELEMENT_TYPES = {
+    "bpmn:UserTask": _l("User task"), "bpmn:ServiceTask": _l("Service task"), "bpmn:ScriptTask": _l("Script task"),
+    "bpmn:BusinessRuleTask": _l("Business rule task"), "bpmn:ManualTask": _l("Manual task"),
+    "bpmn:Task": _l("Task"), "bpmn:SendTask": _l("Send task"), "bpmn:ReceiveTask": _l("Receive task"),
+    "bpmn:CallActivity": _l("Call activity"), "bpmn:SubProcess": _l("Subprocess"),
+    "bpmn:StartEvent": _l("Start event"), "bpmn:EndEvent": _l("End event"),
+    "bpmn:IntermediateCatchEvent": _l("Intermediate catch event"),
+    "bpmn:IntermediateThrowEvent": _l("Intermediate throw event"), "bpmn:BoundaryEvent": _l("Boundary event"),
+    "bpmn:ExclusiveGateway": _l("Exclusive gateway"), "bpmn:ParallelGateway": _l("Parallel gateway"),
+    "bpmn:InclusiveGateway": _l("Inclusive gateway"), "bpmn:EventBasedGateway": _l("Event-based gateway"),
+    "bpmn:SequenceFlow": _l("Sequence flow"), "bpmn:Lane": _l("Lane"), "bpmn:Participant": _l("Pool"),
+    "bpmn:DataObjectReference": _l("Data object"), "bpmn:DataStoreReference": _l("Data store"),
+    "bpmn:TextAnnotation": _l("Text annotation"), "bpmn:Group": _l("Group"),
+}
 
 
 def _require_designer() -> None:
@@ -87,7 +104,8 @@ def edit(key: str) -> str:
               else url_for("designer.blank", key=key, name=name))
     return render_template("designer/edit.html", key=key, name=opened.name if opened else name,
                            versions=versions, opened=opened, source=source,
-                           forms=sorted((opened.forms or {}) if opened else {}), operations=_operations())
+                           forms=sorted((opened.forms or {}) if opened else {}), operations=_operations(),
+                           element_types={k: str(v) for k, v in ELEMENT_TYPES.items()})
 
 
 @bp.get("/<key>/v<int:version>.bpmn")

@@ -188,7 +188,8 @@
     const bo = target.businessObject;
     const isProcess = bo.$type === "bpmn:Process";
     panel.append(
-      el("h2", { text: isProcess ? T.process : bo.$type.replace("bpmn:", "") }),
+      el("h2", { text: isProcess ? T.process : data.types[bo.$type] || bo.$type.replace("bpmn:", ""),
+        "data-testid": "designer-element-type" }),
       field(T.id, textInput(bo.id, (v) => v && modeling.updateProperties(target, { id: v }),
         { "data-field": "id", readonly: isProcess })),
       field(T.name, textInput(bo.name || "", (v) => modeling.updateProperties(target, { name: v || undefined }),
