@@ -232,6 +232,8 @@ class WorkflowEngine:
         start_form = (definition.forms or {}).get("start")
         # with a start form only its fields enter the instance: a client cannot plant `decision`
         values = forms.validate(start_form, data) if start_form else _plain(data)
+        if problems := self.registry.start_problems(session, key, values):
+            raise InvalidData(problems)
         values["requester"] = actor.username
         now = self.clock()
         wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))

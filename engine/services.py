@@ -38,6 +38,8 @@ class ServiceCall:
 Operation = Callable[[ServiceCall, Any], dict[str, Any]]
 # what a module does when an instance of its process is cancelled: (call, the instance's data) -> what it changed
 CancelHook = Callable[[ServiceCall, dict[str, Any]], dict[str, Any] | None]
+# what a module finds wrong with the data a new instance would start with: (session, data) -> {field: message}
+StartCheck = Callable[[Session, dict[str, Any]], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class ServiceRegistry:
     def __init__(self) -> None:
         self._operations: dict[str, RegisteredOperation] = {}
         self._cancel_hooks: dict[str, list[CancelHook]] = {}
+        self._start_checks: dict[str, list[StartCheck]] = {}
 
     def register(self, name: str, func: Operation, params: type) -> None:
         if not OPERATION_NAME.match(name):
@@ -84,6 +87,21 @@ class ServiceRegistry:
 
     def cancel_hooks(self, process_key: str) -> list[CancelHook]:
         return list(self._cancel_hooks.get(process_key, ()))
+
+    def on_start(self, process_key: str, check: StartCheck) -> None:
+        """Let `check` refuse a start of `process_key` whose data names records that are not there.
+
+        A form can say a field is required; only the module knows whether employee E-0042 exists.
+        Refused, the start writes nothing and the person sees the field named, instead of an
+        instance that fails at its first service task.
+        """
+        self._start_checks.setdefault(process_key, []).append(check)
+
+    def start_problems(self, session: Session, process_key: str, data: dict[str, Any]) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        for check in self._start_checks.get(process_key, ()):
+            problems.update(check(session, data))
+        return problems
 
     def get(self, name: str) -> RegisteredOperation | None:
         return self._operations.get(name)

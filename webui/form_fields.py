@@ -150,6 +150,11 @@ _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must be a date"), lambda m: _("Enter a date (YYYY-MM-DD).")),
     (re.compile(r"must be true or false"), lambda m: _("Choose yes or no.")),
     (re.compile(r"must be text"), lambda m: _("Enter text.")),
+    (re.compile(r"no current employee '(.*)'"), lambda m: _("No current employee %(number)s.", number=m.group(1))),
+    (re.compile(r"(\S+) already has a review for (\S+)"),
+     lambda m: _("%(number)s already has a review for %(period)s.", number=m.group(1), period=m.group(2))),
+    (re.compile(r"is not a half-year"), lambda m: _("Enter a half-year such as 2026-H1.")),
+    (re.compile(r"name someone other than the employee"), lambda m: _("Name someone other than the employee.")),
 ]
 
 

@@ -14,6 +14,7 @@ from .review import (
     RecordReview,
     open_review,
     record_review,
+    review_problems,
 )
 from .training import TRAINING_STATUSES, PlanTraining, TrainingRecord, plan_training
 
@@ -26,6 +27,7 @@ def register(registry: ServiceRegistry) -> None:
     registry.register("hr.record_interviews", record_interviews, RecordInterviews)
     registry.register("hr.plan_training", plan_training, PlanTraining)
     registry.register("hr.open_review", open_review, OpenReview)
+    registry.on_start("performance_review", review_problems)
     registry.register("hr.record_review", record_review, RecordReview)
 
 

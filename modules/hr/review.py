@@ -5,13 +5,14 @@ reviewer, then HR calibration) and records the settled rating at the end.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
@@ -61,18 +62,28 @@ def open_review(call: ServiceCall, req: OpenReview) -> dict[str, Any]:
             "username": username or ""}
 
 
-def _new_review(call: ServiceCall, req: OpenReview) -> PerformanceReview:
-    employee = call.session.scalar(select(Employee).where(Employee.number == req.employee_number.strip()))
+def review_problems(session: Session, data: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with opening a review for this data (a start check and the step's own guard)."""
+    number = str(data.get("employee_number") or "").strip()
+    employee = session.scalar(select(Employee).where(Employee.number == number))
     if employee is None or employee.status == "left":
-        raise ValueError(f"employee_number: no current employee {req.employee_number!r}")
-    if not PERIOD.match(req.period):
-        raise ValueError(f"period: {req.period!r} is not a half-year such as 2026-H1")
-    if req.reviewer.strip() in ("", employee.username):
-        raise ValueError("reviewer: name someone other than the employee")
-    taken = select(PerformanceReview.id).where(PerformanceReview.employee_number == employee.number,
-                                               PerformanceReview.period == req.period)
-    if call.session.scalar(taken) is not None:
-        raise ValueError(f"period: {employee.number} already has a review for {req.period}")
+        return {"employee_number": f"no current employee {number!r}"}
+    period = str(data.get("period") or "")
+    problems = {}
+    if not PERIOD.match(period):
+        problems["period"] = f"{period!r} is not a half-year such as 2026-H1"
+    elif session.scalar(select(PerformanceReview.id).where(PerformanceReview.employee_number == employee.number,
+                                                            PerformanceReview.period == period)) is not None:
+        problems["period"] = f"{employee.number} already has a review for {period}"
+    if str(data.get("reviewer") or "").strip() in ("", employee.username):
+        problems["reviewer"] = "name someone other than the employee"
+    return problems
+
+
+def _new_review(call: ServiceCall, req: OpenReview) -> PerformanceReview:
+    if problems := review_problems(call.session, dataclasses.asdict(req)):
+        raise ValueError("; ".join(f"{name}: {message}" for name, message in problems.items()))
+    employee = call.session.scalar(select(Employee).where(Employee.number == req.employee_number.strip()))
     review = PerformanceReview(employee_number=employee.number, employee_name=employee.name,
                                department=employee.department, period=req.period, reviewer=req.reviewer.strip(),
                                goals=req.goals, status="in_review", instance_id=call.instance_id)

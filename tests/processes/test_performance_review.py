@@ -7,7 +7,7 @@ from flow_driver import Driver, open_names
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from engine import Actor, Forbidden, InvalidData, ServiceRegistry, WorkflowEngine
+from engine import Actor, Forbidden, InvalidData, ProcessInstance, ServiceRegistry, WorkflowEngine
 from modules.hr import Employee, PerformanceReview
 
 LILY = Actor("lily", groups=frozenset({"hr"}))
@@ -80,8 +80,13 @@ def test_an_employee_without_an_account_goes_straight_to_the_reviewer(flow: Driv
            ("E0012", 3, None, "")
 
 
-def test_a_second_review_for_the_same_half_year_fails_on_opening_and_writes_nothing(flow: Driver) -> None:
+def test_a_review_that_cannot_be_opened_is_refused_at_the_start_and_writes_nothing(flow: Driver) -> None:
     flow.start(OPENING, LILY)
-    again = flow.start(OPENING, LILY)
-    assert again.status == "error" and "already has a review for 2026-H1" in again.error_message
+    with pytest.raises(InvalidData) as second:
+        flow.start(OPENING, LILY)
+    assert second.value.errors == {"period": "E0006 already has a review for 2026-H1"}
+    with pytest.raises(InvalidData) as unknown:
+        flow.start({**OPENING, "employee_number": "E0404", "period": "2026-H2"}, LILY)
+    assert unknown.value.errors == {"employee_number": "no current employee 'E0404'"}
     assert len(flow.rows(PerformanceReview)) == 1
+    assert len(flow.rows(ProcessInstance)) == 1, "a refused start leaves no instance behind"

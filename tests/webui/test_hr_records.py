@@ -85,6 +85,14 @@ def test_hr_starts_a_review_from_its_page(login: Login, engine) -> None:
     missing = lily.post("/hr/reviews/new", data={"employee_number": "E0004", "period": "", "reviewer": "bob",
                                                  "goals": "x"})
     assert missing.status_code == 422 and 'data-testid="error-period"' in missing.get_data(as_text=True)
+    unknown = lily.post("/hr/reviews/new", data={"employee_number": "E0404", "period": "2026-H2", "reviewer": "bob",
+                                                 "goals": "x"})
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422 and 'data-testid="error-employee_number"' in page
+    assert "No current employee E0404." in page
+    taken = login("lily", "zh_CN").post("/hr/reviews/new", data={"employee_number": "E0004", "period": "2026-H2",
+                                                                "reviewer": "bob", "goals": "x"})
+    assert taken.status_code == 422 and "E0004 在 2026-H2 已有绩效考核。" in taken.get_data(as_text=True)
 
 
 def test_the_reviewer_sees_the_goals_and_the_self_assessment(login: Login, engine, actor) -> None:
