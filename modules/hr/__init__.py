@@ -16,7 +16,7 @@ from .review import (
     record_review,
     review_problems,
 )
-from .training import TRAINING_STATUSES, PlanTraining, TrainingRecord, plan_training
+from .training import TRAINING_STATUSES, PlanTraining, TrainingRecord, complete_training, plan_training
 
 MANIFEST = Manifest(name="hr", depends=(), processes=("hiring", "performance_review"))
 
@@ -32,5 +32,5 @@ def register(registry: ServiceRegistry) -> None:
 
 
 __all__ = ["MANIFEST", "RATINGS", "REVIEW_STATUSES", "STATUSES", "TRAINING_STATUSES", "Candidate", "Department",
-           "Employee", "Hire", "Interview", "PerformanceReview", "Position", "TrainingRecord", "import_employees",
-           "register", "register_facts"]
+           "Employee", "Hire", "Interview", "PerformanceReview", "Position", "TrainingRecord", "complete_training",
+           "import_employees", "register", "register_facts"]

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Numeric, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Numeric, String, UniqueConstraint, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall
+from engine import Base, Conflict, NotFound, ServiceCall, validate_form
 
 from .employee import Employee
 
@@ -91,3 +91,30 @@ def _plan(call: ServiceCall, req: PlanTraining) -> list[TrainingRecord]:
     call.session.add_all(made)
     call.session.flush()
     return made
+
+
+COMPLETION_FORM = {"fields": [
+    {"name": "score", "type": "number", "min": 0, "max": 100,
+     "label": {"en": "Score (0–100)", "zh_CN": "成绩（0–100）"}},
+    {"name": "certificate", "type": "string", "max_length": 100,
+     "label": {"en": "Certificate number", "zh_CN": "证书编号"}},
+]}
+
+
+def complete_training(session: Session, record_id: int, data: dict[str, Any]) -> TrainingRecord:
+    """Record a planned course as finished, with its score and certificate if there are any.
+
+    Only a planned course can be completed: a second submission (two HR clerks, a
+    resent form) is refused instead of overwriting the first result.
+    """
+    values = validate_form(COMPLETION_FORM, data)
+    done = session.execute(
+        update(TrainingRecord).where(TrainingRecord.id == record_id, TrainingRecord.status == "planned")
+        .values(status="completed", score=values.get("score"),
+                certificate=(values.get("certificate") or "").strip()))
+    record = session.get(TrainingRecord, record_id, populate_existing=True)
+    if record is None:
+        raise NotFound(f"no training record {record_id}")
+    if done.rowcount != 1:  # the guarded update, not a read before it, decides who completed it
+        raise Conflict(f"training record {record_id} is already {record.status}")
+    return record

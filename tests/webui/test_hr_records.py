@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from modules.hr import PerformanceReview
+from modules.hr import PerformanceReview, TrainingRecord
 from webui.extensions import db
 
 Login = Callable[..., FlaskClient]
@@ -104,3 +104,33 @@ def test_the_reviewer_sees_the_goals_and_the_self_assessment(login: Login, engin
         assert text in facts, text
     assert "准时率提升到 93%，新增两家备选供应商" in page, "the self assessment among the earlier steps"
     assert 'name="rating"' in page and 'value="5"' in page
+
+
+def _planned_training(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(TrainingRecord.id).where(TrainingRecord.status == "planned")
+                                 .order_by(TrainingRecord.id))
+
+
+def test_hr_records_a_planned_course_as_finished(app: Flask, login: Login) -> None:
+    record = _planned_training(app)
+    page = f"/hr/trainings/item/{record}"
+    seen = login("alice").get(page)
+    assert seen.status_code == 200 and 'data-testid="training-complete"' not in seen.get_data(as_text=True)
+    assert login("alice").post(f"{page}/complete", data={"score": "90"}).status_code == 403
+
+    lily = login("lily")
+    assert 'data-testid="training-complete"' in lily.get(page).get_data(as_text=True)
+    bad = lily.post(f"{page}/complete", data={"score": "120", "certificate": "C-1"})
+    assert bad.status_code == 422 and 'data-testid="error-score"' in bad.get_data(as_text=True)
+    assert 'value="C-1"' in bad.get_data(as_text=True), "what was typed is kept"
+
+    done = lily.post(f"{page}/complete", data={"score": "88", "certificate": "LEAN-0117"}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Recorded as finished." in html and "LEAN-0117" in html
+    assert 'data-testid="training-complete"' not in html, "a finished course offers no form"
+    again = lily.post(f"{page}/complete", data={"score": "10"}, follow_redirects=True).get_data(as_text=True)
+    assert "This course was already recorded as finished." in again
+    with app.app_context():
+        row = db.session.get(TrainingRecord, record)
+        assert (row.status, float(row.score), row.certificate) == ("completed", 88.0, "LEAN-0117")

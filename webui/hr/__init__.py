@@ -18,6 +18,7 @@ from modules.hr import (
 )
 
 from ..records import Column, Filter, ListSpec, RelatedList, add_list, add_start, distinct_values
+from . import training
 
 bp = Blueprint("hr", __name__)
 add_start(bp, "positions/new", "hiring")
@@ -63,7 +64,7 @@ add_list(bp, ListSpec(
              Column("interviewer", _l("Interviewer")), Column("recommendation", _l("Recommendation"), "status")),
     search=("interviewer",), filters=(Filter("recommendation", _l("Recommendation"), ("hire", "no_hire")),),
 ))
-add_list(bp, ListSpec(
+TRAININGS = ListSpec(
     name="trainings", title=_l("Training records"), model=TrainingRecord, key="id", order_by="starts_on",
     descending=True,
     columns=(Column("id", _l("Number")), Column("employee_number", _l("Employee")),
@@ -74,7 +75,10 @@ add_list(bp, ListSpec(
              Column("score", _l("Score"), "number"), Column("certificate", _l("Certificate"))),
     search=("employee_number", "employee_name", "course", "provider", "certificate"),
     filters=(Filter("status", _l("Status"), TRAINING_STATUSES), DEPARTMENT),
-))
+    detail_template="hr/training.html", detail_context=training.training_context,
+)
+add_list(bp, TRAININGS)
+training.register(bp, TRAININGS)
 add_list(bp, ListSpec(
     name="reviews", title=_l("Performance reviews"), model=PerformanceReview, key="id", order_by="period",
     descending=True,

@@ -80,14 +80,15 @@ def export(spec: ListSpec) -> Response:
     return xlsx.sheets_response(f"{spec.name}.xlsx", sheets)
 
 
-def detail(module: str, spec: ListSpec, key: str) -> str:
+def detail(module: str, spec: ListSpec, key: str, **shown: Any) -> str:
+    """`shown` overrides what `detail_context` gives the page (a form sent back with its errors)."""
     column = getattr(spec.model, spec.key)
     row = session().scalar(select(spec.model).where(column == typed(column, key)))
     if row is None:
         abort(404, description=_("No record %(key)s", key=key))
     facts = [{"key": c.attr, "label": c.label, "value": cell(row, c), "href": href(row, c)}
              for c in (*spec.columns, *spec.details)]
-    more = spec.detail_context(session(), row) if spec.detail_context else {}
+    more = {**(spec.detail_context(session(), row) if spec.detail_context else {}), **shown}
     return render(spec.detail_template, module=module, spec=spec, row=row, facts=facts, cell=cell, href=href,
                   related=[(r, related_rows(session(), r, row)) for r in spec.related],
                   related_lists=[related_list(module, r, getattr(row, spec.key)) for r in spec.related_lists],

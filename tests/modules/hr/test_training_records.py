@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import ServiceCall
+from engine import Conflict, InvalidData, NotFound, ServiceCall
 from modules.hr import Department, Employee, TrainingRecord
-from modules.hr.training import PlanTraining, plan_training
+from modules.hr.training import PlanTraining, complete_training, plan_training
 
 PLAN = PlanTraining(employee_number="E2600001", starts_on="2026-12-01", days=3, hours=8, provider="HR academy",
                     courses="Company induction\n\n Information security \nCompany induction")
@@ -49,3 +49,31 @@ def test_a_bad_plan_is_refused_and_writes_nothing(session: Session, change: dict
     with pytest.raises(ValueError, match=message):
         plan_training(_call(session), PlanTraining(**{**PLAN.__dict__, **change}))
     assert session.scalars(select(TrainingRecord)).all() == []
+
+
+def test_a_planned_course_is_recorded_finished_once(session: Session, db: Engine) -> None:
+    [first, _] = plan_training(_call(session), PLAN)["ids"]
+    session.commit()
+    done = complete_training(session, first, {"score": "92.5", "certificate": " SEC-2026-118 "})
+    session.commit()
+    assert (done.status, float(done.score), done.certificate) == ("completed", 92.5, "SEC-2026-118")
+    with pytest.raises(Conflict, match="already completed"):
+        complete_training(session, first, {"score": "60"})
+    session.rollback()
+    with Session(db) as fresh:
+        assert float(fresh.get(TrainingRecord, first).score) == 92.5, "a second submission changes nothing"
+
+
+@pytest.mark.parametrize(("data", "field"), [({"score": "101"}, "score"), ({"score": "many"}, "score"),
+                                             ({"certificate": "x" * 101}, "certificate")])
+def test_a_bad_result_is_refused_naming_the_field(session: Session, data: dict, field: str) -> None:
+    [first, _] = plan_training(_call(session), PLAN)["ids"]
+    with pytest.raises(InvalidData) as refused:
+        complete_training(session, first, data)
+    assert list(refused.value.errors) == [field]
+    assert session.get(TrainingRecord, first).status == "planned"
+
+
+def test_an_unknown_record_is_not_found(session: Session) -> None:
+    with pytest.raises(NotFound):
+        complete_training(session, 404, {})
