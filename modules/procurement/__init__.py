@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from engine import ServiceRegistry
 
 from .. import Manifest
-from .contract import Contract, covering_contract, expire_contracts, import_contracts
+from .contract import Contract, covering_contracts, expire_contracts, import_contracts
 from .purchase_order import CreatePurchaseOrder, PurchaseOrder, PurchaseOrderLine, create_purchase_order
 from .requisition import PurchaseRequisition, RequestPurchase, RequisitionLine, request_purchase
 from .supplier import (
@@ -37,4 +37,4 @@ def housekeeping(session: Session, now: datetime) -> int:
 
 
 __all__ = ["MANIFEST", "Contract", "PurchaseOrder", "PurchaseOrderLine", "PurchaseRequisition", "RequisitionLine",
-           "Supplier", "covering_contract", "expire_contracts", "import_contracts", "import_suppliers", "register"]
+           "Supplier", "covering_contracts", "expire_contracts", "import_contracts", "import_suppliers", "register"]

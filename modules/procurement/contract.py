@@ -38,13 +38,19 @@ class Contract(Base):
                                     .correlate_except(Supplier).scalar_subquery())
 
 
-def covering_contract(session: Session, supplier: str, on: date) -> Contract | None:
-    """The supplier's (named by code or name) active contract that covers `on`; the latest if several do."""
-    return session.scalar(
-        select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
-        .where(or_(Supplier.code == supplier, Supplier.name == supplier), Contract.status == "active",
-               Contract.valid_from <= on, Contract.valid_to >= on)
-        .order_by(Contract.valid_from.desc(), Contract.id.desc()).limit(1))
+def covering_contracts(session: Session, supplier: str, on: date, lock: bool = False) -> list[Contract]:
+    """The supplier's (named by code or name) active contracts that cover `on`, the latest first.
+
+    `lock`: held until commit (PostgreSQL), so that two orders weighing the same cap queue;
+    SQLite's write transactions already do.
+    """
+    query = (select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
+             .where(or_(Supplier.code == supplier, Supplier.name == supplier), Contract.status == "active",
+                    Contract.valid_from <= on, Contract.valid_to >= on)
+             .order_by(Contract.valid_from.desc(), Contract.id.desc()))
+    if lock:  # and read afresh: what the contract has committed may have changed since it was last read
+        query = query.with_for_update(of=Contract).execution_options(populate_existing=True)
+    return list(session.scalars(query))
 
 
 def expire_contracts(session: Session, today: date) -> int:

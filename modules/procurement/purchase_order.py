@@ -6,16 +6,16 @@ active contract covering the day names that contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
 from engine import Base, ServiceCall, utcnow
 
 from .. import made_by_step
-from .contract import covering_contract
+from .contract import Contract, covering_contracts
 from .lines import LineColumns, lines_or_single, over_lines, summary, total
 
 
@@ -42,6 +42,8 @@ class PurchaseOrder(Base):
     requested_by: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="open")
     contract_number: Mapped[str | None] = mapped_column(String(30), nullable=True, index=True)
+    # the supplier's contract that covered the day but had no room left under its cap for this order
+    over_cap_of: Mapped[str | None] = mapped_column(String(30), nullable=True)
     instance_id: Mapped[int] = mapped_column(index=True)
     task_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
@@ -49,6 +51,24 @@ class PurchaseOrder(Base):
     lines: Mapped[list[PurchaseOrderLine]] = relationship(order_by=PurchaseOrderLine.line_no,
                                                           cascade="all, delete-orphan")
     line_count = column_property(over_lines(func.count(PurchaseOrderLine.id), PurchaseOrderLine.order_id, id))
+
+
+# what a contract's orders add up to, against its cap (the orders know the contract, not the other way)
+Contract.committed = column_property(over_lines(func.coalesce(func.sum(PurchaseOrder.amount), 0),
+                                                PurchaseOrder.contract_number, Contract.number))
+
+
+def contract_for_order(session: Session, supplier: str, on: date, amount: float) -> tuple[Contract | None, str | None]:
+    """The latest covering contract with room for `amount` under its cap, else none and the full one's number.
+
+    An order that would take a contract past its cap is placed off contract and names the
+    contract it did not fit, for purchasing to extend it or negotiate anew.
+    """
+    covering = covering_contracts(session, supplier, on, lock=True)
+    for contract in covering:
+        if float(contract.committed) + amount <= float(contract.amount_cap):
+            return contract, None
+    return None, covering[0].number if covering else None
 
 
 @dataclass(frozen=True)
@@ -66,7 +86,7 @@ class CreatePurchaseOrder:
 
 def _as_dict(po: PurchaseOrder) -> dict[str, Any]:
     return {"id": po.id, "number": po.number, "amount": float(po.amount), "supplier": po.supplier,
-            "lines": len(po.lines), "contract": po.contract_number}
+            "lines": len(po.lines), "contract": po.contract_number, "over_cap_of": po.over_cap_of}
 
 
 def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[str, Any]:
@@ -76,13 +96,13 @@ def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[s
         return _as_dict(existing)
     lines = lines_or_single(req.lines, req.item, req.quantity, req.unit_price)
     now = utcnow()
-    contract = covering_contract(call.session, req.supplier, now.date())
+    contract, full = contract_for_order(call.session, req.supplier, now.date(), total(lines))
     po = PurchaseOrder(
         number=f"PO-{now:%Y%m%d}-{call.instance_id:06d}", item=summary(lines), supplier=req.supplier,
         quantity=sum(line.quantity for line in lines),
         unit_price=lines[0].unit_price if len(lines) == 1 else None, amount=total(lines),
         department=req.department, requested_by=req.requested_by,
-        contract_number=contract.number if contract else None, instance_id=call.instance_id,
+        contract_number=contract.number if contract else None, over_cap_of=full, instance_id=call.instance_id,
         task_name=call.task_name, created_at=now,
         lines=[PurchaseOrderLine(**line.columns()) for line in lines],
     )

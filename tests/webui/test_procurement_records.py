@@ -77,6 +77,7 @@ def test_contracts_search_filter_and_show_their_orders(app: Flask, login: Login)
     assert client.get("/procurement/contracts?status=signed").status_code == 400
     detail = client.get(f"/procurement/contracts/item/{LENOVO_CONTRACT}").get_data(as_text=True)
     assert "1,500,000.00" in detail and "联想 Lenovo" in detail and 'href="/procurement/suppliers/item/S-001"' in detail
+    assert "31,347.00" in detail.split("Ordered under it")[1], "what its orders add up to, beside the cap"
     orders = detail.split('data-testid="related-orders"')[1].split("</section>")[0]
     assert orders.count('data-testid="related-row"') == 1 and _kit(app).number in orders
     assert client.get("/procurement/contracts/item/NOPE").status_code == 404

@@ -111,3 +111,25 @@ def test_an_order_names_the_suppliers_active_contract_covering_the_day(db: Engin
     with Session(db) as session:
         assert list(session.scalars(select(PurchaseOrder.contract_number).order_by(PurchaseOrder.id))) == [
             "K-NEWER", "K-NEWER", None, None]
+
+
+def test_an_order_that_would_pass_the_contracts_cap_is_placed_off_contract_naming_it(db: Engine) -> None:
+    today = utcnow().date()
+    with Session(db) as session, session.begin():
+        session.add(Supplier(code="S-1", name="ACME", category="it", status="active"))
+        session.flush()
+        session.add_all([Contract(number="K-OLD", supplier_code="S-1", title="Older frame", amount_cap=50000,
+                                  valid_from=today - timedelta(days=90), valid_to=today + timedelta(days=90),
+                                  status="active"),
+                         Contract(number="K-NEW", supplier_code="S-1", title="Newer frame", amount_cap=30000,
+                                  valid_from=today - timedelta(days=10), valid_to=today + timedelta(days=90),
+                                  status="active")])
+    twenty = [{"item": "Monitor", "quantity": 10, "unit_price": 2000}]  # 20,000.00 each
+    with Session(db) as session, session.begin():
+        orders = [create_purchase_order(_call(session, i), _order("ACME", twenty)) for i in (1, 2, 3, 4)]
+    # the newer contract has room for one; the older takes the next two; the fourth fits under neither
+    assert [(o["contract"], o["over_cap_of"]) for o in orders] == [
+        ("K-NEW", None), ("K-OLD", None), ("K-OLD", None), (None, "K-NEW")]
+    with Session(db) as session:
+        committed = {c.number: float(c.committed) for c in session.scalars(select(Contract))}
+    assert committed == {"K-NEW": 20000.0, "K-OLD": 40000.0}
