@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -46,6 +47,7 @@ class ParsedProcess:
     name: str
     specs: ProcessSpecs
     operations: dict[str, str] = field(default_factory=dict)  # task id -> operation name
+    forms: dict[str, str] = field(default_factory=dict)  # user task id -> the form it names
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -203,7 +205,7 @@ def parse_bundle(bpmn: SourceFile, dmn: list[SourceFile] | tuple = ()) -> list[P
             key = process.get("id")
             specs = ProcessSpecs(parser.get_spec(key), parser.get_subprocess_specs(key))
             results.append(ParsedProcess(key=key, name=process.get("name") or key, specs=specs,
-                                         operations=_operations(specs)))
+                                         operations=_operations(specs), forms=_forms(specs)))
     except Exception as exc:  # SpiffWorkflow raises ValidationException, but also KeyError/TypeError/...
         raise DefinitionError([_problem_from_exception(exc, tree, bpmn.name, tree.getroot())]) from exc
     problems = [p for r in results for p in parsed_problems(tree, r.specs, bpmn.name)]
@@ -212,13 +214,19 @@ def parse_bundle(bpmn: SourceFile, dmn: list[SourceFile] | tuple = ()) -> list[P
     return results
 
 
+def _task_specs(specs: ProcessSpecs) -> list[Any]:
+    return [t for spec in [specs.spec, *specs.subprocess_specs.values()] if spec is not None
+            for t in spec.task_specs.values()]
+
+
 def _operations(specs: ProcessSpecs) -> dict[str, str]:
-    ops: dict[str, str] = {}
-    for spec in [specs.spec, *specs.subprocess_specs.values()]:
-        if spec is None:
-            continue
-        for task_spec in spec.task_specs.values():
-            name = getattr(task_spec, "operation_name", None)
-            if name:
-                ops[task_spec.bpmn_id or task_spec.name] = name
-    return ops
+    return {t.bpmn_id or t.name: t.operation_name for t in _task_specs(specs) if getattr(t, "operation_name", None)}
+
+
+def _forms(specs: ProcessSpecs) -> dict[str, str]:
+    forms = {}
+    for task in _task_specs(specs):
+        form = ((getattr(task, "extensions", None) or {}).get("properties") or {}).get("form")
+        if form and task.manual:
+            forms[task.bpmn_id or task.name] = form
+    return forms

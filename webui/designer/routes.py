@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import Bundle, DefinitionError, Problem, ProcessDefinition
-from engine.parser import SourceFile, load_xml
-from engine.validation import BPMN_NS, SPIFF_NS
+from engine.parser import ParsedProcess, SourceFile
 
 from ..extensions import workflow_engine
 from . import bp
@@ -146,32 +145,26 @@ def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
             for p in problems]
 
 
-def _form_warnings(bundle: Bundle) -> list[dict[str, Any]]:
+def _form_warnings(bundle: Bundle, parsed: list[ParsedProcess]) -> list[dict[str, Any]]:
     """User tasks that name a form this process does not have: they would show the generic form."""
     known = {name for name, _form in bundle.forms}
-    tree = load_xml(bundle.bpmn)
-    warnings = []
-    for task in tree.getroot().iter(f"{{{BPMN_NS}}}userTask"):
-        for prop in task.iter(f"{{{SPIFF_NS}}}property"):
-            if prop.get("name") == "form" and prop.get("value") not in known:
-                warnings.append({"element": "bpmn:userTask", "element_id": task.get("id"),
-                                 "message": _("form %(form)s is not one of this process's forms",
-                                              form=prop.get("value"))})
-    return warnings
+    return [{"element": "bpmn:userTask", "element_id": task_id,
+             "message": _("form %(form)s is not one of this process's forms", form=form)}
+            for process in parsed for task_id, form in sorted(process.forms.items()) if form not in known]
 
 
-def _check(key: str, bundle: Bundle) -> list[Problem]:
+def _check(key: str, bundle: Bundle) -> tuple[list[Problem], list[ParsedProcess]]:
     """The engine's own checks, plus: the diagram must still define the process it was opened as."""
     try:
         parsed = workflow_engine().definitions.check(bundle)
     except DefinitionError as exc:
-        return exc.problems
+        return exc.problems, []
     keys = [p.key for p in parsed]
     if key not in keys:
         return [Problem(_("the process id must stay %(key)s (the diagram defines %(found)s)",
                           key=key, found=", ".join(keys) or "-"), element="bpmn:process",
-                        element_id=keys[0] if keys else None)]
-    return []
+                        element_id=keys[0] if keys else None)], parsed
+    return [], parsed
 
 
 @bp.post("/<key>/check")
@@ -179,8 +172,8 @@ def _check(key: str, bundle: Bundle) -> list[Problem]:
 def check(key: str) -> Response:
     _require_designer()
     bundle = _submitted(key)
-    problems = _check(key, bundle)
-    warnings = [] if problems else _form_warnings(bundle)
+    problems, parsed = _check(key, bundle)
+    warnings = [] if problems else _form_warnings(bundle, parsed)
     return jsonify(ok=not problems, problems=_problems_json(problems), warnings=warnings)
 
 
@@ -189,7 +182,7 @@ def check(key: str) -> Response:
 def deploy(key: str) -> tuple[Response, int]:
     _require_designer()
     bundle = _submitted(key)
-    problems = _check(key, bundle)
+    problems, _parsed = _check(key, bundle)
     if problems:
         return jsonify(ok=False, problems=_problems_json(problems)), 422
     try:
