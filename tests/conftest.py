@@ -1,8 +1,8 @@
 """Shared fixtures: a real, migrated database for every test.
 
 SQLite by default (a fresh file per test, copied from one migrated
-template); PostgreSQL when DATABASE_URL points at it (migrated once, all
-tables truncated before each test).
+template); PostgreSQL when DATABASE_URL points at it (migrated once, and
+put back to its saved rows before each test: see pg_snapshot).
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
+from pg_snapshot import Snapshot
 from sqlalchemy import Engine, make_url, text
 
 from engine import ServiceRegistry, WorkflowEngine, make_engine
-from engine.models import Base
 from modules import register_all
 from webui.migrate import upgrade
 
@@ -39,16 +39,22 @@ def _template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def _empty_snapshot(_template_db: str) -> Iterator[Snapshot | None]:
+    """PostgreSQL: the migrated, empty database as saved right after the migrations."""
+    if not USE_PG:
+        yield None
+        return
+    snapshot = Snapshot(PG_URL)
+    yield snapshot
+    snapshot.dispose()
+
+
 @pytest.fixture
-def database_url(_template_db: str, tmp_path: Path) -> str:
+def database_url(_template_db: str, _empty_snapshot: Snapshot | None, tmp_path: Path) -> str:
     """A migrated, empty database for this test."""
-    if USE_PG:
-        db = make_engine(PG_URL)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with db.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.dispose()
-        return PG_URL
+    if _empty_snapshot is not None:
+        return _empty_snapshot.restore()
     path = tmp_path / "opsflow.db"
     shutil.copyfile(_template_db, path)
     return f"sqlite:///{path}"
@@ -87,7 +93,7 @@ def _prepared(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo company prepared once: a SQLite file, or a PostgreSQL template database, copied per test."""
+    """The demo company prepared once: a SQLite file copied per test, or a PostgreSQL template database."""
     if USE_PG:
         name = f"{make_url(PG_URL).database}_demo_template"
         pg_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'])
@@ -103,9 +109,22 @@ def _demo_template(_template_db: str, tmp_path_factory: pytest.TempPathFactory) 
     yield str(path)
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(_demo_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshot | None]:
+    """PostgreSQL: one copy of the demo template, saved as made; each test gets it back as saved."""
+    if not USE_PG:
+        yield None
+        return
+    snapshot = Snapshot(copy_demo(_demo_template, tmp_path_factory.mktemp("demo_run")))
+    yield snapshot
+    snapshot.dispose()
+
+
 @pytest.fixture
-def demo_database_url(_demo_template: str, tmp_path: Path) -> str:
+def demo_database_url(_demo_template: str, _demo_snapshot: Snapshot | None, tmp_path: Path) -> str:
     """A migrated database holding what a new install shows: processes deployed, demo users and requests."""
+    if _demo_snapshot is not None:
+        return _demo_snapshot.restore()
     return copy_demo(_demo_template, tmp_path)
 
 
