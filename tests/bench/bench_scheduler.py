@@ -14,7 +14,8 @@ Three runs, each on emptied tables with a fresh set of timers:
 - one process with timers coming due at half the single-process rate: lateness (the
   `timer_fired` event's time minus the timer's due time), whose floor is the poll interval.
 After each run every instance must have completed with one `timer_fired` and one
-`instance_completed` event: anything more is a duplicate.
+`instance_completed` event: anything more is a duplicate. `reclaimed` counts jobs claimed more
+than once (no scheduler dies here, so no lease should run out).
 """
 from __future__ import annotations
 
@@ -200,12 +201,14 @@ def outcome(db: Engine, total: int) -> dict[str, Any]:
         completions = conn.execute(text("SELECT count(*) FROM events WHERE kind = 'instance_completed'")).scalar()
         completed = conn.execute(text("SELECT count(*) FROM process_instances WHERE status = 'completed'")).scalar()
         jobs_done = conn.execute(text("SELECT count(*) FROM jobs WHERE status = 'done'")).scalar()
+        reclaimed = conn.execute(text("SELECT count(*) FROM jobs WHERE attempts > 1")).scalar()
     instances = {row.instance_id for row in fired}
     duplicates = (len(fired) - len(instances)) + (completions - completed)
     span = (fired[-1].at - fired[0].at).total_seconds() if len(fired) > 1 else float("nan")
     late = sorted((row.at - datetime.fromisoformat(row.detail["due_at"])).total_seconds() for row in fired)
     return {"timers": total, "fired": len(fired), "completed": completed, "jobs_done": jobs_done,
-            "duplicates": duplicates, "per_s": (len(fired) - 1) / span if span else float("nan"),
+            "reclaimed": reclaimed, "duplicates": duplicates,
+            "per_s": (len(fired) - 1) / span if span else float("nan"),
             "late_p50": late[len(late) // 2], "late_p99": late[max(0, int(len(late) * 0.99) - 1)],
             "late_max": late[-1], "load_avg": os.getloadavg()}
 
@@ -247,7 +250,7 @@ def timers(url: str | None, count: int, steady_seconds: float, poll: float = 1.0
     finally:
         db.dispose()
     duplicates = one["duplicates"] + two["duplicates"] + late["duplicates"]
-    complete = all(r["completed"] == r["timers"] for r in (one, two, late))
+    complete = all(r["completed"] == r["jobs_done"] == r["timers"] and not r["reclaimed"] for r in (one, two, late))
     scale = two["per_s"] / one["per_s"]
     size = f"{count // 1000}k" if count >= 1000 else str(count)
     return {"metric": f"{size} due timers fired/s, 1 → 2 scheduler processes (PostgreSQL, poll {poll:g} s); "
