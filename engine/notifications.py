@@ -74,8 +74,16 @@ def _deputies(session: Session, usernames: list[str], at: datetime) -> list[str]
         Absence.username.in_(usernames), Absence.starts_on <= at.date(), Absence.ends_on >= at.date())))
 
 
+# kinds that may concern someone; most events of a step (a timer fired, a step completed, the
+# instance completed) concern no one, and are let through without reading the instance or task
+_CONCERNING = frozenset({"task_created", "task_reminded", "task_delegated", "task_substituted", "task_reassigned",
+                         "task_completed"})
+
+
 def _recipients(session: Session, ev: Event) -> tuple[str, list[str], dict[str, Any]]:
     """Who an event concerns, as (kind, usernames, detail); an empty list when it concerns no one."""
+    if ev.kind not in _CONCERNING:
+        return "", [], {}
     task = _pending_task(session, ev.task_id) if ev.task_id else None
     inst = session.get(ProcessInstance, ev.instance_id)
     detail = {"title": task.title if task else "", "business_key": inst.business_key if inst else None}

@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import persistence
 from .jobs import Job
 from .models import ProcessInstance
 
@@ -39,10 +40,10 @@ def schedule(session: Session, inst: ProcessInstance, now: datetime) -> None:
 
 
 def retry(engine: Any, session: Session, instance_id: int) -> None:
-    inst = session.get(ProcessInstance, instance_id)
-    if inst is None or inst.status != "error":
+    row = persistence.load_instance(session, instance_id)
+    if row is None or row.status != "error":
         return
-    with engine._instance(session, instance_id) as (inst, wf):
+    with engine._instance(session, instance_id, row) as (inst, wf):
         for task in wf.get_tasks(state=TaskState.ERROR):
             task._set_state(TaskState.READY)
         engine._log(session, inst, "instance_retried", "system", task_name=inst.error_task)

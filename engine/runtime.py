@@ -119,9 +119,13 @@ class WorkflowEngine:
                 self._cache.popitem(last=False)
 
     @contextmanager
-    def _instance(self, session: Session, instance_id: int) -> Iterator[tuple[InstanceRow, OpsFlowWorkflow]]:
-        """Check a workflow out for one transaction and write it back at the end of the block."""
-        inst = persistence.load_instance(session, instance_id)
+    def _instance(self, session: Session, instance_id: int,
+                  row: InstanceRow | None = None) -> Iterator[tuple[InstanceRow, OpsFlowWorkflow]]:
+        """Check a workflow out for one transaction and write it back at the end of the block.
+
+        `row`: the instance's row if the caller has just read it in this transaction (to look at its status).
+        """
+        inst = row if row is not None else persistence.load_instance(session, instance_id)
         if inst is None:
             raise NotFound(f"no process instance {instance_id}")
         wf = self._checkout(session, inst)

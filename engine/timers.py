@@ -37,6 +37,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import persistence
 from .jobs import Job
 from .models import ProcessInstance
 from .views import SYSTEM
@@ -149,10 +150,10 @@ def wake(engine: Any, session: Session, instance_id: int) -> list[WaitingTimer]:
 
     A job for an instance that has since finished, or whose timer went away, simply does nothing.
     """
-    inst = session.get(ProcessInstance, instance_id)
-    if inst is None or inst.status not in ("waiting", "running"):
+    row = persistence.load_instance(session, instance_id)  # the row without its state: the status is enough
+    if row is None or row.status not in ("waiting", "running"):
         return []
-    with engine._instance(session, instance_id) as (inst, wf):
+    with engine._instance(session, instance_id, row) as (inst, wf):
         now = engine.clock()
         before = waiting_timers(wf)
         with spiff_clock(engine.clock):

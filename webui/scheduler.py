@@ -4,7 +4,9 @@ Each poll arms timer-started processes (`engine.arm_timer_starts`), plans the ne
 rule set on its crontab schedule (`rules.RuleRuns`), claims due jobs (timers, retries, rule
 runs) through `engine.JobRunner` and escalates overdue tasks. It runs embedded in `python app.py`
 (a background thread) or as any number of `opsflow scheduler` processes on any number of hosts
-against one PostgreSQL.
+against one PostgreSQL. A poll claims at most one batch of jobs; when the batch came back full,
+more are probably due (a backlog after downtime, a burst of timers), so the next poll starts at
+once instead of a poll interval later.
 Tests never start it: they call `Scheduler.poll` with a clock of their own.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -27,6 +30,7 @@ from rules.escalation import EscalationReport, escalate
 
 log = logging.getLogger("opsflow.scheduler")
 DEFAULT_POLL_SECONDS = 5.0
+POLL_JOB = "opsflow-poll"
 
 
 @dataclass
@@ -38,6 +42,7 @@ class PollReport:
     auto_approved: int
     reminded: int
     reassigned: int
+    more_due: bool = False  # the batch was full: jobs are probably still due
 
 
 def register_facts(facts: FactProviders, engine: WorkflowEngine) -> FactProviders:
@@ -116,17 +121,29 @@ class Scheduler:
                 chore()
             refresh_statistics(self.engine.db)
         return PollReport(len(armed), jobs.done, jobs.failed, len(runs), sum(r.approved for r in runs),
-                          escalations.reminded, escalations.reassigned)
+                          escalations.reminded, escalations.reassigned, jobs.claimed >= self.batch)
 
-    def _safe_poll(self) -> None:
+    def _safe_poll(self) -> bool:
+        """The poll APScheduler runs; True when it should run again at once (see `_poll_again`)."""
         try:
-            self.poll()
+            return self.poll().more_due
         except Exception:  # one bad poll must not stop the scheduler; the next one tries again
             log.exception("scheduler poll failed")
+            return False
+
+    def _poll_again(self, event: JobExecutionEvent) -> None:
+        """After a poll that found more due than one batch, poll now rather than a poll interval later.
+
+        This runs once the poll has finished (APScheduler counts it as no longer running), so the
+        immediate run is not skipped as a second instance of the poll.
+        """
+        if event.job_id == POLL_JOB and event.retval and self._aps is not None and self._aps.running:
+            self._aps.modify_job(POLL_JOB, next_run_time=datetime.now())
 
     def _configure(self, aps: BackgroundScheduler | BlockingScheduler) -> None:
-        aps.add_job(self._safe_poll, "interval", seconds=self.poll_seconds, id="opsflow-poll",
+        aps.add_job(self._safe_poll, "interval", seconds=self.poll_seconds, id=POLL_JOB,
                     max_instances=1, coalesce=True, next_run_time=datetime.now())
+        aps.add_listener(self._poll_again, EVENT_JOB_EXECUTED)
         self._aps = aps
 
     def start_background(self) -> None:

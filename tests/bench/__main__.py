@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from . import bench_dashboard, bench_engine, bench_export, bench_http, bench_inbox, bench_timers
+from . import bench_dashboard, bench_engine, bench_export, bench_http, bench_inbox, bench_scheduler, bench_timers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +36,7 @@ def main() -> None:
         "dashboard": lambda: bench_dashboard.dashboard(rows),
         "excel_export": lambda: bench_export.excel_export(10_000 if args.quick else 100_000),
         "timer_lateness": lambda: bench_timers.timer_lateness(1.0, 50 if args.quick else 200),
+        "timers": lambda: bench_scheduler.timers(args.pg, 3_000 if args.quick else 100_000, 20 if args.quick else 60),
         "http_e2e": lambda: bench_http.http_e2e(args.pg, seconds),
     }
     if args.pg:

@@ -47,7 +47,7 @@ def timer_lateness(poll_seconds: float = 1.0, timers: int = 100) -> dict[str, An
                 engine.start("nap", {}, Actor("bench"))
                 time.sleep(2.0 / timers)  # spread the due times over two seconds
             deadline = time.monotonic() + 30
-            while (fired := _lateness(engine)) and len(fired) < timers and time.monotonic() < deadline:
+            while len(fired := _lateness(engine)) < timers and time.monotonic() < deadline:
                 progress("timers fired", len(fired), timers)
                 time.sleep(0.2)
             late = _lateness(engine)

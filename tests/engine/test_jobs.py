@@ -70,6 +70,20 @@ def test_the_first_worker_finishing_after_losing_its_lease_does_not_run_the_job(
     assert (late.lost, ran) == (1, ["fast"])
 
 
+def test_a_claim_takes_jobs_whose_lease_ran_out_first_then_pending_ones_by_due_time(eng: WorkflowEngine) -> None:
+    runner = JobRunner(eng, lease=timedelta(seconds=60))
+    later = add(eng, "ping", T0 - timedelta(minutes=1))
+    earlier = add(eng, "ping", T0 - timedelta(minutes=2))
+    abandoned = add(eng, "ping", T0 - timedelta(minutes=1))
+    not_yet = add(eng, "ping", T0 + timedelta(minutes=5))
+    with eng._write() as s:
+        s.execute(text("UPDATE jobs SET status = 'running', claimed_by = 'dead', claimed_until = :t WHERE id = :i"),
+                  {"t": T0 - timedelta(seconds=1), "i": abandoned})
+    assert [i for i, _ in runner.claim(T0, "w1", limit=2)] == [abandoned, earlier]
+    assert [i for i, _ in runner.claim(T0, "w2", limit=2)] == [later]
+    assert job(eng, not_yet).status == "pending"
+
+
 def failing(session: object, job: Job) -> None:
     raise RuntimeError("mail server down")
 

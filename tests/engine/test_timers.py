@@ -165,3 +165,32 @@ def test_a_date_started_process_is_armed_once_per_version(eng: WorkflowEngine, c
     assert eng.wake_timers() == 1
     assert arm(eng) == []
     assert [t.task_name for t in eng.get(only).tasks] == ["review"]
+
+
+def test_firing_a_timer_reads_the_instance_and_its_state_once(db: Engine, registry: ServiceRegistry, clock: Clock,
+                                                              tmp_path: Any) -> None:
+    """The scheduler fires timers of instances it has never seen; each row it reads costs every timer."""
+    from sqlalchemy import event
+
+    from engine import Workplace
+
+    eng = WorkflowEngine(db, registry, clock=clock)
+    eng.deploy_bundle(bundle(timer_bpmn.intermediate("wait2h", "timeDuration", '"PT2H"')))
+    inst = eng.start("wait2h", {}, ALICE)
+    scheduler = WorkflowEngine(db, registry, clock=clock)  # a cold cache, as in a scheduler process
+    Workplace(scheduler, tmp_path)  # with notifications listening to what the step writes
+    clock.advance(hours=2, seconds=1)
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM process_instances" in statement:
+            reads.append(statement)
+
+    event.listen(db, "before_cursor_execute", seen)
+    try:
+        assert scheduler.wake_timers() == 1
+    finally:
+        event.remove(db, "before_cursor_execute", seen)
+    assert kinds(eng, inst.id)[-2:] == ["timer_fired", "instance_completed"]
+    state_reads = [s for s in reads if "process_instances.state" in s]
+    assert len(reads) == 2 and len(state_reads) == 1, reads

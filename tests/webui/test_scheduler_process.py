@@ -40,3 +40,7 @@ def test_a_separate_scheduler_process_fires_a_due_timer(db: Engine, database_url
         proc.wait(timeout=10)
     fired = [e for e in eng.get(inst.id).history if e.kind == "timer_fired"]
     assert [(e.actor, e.task_name) for e in fired] == [("system", "wait")]
+    log = proc.stderr.read().decode()
+    assert "polling every 0.2s" in log
+    assert "State changed" not in log and "executed successfully" not in log, \
+        "task state changes and polls are not logged one by one"

@@ -22,6 +22,10 @@ from .access import fact_providers, rule_store, scheduler
 def scheduler_command(poll: float | None, once: bool) -> None:
     """Run timers, retries, rule runs and escalations; start as many as you like against one PostgreSQL."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # SpiffWorkflow logs every task state change at INFO, and APScheduler every poll: eight lines a
+    # fired timer and two a second, which cost a scheduler a good share of its time and bury its own log
+    for noisy in ("spiff", "apscheduler.executors"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     with current_app.app_context():
         sched = scheduler()
         if poll is not None:
