@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import time
+import traceback
 from pathlib import Path
 
 from . import bench_dashboard, bench_engine, bench_export, bench_http, bench_inbox, bench_scheduler, bench_timers
@@ -41,15 +42,21 @@ def main() -> None:
     }
     if args.pg:
         suite["inbox_query (PostgreSQL)"] = lambda: bench_inbox.inbox_query(args.pg, rows)
-    results = {}
+    results: dict[str, dict] = {}
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    saved = out / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     for name, run in suite.items():
         if only and not any(name.startswith(o) for o in only):
             continue
         print(f"== {name}", flush=True)
-        results[name] = run()
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    (out / f"{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(results, indent=2, default=str))
+        try:
+            results[name] = run()
+        except Exception as exc:  # one broken benchmark must not cost the figures of the others
+            traceback.print_exc()
+            results[name] = {"metric": "failed", "opsflow": f"{type(exc).__name__}: {exc}"[:200], "baseline": "—",
+                             "ratio": "—", "target": "—", "met": False}
+        saved.write_text(json.dumps(results, indent=2, default=str))  # after each: a long run keeps what it has
     print()
     print("| benchmark | metric | OpsFlow | baseline | ratio | target | met |")
     print("|---|---|---|---|---|---|---|")

@@ -18,11 +18,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
+from engine import make_engine
+
 from .bench_inbox import empty_schema
 from .timing import p50, progress, rate
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = {"item": "Monitor", "supplier": "Dell", "quantity": 2, "unit_price": 3000, "reason": "bench"}
+# the demo budgets would run out after some hundred requests and send the rest to the finance
+# director: every lifecycle must take the same path for the rates to be compared
+UNLIMITED_BUDGETS = "UPDATE finance_budgets SET amount = 1000000000000"
 
 
 def _lifecycle(call: Any) -> list[float]:
@@ -48,6 +55,7 @@ def test_client(seconds: float) -> float:
         prepare(app)
         with app.app_context():
             tokens = {u: create_token(db.session, u) for u in ("alice", "bob")}
+            db.session.execute(text(UNLIMITED_BUDGETS))
             db.session.commit()
         client = app.test_client()
 
@@ -88,6 +96,10 @@ def served(url: str, workers: int, clients: int, seconds: float) -> dict[str, fl
                     raise RuntimeError(f"the server did not start; see {log.name}") from None
                 time.sleep(0.2)
         tokens = {u: _opsflow(env, "create-token", u).splitlines()[-1] for u in ("alice", "bob")}
+        db = make_engine(url)
+        with db.begin() as conn:
+            conn.execute(text(UNLIMITED_BUDGETS))
+        db.dispose()
         latencies: list[float] = []
         done = [0]
         lock = threading.Lock()
