@@ -89,6 +89,7 @@ def save_instance(session: Session, inst: InstanceRow, state: str) -> None:
 
 # -- task rows ------------------------------------------------------------------
 _TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
+_TASK_BY_ID_LOCKED = _TASK_BY_ID.with_for_update()  # built once: a statement built per call is compiled per call
 _OPEN_TASKS = (select(TASKS).where(TASKS.c.instance_id == bindparam("instance_id"), TASKS.c.status == "open")
                .order_by(TASKS.c.created_at, TASKS.c.id))
 _CLOSE_TASK = (update(TASKS).where(TASKS.c.id == bindparam("task_id"))
@@ -98,7 +99,7 @@ _FINISH_TASK = update(TASKS).where(TASKS.c.id == bindparam("task_id"))
 
 def task_row(session: Session, task_id: str, lock: bool) -> Any:
     """The task's row, locked until commit when `lock` (PostgreSQL; SQLite's BEGIN IMMEDIATE already queues)."""
-    return session.execute(_TASK_BY_ID.with_for_update() if lock else _TASK_BY_ID, {"task_id": task_id}).first()
+    return session.execute(_TASK_BY_ID_LOCKED if lock else _TASK_BY_ID, {"task_id": task_id}).first()
 
 
 def open_tasks(session: Session, instance_id: int) -> list[Any]:
