@@ -34,23 +34,15 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from engine import Actor, Bundle, WorkflowEngine, make_engine, utcnow
-from engine.parser import SourceFile
+from engine import Actor, WorkflowEngine, make_engine, utcnow
 from webui.migrate import upgrade
 
 from .bench_inbox import empty_schema
 from .timing import progress
+from .workloads import timer_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 DURATION = timedelta(hours=1)
-XML = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
-<bpmn:process id="snooze" isExecutable="true"><bpmn:startEvent id="start" />
-<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration>
-</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent><bpmn:endEvent id="end" />
-<bpmn:sequenceFlow id="a" sourceRef="start" targetRef="wait" />
-<bpmn:sequenceFlow id="b" sourceRef="wait" targetRef="end" />
-</bpmn:process></bpmn:definitions>"""
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 COPY_BATCH = 5_000
 
@@ -61,7 +53,7 @@ class Template:
     def __init__(self, db: Engine) -> None:
         started = utcnow()
         eng = WorkflowEngine(db, clock=lambda: started)
-        eng.deploy_bundle(Bundle(SourceFile("snooze.bpmn", XML.encode()), (), ()))
+        eng.deploy_bundle(timer_bundle("snooze", "PT1H"))
         inst_id = eng.start("snooze", {}, Actor("bench")).id
         with db.begin() as conn:
             inst = conn.execute(text("SELECT * FROM process_instances WHERE id = :i"), {"i": inst_id}).mappings().one()

@@ -15,22 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import Actor, Bundle, Event, WorkflowEngine, make_engine
-from engine.parser import SourceFile
+from engine import Actor, Event, WorkflowEngine, make_engine
 from rules import FactProviders, RuleStore
 from webui.migrate import upgrade
 from webui.scheduler import Scheduler
 
 from .timing import p50, p95, progress
-
-XML = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
-<bpmn:process id="nap" isExecutable="true"><bpmn:startEvent id="start" />
-<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT2S"</bpmn:timeDuration>
-</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent><bpmn:endEvent id="end" />
-<bpmn:sequenceFlow id="a" sourceRef="start" targetRef="wait" />
-<bpmn:sequenceFlow id="b" sourceRef="wait" targetRef="end" />
-</bpmn:process></bpmn:definitions>"""
+from .workloads import timer_bundle
 
 
 def timer_lateness(poll_seconds: float = 1.0, timers: int = 100) -> dict[str, Any]:
@@ -39,7 +30,7 @@ def timer_lateness(poll_seconds: float = 1.0, timers: int = 100) -> dict[str, An
         upgrade(url)
         db = make_engine(url)
         engine = WorkflowEngine(db)
-        engine.deploy_bundle(Bundle(SourceFile("nap.bpmn", XML.encode()), (), ()))
+        engine.deploy_bundle(timer_bundle("nap", "PT2S"))
         scheduler = Scheduler(engine, RuleStore(db), FactProviders(), poll_seconds=poll_seconds)
         scheduler.start_background()
         try:

@@ -1,7 +1,10 @@
-"""BPMN workloads for the benchmarks: the small approval and a chain of N user tasks."""
+"""BPMN workloads for the benchmarks: the small approval, a chain of N user tasks, a single timer wait."""
 from __future__ import annotations
 
 from pathlib import Path
+
+from engine import Bundle
+from engine.parser import SourceFile
 
 HERE = Path(__file__).resolve().parent
 APPROVAL = HERE / "approval.bpmn"
@@ -44,3 +47,18 @@ def write_chain(folder: Path, n: int) -> tuple[str, Path]:
     path = folder / f"{key}.bpmn"
     path.write_text(xml, encoding="utf-8")
     return key, path
+
+
+_TIMER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+<bpmn:process id="{key}" isExecutable="true"><bpmn:startEvent id="start" />
+<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>"{duration}"</bpmn:timeDuration>
+</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent><bpmn:endEvent id="end" />
+<bpmn:sequenceFlow id="a" sourceRef="start" targetRef="wait" />
+<bpmn:sequenceFlow id="b" sourceRef="wait" targetRef="end" />
+</bpmn:process></bpmn:definitions>"""
+
+
+def timer_bundle(key: str, duration: str) -> Bundle:
+    """start → wait `duration` (ISO 8601) → end: one timer job per instance and nothing else."""
+    return Bundle(SourceFile(f"{key}.bpmn", _TIMER.format(key=key, duration=duration).encode()), (), ())
