@@ -1,6 +1,6 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
 from . import analytics
-from .clock import utcnow
+from .clock import aware_utcnow, utcnow
 from .database import configure_engine, engine_options, make_engine, refresh_statistics, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
 from .errors import (
@@ -37,5 +37,5 @@ __all__ = [
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
-    "user_for_token", "utcnow", "validate_form", "arm_timer_starts",
+    "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
 ]

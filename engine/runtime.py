@@ -159,7 +159,7 @@ class WorkflowEngine:
         def start_process(key: str, data: dict[str, Any], business_key: str | None = None) -> int:
             return self._start_in(session, key, data, Actor(actor), business_key)[0].id
 
-        engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key, start_process)
+        engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key, start_process, self.clock())
         steps: list[str] = []
 
         def did_complete(task: Any) -> None:
@@ -312,7 +312,7 @@ class WorkflowEngine:
     def _run_cancel_hooks(self, session: Session, inst: InstanceRow, data: dict[str, Any],
                           actor: str) -> list[dict[str, Any]]:
         """The modules' clean-up for this process, in the cancel's transaction: it fails the cancel or holds."""
-        call = ServiceCall(session, inst.id, "cancel", actor, inst.process_key)
+        call = ServiceCall(session, inst.id, "cancel", actor, inst.process_key, now=self.clock())
         effects: list[dict[str, Any]] = []
         for hook in self.registry.cancel_hooks(inst.process_key):
             try:
@@ -404,7 +404,8 @@ class WorkflowEngine:
                     raise Conflict("task is no longer open")
                 task.data.update(values)
                 try:
-                    task.run()
+                    with timers.spiff_clock(self.clock):  # finishing it may reach a timer, which reads the clock
+                        task.run()
                 except Exception as exc:  # the task's own post-script failed: refuse this completion, roll back
                     raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
                 now = self.clock()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .clock import utcnow
 from .errors import InvalidData
 
 StartProcess = Callable[[str, dict[str, Any], str | None], int]
@@ -33,6 +35,8 @@ class ServiceCall:
     # starts another process in this same transaction and returns its instance id:
     # (process key, data, business key) -> id; None where the caller cannot start processes
     start_process: StartProcess | None = None
+    # the engine's clock at this step: what an operation stamps its records with, never the wall clock
+    now: datetime = field(default_factory=utcnow)
 
 
 Operation = Callable[[ServiceCall, Any], dict[str, Any]]

@@ -48,3 +48,30 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from flask import Flask\nimport webui.api\n")
     assert imported_roots(bad) & FORBIDDEN["engine"] == {"flask", "webui"}
+
+
+WALL_CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today"), ("time", "time")}
+# the clock module, and the shim that hands SpiffWorkflow the engine's clock (the wall clock outside a step)
+CLOCKS = {ROOT / "engine" / "clock.py", ROOT / "engine" / "timers.py"}
+
+
+def wall_clock_reads(path: Path) -> list[int]:
+    """Lines that ask the wall clock for the time: `datetime.now()`, `date.today()`, `time.time()`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and (node.func.value.id, node.func.attr) in WALL_CLOCK]
+
+
+def test_time_comes_from_the_engines_clock_not_the_wall_clock() -> None:
+    """A test that passes today must pass next month: only the clock module and the benchmarks read real time."""
+    sources = [p for package in ("engine", "modules", "rules", "webui", "tests") for p in (ROOT / package).rglob("*.py")]
+    offenders = {str(p.relative_to(ROOT)): lines for p in [*sources, ROOT / "app.py"]
+                 if p not in CLOCKS and "bench" not in p.relative_to(ROOT).parts and (lines := wall_clock_reads(p))}
+    assert offenders == {}
+
+
+def test_the_wall_clock_checker_sees_a_read(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from datetime import date, datetime\nx = date.today()\ny = datetime.now(tz=None)\n")
+    assert wall_clock_reads(bad) == [2, 3]

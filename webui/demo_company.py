@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import utcnow
 from modules.finance import Budget, current_period
 from modules.hr import Department, Employee
 from modules.inventory import Item, Stock
@@ -110,7 +111,7 @@ def seed_company(session: Session) -> None:
     _add_all(session, Supplier, "code", [
         dict(code=c, name=n, category=cat, contact=ct, phone=ph, email=e, rating=r, status=s)
         for c, n, cat, ct, ph, e, r, s in SUPPLIERS])
-    year = date.today().year
+    year = utcnow().year
     _add_all(session, Contract, "number", [
         dict(number=n.format(year=year + first), supplier_code=sup, title=t, valid_from=date(year + first, 1, 1),
              valid_to=date(year + last, 12, 31), amount_cap=cap, status=st)

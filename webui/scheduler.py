@@ -24,7 +24,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 import modules
-from engine import JobRunner, WorkflowEngine, arm_timer_starts, refresh_statistics, utcnow
+from engine import JobRunner, WorkflowEngine, arm_timer_starts, aware_utcnow, refresh_statistics, utcnow
 from rules import FactContext, FactProviders, RuleRuns, RuleStore
 from rules.escalation import EscalationReport, escalate
 
@@ -138,11 +138,11 @@ class Scheduler:
         immediate run is not skipped as a second instance of the poll.
         """
         if event.job_id == POLL_JOB and event.retval and self._aps is not None and self._aps.running:
-            self._aps.modify_job(POLL_JOB, next_run_time=datetime.now())
+            self._aps.modify_job(POLL_JOB, next_run_time=aware_utcnow())
 
     def _configure(self, aps: BackgroundScheduler | BlockingScheduler) -> None:
         aps.add_job(self._safe_poll, "interval", seconds=self.poll_seconds, id=POLL_JOB,
-                    max_instances=1, coalesce=True, next_run_time=datetime.now())
+                    max_instances=1, coalesce=True, next_run_time=aware_utcnow())
         aps.add_listener(self._poll_again, EVENT_JOB_EXECUTED)
         self._aps = aps
 

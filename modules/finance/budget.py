@@ -41,8 +41,9 @@ class BudgetStatus:
         return None if self.budget is None else round(self.budget - self.committed, 2)
 
 
-def current_period() -> str:
-    return str(utcnow().year)
+def current_period(now: datetime | None = None) -> str:
+    """The budget year of `now` (a step's `call.now`); the clock's year where no step is running."""
+    return str((now or utcnow()).year)
 
 
 def budget_status(session: Session, department: str, period: str) -> BudgetStatus:
@@ -66,7 +67,7 @@ class CheckBudget:
 def check_budget(call: ServiceCall, req: CheckBudget) -> dict[str, Any]:
     """Read-only, so naturally idempotent. A department without a budget for the period is not limited
     (within_budget stays true) but `budget` is None, so the approver sees that nothing was planned."""
-    status = budget_status(call.session, req.department, req.period or current_period())
+    status = budget_status(call.session, req.department, req.period or current_period(call.now))
     remaining = status.remaining
     return {"department": status.department, "period": status.period, "budget": status.budget,
             "committed": status.committed, "remaining": remaining,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .. import made_by_step
 from . import ledger
@@ -45,14 +45,14 @@ def create_invoice(call: ServiceCall, req: CreateInvoice) -> dict[str, Any]:
     if inv is None:
         if req.amount <= 0:
             raise ValueError("amount must be positive")
-        now = utcnow()
+        now = call.now
         inv = Invoice(number=f"INV-{now:%Y%m%d}-{call.instance_id:06d}", customer=req.customer,
                       amount=round(req.amount, 2), reference=req.reference,
                       due_date=(now + timedelta(days=req.payment_days)).date(),
                       instance_id=call.instance_id, task_name=call.task_name, created_at=now)
         call.session.add(inv)
         call.session.flush()
-        ledger.post(call.session, "1122", "6001", inv.amount, inv.number, f"{req.customer} {req.reference}")
+        ledger.post(call, "1122", "6001", inv.amount, inv.number, f"{req.customer} {req.reference}")
     return {"id": inv.id, "number": inv.number, "amount": float(inv.amount), "due_date": inv.due_date.isoformat()}
 
 
@@ -87,7 +87,7 @@ def send_payment_reminder(call: ServiceCall, req: InvoiceRef) -> dict[str, Any]:
     sent = made_by_step(call, PaymentReminder)
     if sent is None and inv.status != "paid":
         sent = PaymentReminder(invoice_number=inv.number, customer=inv.customer, amount=inv.amount,
-                               instance_id=call.instance_id, task_name=call.task_name, sent_at=utcnow())
+                               instance_id=call.instance_id, task_name=call.task_name, sent_at=call.now)
         inv.status = "overdue"
         call.session.add(sent)
         call.session.flush()
@@ -98,6 +98,6 @@ def record_customer_payment(call: ServiceCall, req: InvoiceRef) -> dict[str, Any
     """Mark the invoice paid; doing it twice changes nothing."""
     inv = _invoice(call, req.invoice_number)
     if inv.status != "paid":
-        inv.status, inv.paid_at = "paid", utcnow()
-        ledger.post(call.session, "1002", "1122", inv.amount, inv.number, f"payment {inv.customer}")
+        inv.status, inv.paid_at = "paid", call.now
+        ledger.post(call, "1002", "1122", inv.amount, inv.number, f"payment {inv.customer}")
     return {"invoice": inv.number, "status": inv.status}

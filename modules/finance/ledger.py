@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Numeric, String
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, utcnow
+from engine import Base, ServiceCall
 
 ACCOUNTS = {
     "1002": "Bank", "1122": "Accounts receivable", "2202": "Accounts payable",
@@ -33,13 +33,13 @@ class LedgerEntry(Base):
     posted_at: Mapped[datetime]
 
 
-def post(session: Session, debit_account: str, credit_account: str, amount: float, document: str,
+def post(call: ServiceCall, debit_account: str, credit_account: str, amount: float, document: str,
          memo: str = "", department: str = "") -> None:
     """One balanced posting: `amount` debited to one account and credited to the other."""
     if debit_account not in ACCOUNTS or credit_account not in ACCOUNTS:
         raise ValueError(f"unknown account in {debit_account}/{credit_account}")
-    now = utcnow()
-    session.add_all([
+    now = call.now
+    call.session.add_all([
         LedgerEntry(account=debit_account, debit=amount, credit=0, document=document, memo=memo,
                     department=department, posted_at=now),
         LedgerEntry(account=credit_account, debit=0, credit=amount, document=document, memo=memo,

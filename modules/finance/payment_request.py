@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .. import made_by_step
 from . import ledger
@@ -44,7 +44,7 @@ def request_payment(call: ServiceCall, req: RequestPayment) -> dict[str, Any]:
     if existing is None:
         if req.amount <= 0:
             raise ValueError("amount must be positive")
-        now = utcnow()
+        now = call.now
         existing = PaymentRequest(
             number=f"PR-{now:%Y%m%d}-{call.instance_id:06d}", payee=req.payee, amount=round(req.amount, 2),
             department=req.department, reference=req.reference, instance_id=call.instance_id,
@@ -52,5 +52,5 @@ def request_payment(call: ServiceCall, req: RequestPayment) -> dict[str, Any]:
         )
         call.session.add(existing)
         call.session.flush()
-        ledger.post(call.session, "6602", "2202", existing.amount, existing.number, req.reference, req.department)
+        ledger.post(call, "6602", "2202", existing.amount, existing.number, req.reference, req.department)
     return {"id": existing.id, "number": existing.number, "amount": float(existing.amount)}

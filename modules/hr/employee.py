@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from ..importing import ImportReport, RowRejected, choice, import_rows, text
 from .department import Department
@@ -108,7 +108,7 @@ def create_employee(call: ServiceCall, req: CreateEmployee) -> dict[str, Any]:
     hired_on = _date(req.hired_on, reasons)
     if reasons:
         raise ValueError("; ".join(reasons))
-    number = f"E{utcnow():%y}{call.instance_id:05d}"
+    number = f"E{call.now:%y}{call.instance_id:05d}"
     call.session.add(Employee(number=number, name=req.name, department=req.department, position=req.position,
                               email=req.email, hired_on=hired_on, status="active"))
     call.session.add(Hire(employee_number=number, instance_id=call.instance_id, task_name=call.task_name))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Integer, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 
 class Position(Base):
@@ -62,7 +62,7 @@ def open_position(call: ServiceCall, req: OpenPosition) -> dict[str, Any]:
     pos = call.session.scalar(select(Position).where(Position.instance_id == call.instance_id))
     if pos is None:
         pos = Position(title=req.title, department=req.department, salary_max=req.salary_max,
-                       instance_id=call.instance_id, opened_at=utcnow())
+                       instance_id=call.instance_id, opened_at=call.now)
         call.session.add(pos)
         call.session.flush()
     return {"id": pos.id, "status": pos.status}

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .employee import Employee
 
@@ -113,6 +113,6 @@ def record_review(call: ServiceCall, req: RecordReview) -> dict[str, Any]:
     review.comments, review.self_assessment, review.calibration_note = \
         req.comments, req.self_assessment, req.calibration_note
     if review.status != "completed":
-        review.status, review.completed_at = "completed", utcnow()
+        review.status, review.completed_at = "completed", call.now
     call.session.flush()
     return {"id": review.id, "rating": review.rating}

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine import ServiceCall, utcnow
+from engine import ServiceCall
 
 from .item import Item, stock_of
 from .stock import Reservation, StockMove
@@ -103,7 +103,7 @@ def _reserve(call: ServiceCall, req: ItemList, lines: list[tuple[str, int]]) -> 
         rows.append(Reservation(item_code=code, warehouse=req.warehouse, quantity=quantity,
                                 status="reserved" if complete else "short", shortfall=shortfall,
                                 reference=req.reference, attempt=req.attempt, line=line,
-                                instance_id=call.instance_id, task_name=call.task_name, created_at=utcnow()))
+                                instance_id=call.instance_id, task_name=call.task_name, created_at=call.now))
     call.session.add_all(rows)
     call.session.flush()
     return rows
@@ -115,7 +115,7 @@ def _moves(call: ServiceCall, req: ItemList, lines: list[tuple[str, int]], kind:
         stock_of(call.session, code, req.warehouse).on_hand += sign * quantity
         moves.append(StockMove(item_code=code, warehouse=req.warehouse, quantity=sign * quantity, kind=kind,
                                reference=req.reference, attempt=req.attempt, line=line,
-                               instance_id=call.instance_id, task_name=call.task_name, created_at=utcnow()))
+                               instance_id=call.instance_id, task_name=call.task_name, created_at=call.now))
     call.session.add_all(moves)
     call.session.flush()
     return moves

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .item import Item, stock_of
 
@@ -77,7 +77,7 @@ def reserve_stock(call: ServiceCall, req: ReserveStock) -> dict[str, Any]:
         done = Reservation(item_code=req.item_code, warehouse=req.warehouse, quantity=req.quantity, status=status,
                            shortfall=0 if status == "reserved" else req.quantity - max(stock.available, 0),
                            reference=req.reference, attempt=req.attempt,
-                           instance_id=call.instance_id, task_name=call.task_name, created_at=utcnow())
+                           instance_id=call.instance_id, task_name=call.task_name, created_at=call.now)
         if status == "reserved":
             stock.reserved += req.quantity
         call.session.add(done)
@@ -115,7 +115,7 @@ def _move(call: ServiceCall, req: MoveStock, kind: str, sign: int) -> StockMove:
     stock.on_hand += sign * req.quantity
     move = StockMove(item_code=req.item_code, warehouse=req.warehouse, quantity=sign * req.quantity, kind=kind,
                      reference=req.reference, attempt=req.attempt, instance_id=call.instance_id,
-                     task_name=call.task_name, created_at=utcnow())
+                     task_name=call.task_name, created_at=call.now)
     call.session.add(move)
     call.session.flush()
     return move

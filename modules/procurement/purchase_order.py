@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .. import made_by_step
 from .contract import Contract, covering_contracts
@@ -95,7 +95,7 @@ def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[s
     if existing is not None:
         return _as_dict(existing)
     lines = lines_or_single(req.lines, req.item, req.quantity, req.unit_price)
-    now = utcnow()
+    now = call.now
     contract, full = contract_for_order(call.session, req.supplier, now.date(), total(lines))
     po = PurchaseOrder(
         number=f"PO-{now:%Y%m%d}-{call.instance_id:06d}", item=summary(lines), supplier=req.supplier,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .. import made_by_step
 from .lines import LineColumns, lines_or_single, over_lines, summary
@@ -84,7 +84,7 @@ def request_purchase(call: ServiceCall, req: RequestPurchase) -> dict[str, Any]:
     row = PurchaseRequisition(item=summary(lines), supplier=req.supplier, quantity=sum(x.quantity for x in lines),
                               unit_price=lines[0].unit_price if len(lines) == 1 else None,
                               department=req.department, reason=req.reason, purchase_instance_id=child,
-                              instance_id=call.instance_id, task_name=call.task_name, created_at=utcnow(),
+                              instance_id=call.instance_id, task_name=call.task_name, created_at=call.now,
                               lines=[RequisitionLine(**line.columns()) for line in lines])
     call.session.add(row)
     call.session.flush()

@@ -90,7 +90,7 @@ def register_supplier(call: ServiceCall, req: RegisterSupplier) -> dict[str, Any
     if req.category not in CATEGORIES:
         raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
     if supplier is None:
-        supplier = Supplier(code=req.code, created_at=utcnow())
+        supplier = Supplier(code=req.code, created_at=call.now)
         call.session.add(supplier)
     supplier.name, supplier.category, supplier.contact = req.name, req.category, req.contact
     supplier.phone, supplier.email, supplier.rating = req.phone, req.email, req.rating

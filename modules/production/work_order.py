@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Integer, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 from modules.inventory import stock_of
 
 from .. import made_by_step
@@ -76,7 +76,7 @@ def create_work_order(call: ServiceCall, req: CreateWorkOrder) -> dict[str, Any]
             raise ValueError("quantity must be positive")
         if call.session.scalar(select(BomLine.id).where(BomLine.product_code == req.product_code)) is None:
             raise ValueError(f"product {req.product_code} has no bill of materials")
-        now = utcnow()
+        now = call.now
         wo = WorkOrder(number=f"WO-{now:%Y%m%d}-{call.instance_id:06d}", product_code=req.product_code,
                        quantity=req.quantity, warehouse=req.warehouse, instance_id=call.instance_id,
                        task_name=call.task_name, created_at=now)
@@ -124,7 +124,7 @@ def record_quality_check(call: ServiceCall, req: RecordQualityCheck) -> dict[str
         _work_order(call, req.work_order)
         qc = QualityCheck(work_order=req.work_order, attempt=req.attempt, result=req.result,
                           inspector=req.inspector, notes=req.notes, instance_id=call.instance_id,
-                          task_name=call.task_name, created_at=utcnow())
+                          task_name=call.task_name, created_at=call.now)
         call.session.add(qc)
         call.session.flush()
     return {"id": qc.id, "attempt": qc.attempt, "result": qc.result}

@@ -29,6 +29,6 @@ def check_credit(call: ServiceCall, req: CheckCredit) -> dict[str, Any]:
         SalesOrder.customer_code == req.customer_code, SalesOrder.status.in_(OPEN_STATUSES))) or 0)
     limit = float(customer.credit_limit)
     within = exposure <= limit
-    advance(call.session, order, "credit_approved" if within else "credit_hold", call.actor,
+    advance(call, order, "credit_approved" if within else "credit_hold",
             f"{exposure:,.2f} / {limit:,.2f}")
     return {"credit_limit": limit, "exposure": exposure, "within_limit": within, "customer_name": customer.name}

@@ -28,10 +28,10 @@ def find_order(session: Session, number: str) -> SalesOrder:
     return order
 
 
-def advance(session: Session, order: SalesOrder, status: str, actor: str, note: str = "") -> None:
+def advance(call: ServiceCall, order: SalesOrder, status: str, note: str = "") -> None:
     if STATUSES.index(status) > STATUSES.index(order.status):
         order.status = status
-    record_event(session, order, status, actor, note)
+    record_event(call, order, status, note)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def set_order_status(call: ServiceCall, req: SetOrderStatus) -> dict[str, Any]:
     if req.status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     order = find_order(call.session, req.order_number)
-    advance(call.session, order, req.status, call.actor, req.note)
+    advance(call, order, req.status, req.note)
     return {"number": order.number, "status": order.status}
 
 
@@ -66,10 +66,10 @@ def record_reservation(call: ServiceCall, req: RecordReservation) -> dict[str, A
         entry = answered[line.line_no]
         line.reserved, line.shortfall = int(entry["reserved"]), int(entry["shortfall"])
     if req.reservation.get("reserved"):
-        advance(call.session, order, "reserved", call.actor)
+        advance(call, order, "reserved")
     else:
         short = ", ".join(f"{line.item_code} −{line.shortfall}" for line in lines if line.shortfall)
-        advance(call.session, order, "awaiting_stock", call.actor, short)
+        advance(call, order, "awaiting_stock", short)
     return {"number": order.number, "status": order.status}
 
 

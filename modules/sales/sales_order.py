@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, Numeric, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, ServiceCall
 
 from .. import made_by_step
 from .customer import Customer
@@ -69,12 +69,14 @@ class SalesOrderEvent(Base):
     at: Mapped[datetime]
 
 
-def record_event(session: Session, order: SalesOrder, status: str, actor: str, note: str = "") -> None:
+def record_event(call: ServiceCall, order: SalesOrder, status: str, note: str = "") -> None:
     """Once per status: a retried step, or a second pass through the stock loop, keeps the first time."""
+    session = call.session
     seen = session.scalar(select(SalesOrderEvent.id).where(SalesOrderEvent.order_id == order.id,
                                                            SalesOrderEvent.status == status))
     if seen is None:
-        session.add(SalesOrderEvent(order_id=order.id, status=status, note=note[:500], actor=actor, at=utcnow()))
+        session.add(SalesOrderEvent(order_id=order.id, status=status, note=note[:500], actor=call.actor,
+                                    at=call.now))
         session.flush()
 
 
@@ -106,7 +108,7 @@ def create_sales_order(call: ServiceCall, req: CreateSalesOrder) -> dict[str, An
         if customer.status != "active":
             raise ValueError(f"customer {req.customer_code} is {customer.status}")
         lines = parse_lines(call.session, req.lines)
-        now = utcnow()
+        now = call.now
         order = SalesOrder(number=f"SO-{now:%Y%m%d}-{call.instance_id:06d}", customer_code=req.customer_code,
                            items=items_summary(lines), amount=round(sum(line.amount for line in lines), 2),
                            warehouse=req.warehouse, status="entered", entered_by=req.entered_by,
@@ -116,7 +118,7 @@ def create_sales_order(call: ServiceCall, req: CreateSalesOrder) -> dict[str, An
         call.session.add_all(SalesOrderLine(order_id=order.id, line_no=number, item_code=line.item_code,
                                             quantity=line.quantity, unit_price=line.unit_price, amount=line.amount)
                              for number, line in enumerate(lines, start=1))
-        record_event(call.session, order, "entered", call.actor)
+        record_event(call, order, "entered")
     return {"id": order.id, "number": order.number, "amount": float(order.amount), "items": order.items,
             "lines": [{"line_no": line.line_no, "item_code": line.item_code, "quantity": line.quantity,
                        "unit_price": float(line.unit_price), "amount": float(line.amount)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from browser_steps import sign_in
@@ -17,7 +17,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from engine import Actor
+from engine import Actor, utcnow
 from engine.parser import SourceFile
 from webui import create_app
 from webui.cli import prepare
@@ -148,8 +148,8 @@ def test_delegate_then_deputy_takes_over(new_page: NewPage, request_review) -> N
     expect(row(carol, title)).to_be_visible()  # in her own queue now
     carol.get_by_test_id("away-link").click()
     carol.get_by_test_id("deputy").select_option("dave")
-    carol.get_by_test_id("starts-on").fill(date.today().isoformat())
-    carol.get_by_test_id("ends-on").fill((date.today() + timedelta(days=2)).isoformat())
+    carol.get_by_test_id("starts-on").fill(utcnow().date().isoformat())
+    carol.get_by_test_id("ends-on").fill((utcnow().date() + timedelta(days=2)).isoformat())
     carol.get_by_test_id("set-away").click()
     expect(carol.get_by_test_id("absence")).to_contain_text("deputy")
 

@@ -14,11 +14,12 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from engine import utcnow
 from modules.procurement import Contract, PurchaseOrder, PurchaseRequisition
 from webui.extensions import db
 
 Login = Callable[..., FlaskClient]
-YEAR = date.today().year
+YEAR = utcnow().year
 LENOVO_CONTRACT = f"HC-CG-{YEAR}-001"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from workplace_bpmn import quick_review
 
-from engine import Actor, WorkflowEngine
+from engine import Actor, WorkflowEngine, utcnow
 
 Login = Callable[..., FlaskClient]
 OpenTask = Callable[[int], str]
@@ -107,7 +107,7 @@ def test_delegating_without_a_reason_says_so(login: Login, open_task: OpenTask) 
 
 
 def test_a_deputy_sees_the_absent_managers_group_tasks(login: Login, open_task: OpenTask) -> None:
-    today = date.today()
+    today = utcnow().date()
     bob = login("bob")
     response = bob.post("/away", data={"deputy": "dave", "starts_on": today.isoformat(),
                                        "ends_on": (today + timedelta(days=3)).isoformat()})

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine import CalendarDay, set_day, utcnow
 
-from ..extensions import db
+from ..extensions import db, workflow_engine
 from . import bp
 from .access import admin
 
@@ -20,7 +20,7 @@ from .access import admin
 @login_required
 def calendar() -> str:
     admin()
-    since = date.today() - timedelta(days=31)
+    since = workflow_engine().clock().date() - timedelta(days=31)
     days = db.session.scalars(select(CalendarDay).where(CalendarDay.day >= since).order_by(CalendarDay.day)).all()
     return render_template("admin/calendar.html", days=days)
 
