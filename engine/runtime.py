@@ -379,6 +379,7 @@ class WorkflowEngine:
             if row.assignee:
                 raise Conflict(f"task is already claimed by {row.assignee}")
             tasks.check_may_complete(row, actor)
+            tasks.check_four_eyes(session, row, actor)
             row.assignee, row.claimed_at = actor.username, self.clock()
             inst.updated_at = row.claimed_at  # bumps lock_version: a claim races like a completion
             self._log(session, inst, "task_claimed", actor.username, row)
@@ -407,6 +408,7 @@ class WorkflowEngine:
             if row.status != "open":
                 raise Conflict("task is no longer open")
             tasks.check_may_complete(row, actor)
+            tasks.check_four_eyes(session, row, actor)
             with self._instance(session, row.instance_id) as (inst, wf):
                 definition = self.definitions.get(session, inst.definition_id)
                 form = (definition.forms or {}).get(row.form) if row.form else None

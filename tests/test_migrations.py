@@ -21,3 +21,12 @@ def test_the_migrated_database_matches_the_models(db: Engine) -> None:
         warnings.simplefilter("ignore")  # expression indexes cannot be reflected, so are not compared
         drift = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert drift == []
+
+
+def test_the_expression_index_of_open_tasks_survives_every_migration(db: Engine) -> None:
+    """Reflection cannot see it (so the comparison above cannot), and a batch copy of the table drops it."""
+    query = ("SELECT name FROM sqlite_master WHERE type = 'index'" if db.dialect.name == "sqlite"
+             else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    with db.connect() as conn:
+        names = set(conn.exec_driver_sql(query).scalars())
+    assert "ix_human_tasks_open_queue" in names
