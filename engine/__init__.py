@@ -21,6 +21,7 @@ from .identity import ApiToken, Group, User, authenticate, create_token, create_
 from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import WorkflowEngine
+from .script_limits import ScriptLimits, StateTooLarge
 from .services import ServiceCall, ServiceRegistry
 from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
@@ -36,6 +37,7 @@ __all__ = [
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",
+    "ScriptLimits", "StateTooLarge",
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine", "Workplace",
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
