@@ -7,10 +7,11 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from engine import ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
+from engine import ServiceRegistry, WorkflowEngine, configure_engine, engine_options
 from modules import register_all
 
 from . import config as config_module
+from . import security_headers
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
 from .i18n import select_locale
@@ -36,10 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     registry = register_all(ServiceRegistry())
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
+    security_headers.register(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -54,8 +52,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    for name in ("inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales", "inventory",
-                 "hr", "finance", "production", "designer", "admin"):
+    for name in ("account", "inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales",
+                 "inventory", "hr", "finance", "production", "designer", "admin"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

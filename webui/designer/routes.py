@@ -18,6 +18,7 @@ from engine import Bundle, DefinitionError, Problem, ProcessDefinition
 from engine.parser import ParsedProcess, SourceFile
 
 from ..extensions import workflow_engine
+from ..security_headers import bpmn_js_modeler
 from . import bp
 from .blank import KEY, blank_process
 
@@ -91,6 +92,7 @@ def new() -> Response | tuple[str, int]:
 
 
 @bp.get("/<key>")
+@bpmn_js_modeler
 @login_required
 def edit(key: str) -> str:
     _require_designer()
