@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from engine import User, WorkflowEngine, utcnow
 from webui import create_app
@@ -21,12 +22,13 @@ LOCKED = "Too many failed sign-ins. Try again in 15 minutes."
 ELSEWHERE = {"REMOTE_ADDR": "10.0.0.9"}
 
 
-def try_password(client: FlaskClient, username: str, password: str = "not-the-password", **kwargs: object):
+def try_password(client: FlaskClient, username: str, password: str = "not-the-password",
+                 headers: dict[str, str] | None = None, **kwargs: object) -> TestResponse:
     return client.post("/login", data={"username": username, "password": password},
-                       headers={"Accept-Language": "en"}, **kwargs)
+                       headers={"Accept-Language": "en", **(headers or {})}, **kwargs)
 
 
-def error_of(response) -> str:
+def error_of(response: TestResponse) -> str:
     match = re.search(r'<p class="error" role="alert">([^<]*)</p>', response.get_data(as_text=True))
     return match.group(1) if match else ""
 
@@ -121,3 +123,21 @@ def test_a_scrypt_user_signs_in_and_gets_an_argon2_hash(app: Flask, client: Flas
         stored = db.session.scalar(select(User.password_hash).where(User.username == "olga"))
     assert stored.startswith("$argon2id$")
     assert try_password(app_client(client), "olga", "kept-since-2025").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted(demo_database_url: str) -> None:
+    """With OPSFLOW_PROXY_HOPS=1 every request comes from the proxy: the client is X-Forwarded-For's."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": demo_database_url, "TESTING": True, "SECRET_KEY": "t",
+                      "WTF_CSRF_ENABLED": False, "PROXY_HOPS": 1})
+    client = app.test_client()
+    for n in range(20):
+        try_password(client, f"name{n % 5}", headers={"X-Forwarded-For": "10.1.1.1"})
+    forwarded = {"REMOTE_ADDR": "10.0.0.1"}  # the proxy
+    locked = client.post("/login", data={"username": "alice", "password": "demo"}, environ_base=forwarded,
+                         headers={"X-Forwarded-For": "10.1.1.1"})
+    assert locked.status_code == 429
+    other = client.post("/login", data={"username": "alice", "password": "demo"}, environ_base=forwarded,
+                        headers={"X-Forwarded-For": "10.1.1.2"})
+    assert other.status_code == 302, "another client behind the same proxy is not locked"
+    with app.app_context():
+        db.engine.dispose()
