@@ -63,16 +63,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("human_tasks") as batch_op:
-        batch_op.drop_column("four_eyes")
-    with op.batch_alter_table("events") as batch_op:
-        batch_op.drop_column("address")
-    with op.batch_alter_table("process_instances") as batch_op:
-        batch_op.drop_column("department")
     postgres = op.get_bind().dialect.name == "postgresql"
-    op.execute("DROP TRIGGER events_no_change ON events" if postgres else "DROP TRIGGER events_no_update")
-    if not postgres:
+    # the triggers first: dropping a column on SQLite copies the table, and its triggers go with the copy
+    if postgres:
+        op.execute("DROP TRIGGER events_no_change ON events")
+    else:
+        op.execute("DROP TRIGGER events_no_update")
         op.execute("DROP TRIGGER events_no_delete")
+    op.drop_column("human_tasks", "four_eyes")
+    op.drop_column("events", "address")
+    op.drop_column("process_instances", "department")
     op.drop_table("audit_log")
     if postgres:
         op.execute("DROP FUNCTION opsflow_append_only()")
