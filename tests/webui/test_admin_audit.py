@@ -66,10 +66,9 @@ def test_only_administrators_read_it_and_nobody_changes_it_over_the_web(app: Fla
 
 def test_sign_ins_and_failed_sign_ins_are_in_the_log_with_their_address(app: Flask, client: FlaskClient,
                                                                            login: Login) -> None:
-    client.post("/login", data={"username": "bob", "password": "wrong password"},
-                environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    client.post("/login", data={"username": "nobody-here", "password": "x"}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    client.post("/login", data={"username": "bob", "password": "demo"}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    for username, password in (("bob", "wrong password"), ("nobody-here", "x"), ("bob", "demo")):
+        client.post("/login", data={"username": username, "password": password},
+                    environ_base={"REMOTE_ADDR": "203.0.113.9"})
     with app.app_context():
         rows = db.session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.address)
                                   .where(AuditEntry.action.startswith("login")).order_by(AuditEntry.id)).all()
