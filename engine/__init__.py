@@ -1,5 +1,5 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
-from . import analytics, audit
+from . import analytics, audit, field_crypto
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
 from .accounts import authenticate, change_password, create_user, deactivate_user, set_password
 from .api_tokens import DEFAULT_DAYS as DEFAULT_TOKEN_DAYS
@@ -31,6 +31,7 @@ from .errors import (
     ScriptError,
     ServiceError,
 )
+from .field_crypto import Encrypted, FieldKeyError, Keyring
 from .forms import validate as validate_form
 from .identity import Group, User
 from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job
@@ -51,8 +52,10 @@ from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import Workplace
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
-    "AuditEntry", "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
+    "ADDRESS", "analytics", "audit", "field_crypto", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant",
+    "parse_principals",
+    "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
+    "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",

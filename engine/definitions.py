@@ -158,6 +158,13 @@ class DefinitionStore:
             self._rows[definition_id] = definition
         return definition
 
+    @staticmethod
+    def sensitive(definition: ProcessDefinition) -> frozenset[str]:
+        """The fields its forms mark `sensitive`: its instances' state is kept encrypted, and these values
+        stay out of the summary, the task rows and the event log."""
+        return frozenset(f["name"] for form in (definition.forms or {}).values() for f in form.get("fields", [])
+                         if f.get("sensitive"))
+
     def specs(self, definition: ProcessDefinition) -> ProcessSpecs:
         specs = self._specs.get(definition.id)
         if specs is None:

@@ -189,6 +189,8 @@ def validate(form: dict[str, Any], data: Any) -> dict[str, Any]:
         if _blank(raw):
             if _required(field, data):
                 errors[name] = "is required"
+            elif "default" in field:  # an optional field the flow reads anyway (a service parameter)
+                cleaned[name] = field["default"]
             continue
         try:
             cleaned[name] = _convert(field, raw)

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, forms, persistence, retries, tasks, timers
+from . import audit, field_crypto, forms, persistence, retries, tasks, timers
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -157,9 +157,14 @@ class WorkflowEngine:
         state = self.serializer.state_to_json(wf)
         if limit_state and len(state) > self.limits.state:
             self.limits.check_state(len(state), inst.process_key, _last_step(wf))
+        if self._sensitive(session, inst):
+            state = field_crypto.keyring().encrypt(state)
         persistence.save_instance(session, inst, state)
         version = inst.lock_version
         session.info.setdefault(persistence.AFTER_COMMIT, []).append(lambda: self._checkin(inst.id, version, wf))
+
+    def _sensitive(self, session: Session, inst: InstanceRow | ProcessInstance) -> frozenset[str]:
+        return self.definitions.sensitive(self.definitions.get(session, inst.definition_id))
 
     def _commit_hooks(self, session: Session) -> None:
         for hook in session.info.pop(persistence.AFTER_COMMIT, []):
@@ -214,7 +219,7 @@ class WorkflowEngine:
             has_engine_work = any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY))
             inst.status = "running" if has_engine_work else "waiting"
             inst.error_message = inst.error_task = None
-        inst.summary = _summary(wf.data if wf.is_completed() else _current_data(wf))
+        inst.summary = _summary(wf.data if wf.is_completed() else _current_data(wf), self._sensitive(session, inst))
         inst.updated_at = now
         created, still_open = tasks.sync(session, inst, wf, now)
         for row in created:
@@ -437,6 +442,8 @@ class WorkflowEngine:
                 waited = (now - row.created_at).total_seconds()
                 outcome = str(values.get("decision"))[:50] if values.get("decision") is not None else None
                 comment = values.get("comment")
+                if comment and "comment" in self.definitions.sensitive(definition):  # kept, but not readable as is
+                    comment = field_crypto.keyring().encrypt(str(comment))
                 persistence.finish_task(session, task_id, status="completed", completed_at=now,
                                         completed_by=actor.username, wait_seconds=waited, outcome=outcome,
                                         comment=comment)
@@ -476,7 +483,8 @@ class WorkflowEngine:
             data=_plain(wf.data if wf.is_completed() else _current_data(wf)),
             error_message=inst.error_message, error_task=inst.error_task,
             tasks=[tasks.to_view(r, inst) for r in rows],
-            history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name, e.detail or {})
+            history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name,
+                               {k: field_crypto.reveal(v) for k, v in (e.detail or {}).items()})
                      for e in events or ()],
         )
 
@@ -512,10 +520,11 @@ def _plain(data: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and not k.startswith("_") and not callable(v)}
 
 
-def _summary(data: dict[str, Any]) -> dict[str, Any]:
+def _summary(data: dict[str, Any], hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A few plain values for lists; sensitive ones never leave the (encrypted) state."""
     out: dict[str, Any] = {}
     for k, v in data.items():
-        if isinstance(v, (str, int, float, bool)) and not k.startswith("spiff") and len(out) < 12:
+        if isinstance(v, (str, int, float, bool)) and not k.startswith("spiff") and k not in hidden and len(out) < 12:
             out[k] = v[:200] if isinstance(v, str) else v
     return out
 

@@ -21,6 +21,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import field_crypto
 from .specs import ProcessSpecs
 from .workflow import OpsFlowWorkflow
 
@@ -131,6 +132,9 @@ class StateSerializer:
         return "{" + ",".join(parts) + "}"
 
     def state_from_json(self, text: str, specs: ProcessSpecs, script_engine: Any) -> BpmnWorkflow:
+        """`text` as stored: the state of an instance with sensitive fields is encrypted (see `field_crypto`)."""
+        if text.startswith(field_crypto.PREFIX):
+            text = field_crypto.keyring().decrypt(text)
         dct = json.loads(text)
         version = dct.pop(_VERSION_KEY, STATE_VERSION)
         if version != STATE_VERSION and version in MIGRATIONS:

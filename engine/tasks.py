@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from . import persistence, priority, work_calendar
+from . import field_crypto, persistence, priority, work_calendar
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
 from .persistence import InstanceRow
@@ -172,7 +172,7 @@ def to_view(row: Any, inst: ProcessInstance | InstanceRow | None = None) -> Task
         task_name=row.task_name, candidate_group=row.candidate_group, assignee=row.assignee,
         status=row.status, form=row.form, created_at=row.created_at, due_at=row.due_at,
         claimed_at=row.claimed_at, completed_at=row.completed_at, completed_by=row.completed_by,
-        outcome=row.outcome, comment=row.comment, lane=row.lane, excluded_user=row.excluded_user,
+        outcome=row.outcome, comment=field_crypto.reveal(row.comment), lane=row.lane, excluded_user=row.excluded_user,
         business_key=inst.business_key if inst else None, started_by=inst.started_by if inst else None,
         priority=priority.name(row.priority),
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 import modules  # noqa: F401  (every module's tables on the metadata)
 import webui  # noqa: F401
 from engine import ApiToken, Base, check_token, utcnow
+from modules.hr import PerformanceReview, Position
 from webui.migrate import alembic_config
 
 
@@ -55,3 +56,23 @@ def test_tokens_made_before_scopes_keep_working_as_act_for_90_days(database_url:
         assert abs(row.expires_at - (upgraded_at + timedelta(days=90))) < timedelta(minutes=5)
         assert check_token(session, token, upgraded_at).user.username == "erp"
         assert check_token(session, token, upgraded_at + timedelta(days=91)).problem == "expired"
+
+
+def test_the_upgrade_encrypts_the_salary_bands_and_review_texts_already_there(database_url: str, db: Engine) -> None:
+    config = alembic_config(database_url)
+    command.downgrade(config, "0012")
+    with db.begin() as conn:
+        conn.execute(text("INSERT INTO hr_positions (title, department, salary_max, status, instance_id, opened_at)"
+                          " VALUES ('Engineer', 'IT', 27500, 'open', 1, '2026-01-01')"))
+        conn.execute(text("INSERT INTO hr_performance_reviews (employee_number, employee_name, department, period,"
+                          " reviewer, goals, self_assessment, comments, calibration_note, status) VALUES ('E1', 'Ann',"
+                          " 'IT', '2026-H1', 'bob', 'g', 'proud of it', 'needs focus', '', 'open')"))
+    command.upgrade(config, "heads")
+    with db.connect() as conn:
+        stored = conn.execute(text("SELECT salary_max FROM hr_positions")).scalar_one()
+        texts = conn.execute(text("SELECT self_assessment, comments FROM hr_performance_reviews")).one()
+    assert stored.startswith("enc1:") and "27500" not in stored
+    assert all(t.startswith("enc1:") for t in texts)
+    with Session(db) as session:
+        assert session.scalar(select(Position.salary_max)) == 27500
+        assert session.scalar(select(PerformanceReview.comments)) == "needs focus"

@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
 
+    config_module.use_field_keys()
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

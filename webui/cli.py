@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from engine import Bundle, DefinitionError, refresh_statistics
 
-from . import identity_commands
+from . import identity_commands, key_commands
 from .extensions import db, workflow_engine
 from .migrate import upgrade
 
@@ -117,7 +117,7 @@ def serve(host: str, port: int, no_demo: bool, workers: int) -> None:
     run(create_app, host, port, workers)
 
 
-COMMANDS = (init_db, deploy, seed_demo, *identity_commands.COMMANDS, validate, serve)
+COMMANDS = (init_db, deploy, seed_demo, *identity_commands.COMMANDS, *key_commands.COMMANDS, validate, serve)
 
 
 def register_commands(app: Flask) -> None:

@@ -13,6 +13,8 @@ import os
 import secrets
 from pathlib import Path
 
+from engine import Keyring, field_crypto
+
 INSTANCE = Path(os.environ.get("OPSFLOW_INSTANCE", Path(__file__).resolve().parents[1] / "instance"))
 
 
@@ -26,6 +28,14 @@ def _secret_key() -> str:
         keyfile.write_text(secrets.token_hex(32))
         keyfile.chmod(0o600)
     return keyfile.read_text().strip()
+
+
+FIELD_KEYS = INSTANCE / "field_keys"
+
+
+def use_field_keys() -> Keyring:
+    """The keys of encrypted fields: OPSFLOW_FIELD_KEYS, else the key file made once beside the secret key."""
+    return field_crypto.use(field_crypto.from_environment(FIELD_KEYS))
 
 
 def _whole_number(name: str, default: int, minimum: int = 0) -> int:

@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from .config import use_field_keys
+
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
@@ -18,7 +20,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str) -> None:
-    """Apply every branch: modules add their tables in revisions that branch off the initial schema."""
+    """Apply every branch: modules add their tables in revisions that branch off the initial schema.
+
+    The field keys first: a migration that encrypts a column encrypts what is already there."""
+    use_field_keys()
     command.upgrade(alembic_config(url), "heads")
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, Numeric, String, UniqueConstraint, select
+from sqlalchemy import Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall
+from engine import Base, Encrypted, ServiceCall
 
 from .department import Department
 
@@ -24,7 +25,7 @@ class Position(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(100))
     department: Mapped[str] = mapped_column(String(30), index=True)
-    salary_max: Mapped[float] = mapped_column(Numeric(12, 2))
+    salary_max: Mapped[Decimal] = mapped_column(Encrypted(Decimal))  # a salary band: kept encrypted at rest
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open, filled, closed
     instance_id: Mapped[int] = mapped_column(index=True)
     opened_at: Mapped[datetime]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall
+from engine import Base, Encrypted, ServiceCall
 
 from .employee import Employee
 
@@ -34,11 +34,12 @@ class PerformanceReview(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)
     reviewer: Mapped[str] = mapped_column(String(100))  # a username
     goals: Mapped[str] = mapped_column(Text, default="")
-    self_assessment: Mapped[str] = mapped_column(Text, default="")
+    # what the employee, the reviewer and HR wrote: kept encrypted at rest
+    self_assessment: Mapped[str] = mapped_column(Encrypted(str), default="")
     self_rating: Mapped[int | None] = mapped_column(nullable=True)
     rating: Mapped[int | None] = mapped_column(nullable=True, index=True)
-    comments: Mapped[str] = mapped_column(Text, default="")
-    calibration_note: Mapped[str] = mapped_column(Text, default="")
+    comments: Mapped[str] = mapped_column(Encrypted(str), default="")
+    calibration_note: Mapped[str] = mapped_column(Encrypted(str), default="")
     status: Mapped[str] = mapped_column(String(20), default="in_review", index=True)
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     instance_id: Mapped[int | None] = mapped_column(nullable=True, unique=True)

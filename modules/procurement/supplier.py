@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, Encrypted, ServiceCall, utcnow
 
 from ..importing import ImportReport, RowRejected, choice, import_rows, number, text
 
@@ -35,6 +35,7 @@ class Supplier(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     rating: Mapped[int] = mapped_column(Integer, default=3)
     status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    bank_account: Mapped[str | None] = mapped_column(Encrypted(str), nullable=True)  # kept encrypted at rest
     instance_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -51,6 +52,7 @@ def parse_supplier(values: dict[str, Any]) -> dict[str, Any]:
         "email": text(values, "email", reasons, required=False),
         "rating": number(values, "rating", reasons, minimum=1, maximum=5, whole=True, default=3),
         "status": choice(values, "status", STATUSES, reasons, default="active"),
+        "bank_account": text(values, "bank_account", reasons, required=False, max_length=100) or None,
     }
     if row["email"] and "@" not in row["email"]:
         reasons.append(f"email: {row['email']!r} is not an e-mail address")
@@ -72,6 +74,7 @@ class RegisterSupplier:
     phone: str = ""
     email: str = ""
     rating: int = 3
+    bank_account: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def register_supplier(call: ServiceCall, req: RegisterSupplier) -> dict[str, Any
         call.session.add(supplier)
     supplier.name, supplier.category, supplier.contact = req.name, req.category, req.contact
     supplier.phone, supplier.email, supplier.rating = req.phone, req.email, req.rating
+    supplier.bank_account = req.bank_account or None
     supplier.status, supplier.instance_id = "pending", call.instance_id
     call.session.flush()
     return {"id": supplier.id, "code": supplier.code, "status": supplier.status}

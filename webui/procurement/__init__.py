@@ -40,7 +40,8 @@ add_list(bp, ListSpec(
     search=("code", "name", "contact"),
     filters=(Filter("status", _l("Status"), STATUSES), Filter("category", _l("Category"), CATEGORIES)),
     importer=import_suppliers,
-    import_columns=("code", "name", "category", "contact", "phone", "email", "rating", "status"),
+    import_columns=("code", "name", "category", "contact", "phone", "email", "rating", "status", "bank_account"),
+    details=(Column("bank_account", _l("Bank account")),),  # on the page only, never in the list's export
     related=(Related("contracts", _l("Contracts"), Contract, "supplier_code", match="code", order_by="valid_from",
                      columns=(Column("number", _l("Number"), link=CONTRACT), Column("title", _l("Title")),
                               *VALIDITY, Column("status", _l("Status"), "status"))),),
