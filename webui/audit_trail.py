@@ -23,8 +23,10 @@ def _address() -> None:
 def _exports(response: Response) -> Response:
     if (response.status_code == 200 and response.mimetype == XLSX_MIME and current_user.is_authenticated
             and not request.path.endswith("/template.xlsx")):
-        audit.record(db.session, current_user.username, "export", request.path, utcnow(),
-                     filters={k: v[:200] for k, v in request.args.items()})
+        username = current_user.username
+        db.session.rollback()  # end the export's read: writing in it fails if someone wrote meanwhile (SQLite)
+        filters = {k: v[:200] for k, v in request.args.items()}
+        audit.record(db.session, username, "export", request.path, utcnow(), filters=filters)
         db.session.commit()
     return response
 
