@@ -20,6 +20,7 @@ from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import WorkflowEngine
 from .services import ServiceCall, ServiceRegistry
+from .storable import INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, storable_number, unstorable_char
 from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
 from .tasks import to_view as task_view
@@ -38,4 +39,5 @@ __all__ = [
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
+    "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",
 ]

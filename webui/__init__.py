@@ -14,6 +14,7 @@ from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
 from .i18n import select_locale
+from .input_guard import install as install_input_guard
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
+    install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)

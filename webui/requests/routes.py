@@ -13,6 +13,7 @@ from engine import InvalidData
 
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, pick_label, submitted
+from ..input_guard import int64
 from . import bp, queries
 
 PROCESS = "purchase_approval"
@@ -57,6 +58,6 @@ def new() -> str | Response | tuple[str, int]:
 @bp.get("/requests")
 @login_required
 def index() -> str:
-    number = request.args.get("page", 1, type=int) or 1
+    number = request.args.get("page", 1, type=int64) or 1
     listing = queries.started_by(db.session, current_user.username, number)
     return render_template("requests/index.html", listing=listing)
