@@ -19,8 +19,8 @@ from engine import escape_unstorable, fits_int64, unstorable_char
 MAX_DEPTH = 64
 
 
-class UnstorableValue(ValueError):
-    """A value in the JSON that no database column can hold; `path` names where it is."""
+class RefusedValue(ValueError):
+    """A value OpsFlow does not take (nested too deep, or no database column holds it); `path` names where."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
@@ -40,11 +40,11 @@ def _finite(text: str) -> float:
 
 
 def loads(raw: str | bytes) -> Any:
-    """The parsed value; ValueError (UnstorableValue for a bad value) says what is wrong."""
+    """The parsed value; ValueError (RefusedValue for a bad value) says what is wrong."""
     try:
         value = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite)
     except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise RefusedValue("body", f"is nested deeper than {MAX_DEPTH} levels") from None
     _check(value)
     return value
 
@@ -55,7 +55,7 @@ def _check(value: Any) -> None:
     while stack:
         path, item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+            raise RefusedValue(path or "body", f"is nested deeper than {MAX_DEPTH} levels")
         if isinstance(item, dict):
             for key, child in item.items():
                 where = f"{path}.{escape_unstorable(key)}" if path else escape_unstorable(key)
@@ -66,13 +66,13 @@ def _check(value: Any) -> None:
         elif isinstance(item, str):
             _check_text(path or "body", item, "holds")
         elif isinstance(item, int) and not isinstance(item, bool) and not fits_int64(item):
-            raise UnstorableValue(path or "body", "is a whole number too large to store (at most 64 bits)")
+            raise RefusedValue(path or "body", "is a whole number too large to store (at most 64 bits)")
 
 
 def _check_text(path: str, text: str, what: str) -> None:
     bad = unstorable_char(text)
     if bad:
-        raise UnstorableValue(path, f"{what} the character {bad}, which cannot be stored")
+        raise RefusedValue(path, f"{what} the character {bad}, which cannot be stored")
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

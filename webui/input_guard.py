@@ -10,7 +10,9 @@ Three parts, installed by `install(app)` before the blueprints register:
   Infinity (see bounded_json);
 - a `before_request` refuses, with 400 naming the field, a NUL or a lone
   surrogate in the query string, the form fields, the names of uploaded
-  files, the path's own parts and a JSON body.
+  files and the path's own parts, and a JSON body nested too deep or holding
+  such text or an integer past 64 bits (malformed JSON is left to the view,
+  which names the error's position).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from engine import INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, unstorable_char
 
-from .bounded_json import BoundedJSONProvider, UnstorableValue, loads
+from .bounded_json import BoundedJSONProvider, RefusedValue, loads
 
 
 class Int64Converter(IntegerConverter):
@@ -79,7 +81,7 @@ def _unstorable() -> tuple[str, str, str | None] | None:
     if request.is_json and request.get_data(cache=True).strip():
         try:
             loads(request.get_data(cache=True))
-        except UnstorableValue as exc:
+        except RefusedValue as exc:
             return exc.path, exc.reason, None
         except ValueError:
             return None  # malformed JSON is the view's to report, with the error's position
@@ -92,7 +94,7 @@ def refuse_unstorable_input() -> Response | tuple[Any, int] | None:
         return None
     field, reason, char = found
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify({"error": "text that cannot be stored", "detail": {field: reason}}), 400
+        return jsonify({"error": "a value in the request is refused", "detail": {field: reason}}), 400
     detail = (_("The field %(field)s holds a character that cannot be stored (%(char)s).", field=field, char=char)
               if char else f"{field}: {reason}")
     return render_template("error.html", code=400, message=_("Bad request"), detail=detail), 400

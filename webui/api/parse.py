@@ -17,7 +17,7 @@ from flask import request
 
 from engine import INT64_MAX
 
-from ..bounded_json import UnstorableValue, loads
+from ..bounded_json import RefusedValue, loads
 from .errors import ApiError
 
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
@@ -33,8 +33,8 @@ def json_body(allowed: frozenset[str]) -> dict[str, Any]:
         raise ApiError(415, "unsupported content type", f"send application/json, not {request.mimetype}")
     try:
         body = loads(raw)
-    except UnstorableValue as exc:
-        raise ApiError(400, "a value in the body cannot be stored", {exc.path: exc.reason}) from None
+    except RefusedValue as exc:
+        raise ApiError(400, "a value in the body is refused", {exc.path: exc.reason}) from None
     except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed JSON body", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -59,8 +59,8 @@ def multipart_body(allowed: frozenset[str]) -> dict[str, Any]:
     body: dict[str, Any] = dict(request.form.items())
     try:
         body["data"] = loads(body.get("data") or "{}")
-    except UnstorableValue as exc:
-        raise ApiError(400, "a value in the data part cannot be stored", {f"data.{exc.path}": exc.reason}) from None
+    except RefusedValue as exc:
+        raise ApiError(400, "a value in the data part is refused", {f"data.{exc.path}": exc.reason}) from None
     except ValueError as exc:
         raise ApiError(400, "the data part is not JSON", {"data": str(exc)}) from None
     if not isinstance(body["data"], dict):
