@@ -7,10 +7,11 @@ millions of blank rows that openpyxl yields one by one. So before openpyxl
 opens the file, every part is unpacked and counted (its declared size, then
 the bytes it really gives, against one budget for the whole package) and
 every XML part is parsed once by lxml with no DTD, no entities and no
-network; the rows are then counted as openpyxl reads them, blank ones too,
-and reading stops past MAX_ROWS. Values no database stores (text with NUL
-or lone surrogates, which openpyxl makes of `_x0000_` escapes, NaN,
-integers past 64 bits) are refused naming their row and column.
+network, counting a sheet's rows and cells as they come; the rows are then
+counted again as openpyxl reads them (blank ones too, and the gaps it fills
+between row numbers), and reading stops past MAX_ROWS. Numbers no database
+stores (infinity, integers past 64 bits) are refused naming their row and
+column.
 """
 from __future__ import annotations
 
@@ -25,15 +26,20 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from engine import fits_int64, unstorable_char
+from engine import fits_int64
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # 10,000 rows of 20 columns as this app writes them: 8 MB
 MAX_PARTS = 1000
 MAX_ROWS = 10000
 MAX_COLUMNS = 200
+MAX_CELLS = 500_000
+ROWS_REFUSED = f"at most {MAX_ROWS} rows can be imported at once (blank rows count too)"
 _CHUNK = 256 * 1024
 _XML_PARTS = (".xml", ".rels", ".vml")
+_ROW = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
+_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+_NO_TAG = "{opsflow}none"  # the other parts have no rows to count: only well-formedness and the DTD matter
 _NOT_A_WORKBOOK = "the file is not an Excel workbook (.xlsx)"
 
 
@@ -41,35 +47,63 @@ class WorkbookRefused(ValueError):
     """The upload is not read: the message says why, in words for the person who sent it."""
 
 
-class _RefuseDoctype:
-    """lxml parser target: a DOCTYPE (where entities are declared) stops the parse; nothing else is kept."""
-
-    def doctype(self, *_: Any) -> None:
-        raise WorkbookRefused("the workbook's XML declares a DTD (entities), which an import does not accept")
-
-    def close(self) -> None:
-        return None
-
-
 def _too_large() -> WorkbookRefused:
     return WorkbookRefused(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "
                            f"import at most {MAX_ROWS} rows at once")
 
 
+class _XmlCheck:
+    """One XML part parsed as it unpacks, by lxml without DTDs, entities or network.
+
+    A sheet's rows and cells are counted as they come (only they reach Python: lxml filters
+    the tags), and rows read are dropped, so a sheet of millions of `<row/>` (or of cells in
+    one row) is refused after the first MAX_ROWS (MAX_CELLS) and never held whole.
+    """
+
+    def __init__(self, sheet: bool) -> None:
+        self.parser = etree.XMLPullParser(events=("start",), tag=(_ROW, _CELL) if sheet else _NO_TAG,
+                                          resolve_entities=False, no_network=True, load_dtd=False)
+        self.rows = self.cells = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.parser.feed(chunk)
+        for _, element in self.parser.read_events():
+            if self.rows + self.cells == 0:
+                self._refuse_doctype(element)
+            if element.tag == _CELL:
+                self.cells += 1
+                if self.cells > MAX_CELLS:
+                    raise WorkbookRefused(f"the workbook has more than {MAX_CELLS} cells")
+                continue
+            self.rows += 1
+            if self.rows > MAX_ROWS + 1:
+                raise WorkbookRefused(ROWS_REFUSED)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+
+    def close(self) -> None:
+        self._refuse_doctype(self.parser.close())
+
+    @staticmethod
+    def _refuse_doctype(element: Any) -> None:
+        if element.getroottree().docinfo.doctype:
+            raise WorkbookRefused("the workbook's XML declares a DTD (entities), which an import does not accept")
+
+
 def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
     """Unpack one part within `budget` bytes, parsing it if it is XML; returns the bytes it gave."""
-    parser = (etree.XMLParser(target=_RefuseDoctype(), resolve_entities=False, no_network=True, load_dtd=False)
-              if info.filename.lower().endswith(_XML_PARTS) else None)
+    name = info.filename.lower()
+    check = _XmlCheck(sheet=name.startswith("xl/worksheets/")) if name.endswith(_XML_PARTS) else None
     size = 0
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
             size += len(chunk)
             if size > info.file_size or size > budget:
                 raise _too_large()
-            if parser is not None:
-                parser.feed(chunk)
-    if parser is not None:
-        parser.close()
+            if check is not None:
+                check.feed(chunk)
+    if check is not None:
+        check.close()
     return size
 
 
@@ -102,12 +136,14 @@ def _upload(stream: IO[bytes]) -> bytes:
 
 
 def _checked(value: Any, row: int, column: str) -> Any:
-    """The cell's value, or a refusal naming where a value no database column holds stands."""
-    bad = unstorable_char(value) if isinstance(value, str) else None
-    if bad or (isinstance(value, float) and not math.isfinite(value)) or (
+    """The cell's value, or a refusal naming where a number no database column holds stands.
+
+    (Text needs no such check: XML cannot carry a NUL or a lone surrogate, and lxml refused the
+    character references that would.)
+    """
+    if (isinstance(value, float) and not math.isfinite(value)) or (
             isinstance(value, int) and not isinstance(value, bool) and not fits_int64(value)):
-        what = f"the character {bad}" if bad else f"the number {value}"
-        raise WorkbookRefused(f"row {row}, column {column}: {what} cannot be imported")
+        raise WorkbookRefused(f"row {row}, column {column}: the number {value} cannot be imported")
     return value
 
 
@@ -119,7 +155,7 @@ def _records(rows: Iterator[tuple[Any, ...]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:  # blank rows count: a sheet of millions of them is no cheaper to read
-            raise WorkbookRefused(f"at most {MAX_ROWS} rows can be imported at once (blank rows count too)")
+            raise WorkbookRefused(ROWS_REFUSED)
         if not any(v not in (None, "") for v in values):
             continue
         # `_row` keeps the sheet's row number, so the report names the row a person sees in Excel

@@ -133,3 +133,9 @@ def test_a_nul_in_a_path_part_is_refused(login: Login, admin_token: dict[str, st
     response = client.get("/api/v1/tasks/abc%00", headers=admin_token)
     assert response.status_code == 400
     assert response.get_json()["detail"] == {"task_id": "holds the character \\x00, which cannot be stored"}
+
+
+def test_the_refusal_speaks_the_readers_language(login: Login) -> None:
+    response = login("alice", locale="zh_CN").get("/inbox?q=%00")
+    assert response.status_code == 400
+    assert "字段 q 含有无法保存的字符（\\x00）。" in response.get_data(as_text=True)
