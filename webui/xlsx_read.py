@@ -33,12 +33,11 @@ MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # 10,000 rows of 20 columns as this app w
 MAX_PARTS = 1000
 MAX_ROWS = 10000
 MAX_COLUMNS = 200
-MAX_CELLS = 500_000
+MAX_CELLS = 250_000  # 10,000 rows of 25 columns: openpyxl reads each cell in Python
 ROWS_REFUSED = f"at most {MAX_ROWS} rows can be imported at once (blank rows count too)"
 _CHUNK = 256 * 1024
 _XML_PARTS = (".xml", ".rels", ".vml")
 _ROW = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}row"
-_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
 _NO_TAG = "{opsflow}none"  # the other parts have no rows to count: only well-formedness and the DTD matter
 _NOT_A_WORKBOOK = "the file is not an Excel workbook (.xlsx)"
 
@@ -55,31 +54,33 @@ def _too_large() -> WorkbookRefused:
 class _XmlCheck:
     """One XML part parsed as it unpacks, by lxml without DTDs, entities or network.
 
-    A sheet's rows and cells are counted as they come (only they reach Python: lxml filters
-    the tags), and rows read are dropped, so a sheet of millions of `<row/>` (or of cells in
-    one row) is refused after the first MAX_ROWS (MAX_CELLS) and never held whole.
+    In a sheet only the rows reach Python (lxml filters the tag): they are counted as they
+    come, and a row read to its end is counted for its cells and dropped, so a sheet of
+    millions of `<row/>` (or of cells in one row) is refused after the first MAX_ROWS
+    (MAX_CELLS) and never held whole.
     """
 
     def __init__(self, sheet: bool) -> None:
-        self.parser = etree.XMLPullParser(events=("start",), tag=(_ROW, _CELL) if sheet else _NO_TAG,
+        self.parser = etree.XMLPullParser(events=("start",), tag=_ROW if sheet else _NO_TAG,
                                           resolve_entities=False, no_network=True, load_dtd=False)
         self.rows = self.cells = 0
+        self.row: Any = None  # the row being read: its cells are still coming
 
     def feed(self, chunk: bytes) -> None:
         self.parser.feed(chunk)
-        for _, element in self.parser.read_events():
-            if self.rows + self.cells == 0:
-                self._refuse_doctype(element)
-            if element.tag == _CELL:
-                self.cells += 1
-                if self.cells > MAX_CELLS:
-                    raise WorkbookRefused(f"the workbook has more than {MAX_CELLS} cells")
-                continue
+        for _, row in self.parser.read_events():
+            if self.row is None:
+                self._refuse_doctype(row)
+            else:
+                self.cells += len(self.row)
             self.rows += 1
             if self.rows > MAX_ROWS + 1:
                 raise WorkbookRefused(ROWS_REFUSED)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            self.row = row
+        if self.cells + (len(self.row) if self.row is not None else 0) > MAX_CELLS:
+            raise WorkbookRefused(f"the workbook has more than {MAX_CELLS} cells")
 
     def close(self) -> None:
         self._refuse_doctype(self.parser.close())

@@ -173,3 +173,14 @@ def test_a_nan_amount_filter_in_the_inbox_is_dropped_like_any_unreadable_one(log
         response = bob.get(f"/inbox?amount_min={value}&amount_max={value}")
         assert response.status_code == 200
         assert response.get_data(as_text=True).count('data-testid="task-row"') == unfiltered
+
+
+@pytest.mark.parametrize("hours", [str(2**64), "9" * 5000, "²", "99999999"])
+def test_an_escalation_wait_no_clock_can_count_is_refused_with_a_message(login: Login, hours: str) -> None:
+    admin = login("admin")
+    response = admin.post("/admin/escalations", data={"candidate_group": "managers", "manager": "carol",
+                                                      "reassign_after_hours": hours}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Escalation saved." not in html
+    assert "reassign_after_hours: must be" in html
+    assert f'<td class="num">{hours}</td>' not in html

@@ -124,7 +124,7 @@ def run_backtest(rule_set_id: int) -> str | tuple[str, int]:
     admin()
     store = rule_store()
     days = request.args.get("days", "30")
-    if not days.isdigit() or not 1 <= int(days) <= 3650:
+    if not (days.isascii() and days.isdigit() and len(days) <= 4) or not 1 <= int(days) <= 3650:
         return _page(rule_set_id, problems=[_("days: a whole number from 1 to 3650")]), 422
     source = store.draft(rule_set_id) or store.live(rule_set_id)
     if source is None:
@@ -141,7 +141,7 @@ def save_escalation() -> Response:
     form = request.form
     hours = form.get("reassign_after_hours", "24")
     try:
-        if not hours.isdigit():
+        if not (hours.isascii() and hours.isdigit() and len(hours) <= 6):
             raise ValueError("reassign_after_hours: must be a whole number of hours")
         set_policy(rule_store(), form.get("candidate_group", "").strip(), form.get("manager", "").strip(),
                    int(hours), actor.username)
