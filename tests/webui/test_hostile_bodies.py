@@ -184,3 +184,11 @@ def test_an_escalation_wait_no_clock_can_count_is_refused_with_a_message(login: 
     assert response.status_code == 200 and "Escalation saved." not in html
     assert "reassign_after_hours: must be" in html
     assert f'<td class="num">{hours}</td>' not in html
+
+
+@pytest.mark.parametrize(("rules", "message"), [
+    (DEEP_ARRAY, "nested deeper than 64 levels"), ('[{"when": [{"value": ' + "9" * 5000 + "}]}]", "rules: "),
+    ('[{"when": [{"value": NaN}]}]', "NaN is not valid JSON"), ('[{"name": "\\ud800"}]', "\\ud800")])
+def test_rule_text_that_no_rule_set_can_hold_is_named_on_the_page(login: Login, rules: str, message: str) -> None:
+    response = login("admin").post("/admin/rules/1/draft", data={"rules": rules})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)

@@ -13,6 +13,7 @@ from engine import Conflict, utcnow
 from rules import RuleError, backtest
 from rules.escalation import policies, set_policy
 
+from .. import bounded_json
 from ..extensions import workflow_engine
 from . import bp
 from .access import admin, fact_providers, rule_store
@@ -77,12 +78,14 @@ def save_draft(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
     text = request.form.get("rules", "")
     try:
-        rule_store().save_draft(rule_set_id, json.loads(text), actor.username)
+        rule_store().save_draft(rule_set_id, bounded_json.loads(text), actor.username)
     except json.JSONDecodeError as exc:
         return _page(rule_set_id, text, [_("rules: not valid JSON (line %(line)s): %(msg)s",
                                            line=exc.lineno, msg=exc.msg)]), 422
     except RuleError as exc:
         return _page(rule_set_id, text, exc.problems), 422
+    except ValueError as exc:  # nested too deep, NaN, a number or text no column holds
+        return _page(rule_set_id, text, [f"rules: {exc}"]), 422
     flash(_("Draft saved."), "info")
     return redirect(url_for("admin.rule_set", rule_set_id=rule_set_id))
 
