@@ -1,5 +1,7 @@
 """OpsFlow's workflow kernel. Import from here; the submodules are internal."""
-from . import analytics
+from . import analytics, audit
+from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
+from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
 from .database import configure_engine, engine_options, make_engine, refresh_statistics, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
@@ -30,7 +32,8 @@ from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import Workplace
 
 __all__ = [
-    "analytics", "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
+    "analytics", "audit", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
+    "AuditEntry", "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "ProcessDefinition", "ProcessInstance", "SYSTEM", "ScriptError",

@@ -42,7 +42,7 @@ def visible_instance(eng: WorkflowEngine, session: Session, instance_id: int, ac
     inst = session.get(ProcessInstance, instance_id)
     if inst is None:
         raise NotFound(f"no process instance {instance_id}")
-    if not eng.may_view(session, inst, actor):
+    if not eng.policy.may_view_instance(session, inst, actor):
         raise Forbidden("you may not see this process instance")
     return inst
 

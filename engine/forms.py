@@ -3,8 +3,10 @@
 A form is JSON in `processes/<key>/forms/<name>.json`:
 `{"title": {...}, "fields": [{"name", "type", "required", "choices", "min",
 "max", "max_length", "required_if", "required_without", "hidden",
-"label": {"en", "zh_CN"}}]}`; a `files` field also takes `accept` (suffixes)
-and `max_files`.
+"from_requester", "label": {"en", "zh_CN"}}]}`; a `files` field also takes
+`accept` (suffixes) and `max_files`. A `from_requester` field (`"department"`)
+takes its value from the requester's account, never from the form or the API
+caller: a request is filed for one's own department.
 The same definition renders the HTML form and validates the API, so the
 browser and other systems meet the same rules.
 
@@ -29,6 +31,28 @@ from .storable import INT64_MAX, INT64_MIN, fits_int64, unstorable_char
 
 FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date", "files", "lines"}
 MAX_ROWS = 200
+
+
+REQUESTER_ATTRIBUTES = ("department",)
+
+
+def from_requester(form: dict[str, Any] | None, data: dict[str, Any], actor: Any) -> dict[str, Any]:
+    """`data` with each `from_requester` field set from `actor`; a different value sent is refused, naming it."""
+    fixed = {f["name"]: f["from_requester"] for f in (form or {}).get("fields", []) if f.get("from_requester")}
+    if not fixed:
+        return data
+    out, errors = dict(data), {}
+    for name, attribute in fixed.items():
+        own = getattr(actor, attribute, None)
+        sent = data.get(name)
+        if not own:
+            errors[name] = f"your account has no {attribute}; an administrator sets it"
+        elif sent not in (None, "", own):
+            errors[name] = f"is your own {attribute} ({own}); a request for another is filed by someone there"
+        out[name] = own
+    if errors:
+        raise InvalidData(errors)
+    return out
 
 
 def _file_names(field: dict[str, Any], raw: Any) -> list[str]:

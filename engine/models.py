@@ -62,6 +62,8 @@ class ProcessInstance(Base):
     state: Mapped[str] = mapped_column(Text)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     started_by: Mapped[str] = mapped_column(String(100), index=True)
+    # the department the request is for (its start form's, else the requester's): whose managers see it
+    department: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -40,6 +40,7 @@ class InstanceRow:
     created_at: datetime
     updated_at: datetime
     summary: dict[str, Any] = field(default_factory=dict)
+    department: str | None = None
     ended_at: datetime | None = None
     error_message: str | None = None
     error_task: str | None = None
@@ -48,13 +49,13 @@ class InstanceRow:
 
 
 _INSERT = insert(INSTANCES)
+_FIXED_AT_START = ("id", "definition_id", "process_key", "created_at", "department")
 _ROW_COLUMNS = [c for c in INSTANCES.c if c.key != "state"]
 _LOAD = select(*_ROW_COLUMNS).where(INSTANCES.c.id == bindparam("instance_id"))
 _LOAD_STATE = select(INSTANCES.c.state).where(INSTANCES.c.id == bindparam("instance_id"))
 _SAVE = (update(INSTANCES)
          .where(INSTANCES.c.id == bindparam("instance_id"), INSTANCES.c.lock_version == bindparam("seen_version"))
-         .values({c.key: bindparam(c.key) for c in INSTANCES.c if c.key not in ("id", "definition_id",
-                                                                             "process_key", "created_at")}))
+         .values({c.key: bindparam(c.key) for c in INSTANCES.c if c.key not in _FIXED_AT_START}))
 _SAVE_KEYS = ("business_key", "status", "summary", "started_by", "updated_at", "ended_at", "error_message",
               "error_task")
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms, persistence, retries, tasks, timers
+from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
 from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
@@ -44,8 +45,10 @@ _LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 
 class WorkflowEngine:
     def __init__(self, db: Engine, registry: ServiceRegistry | None = None, *,
-                 clock: Callable[[], datetime] = utcnow, cache_size: int = 512) -> None:
+                 clock: Callable[[], datetime] = utcnow, cache_size: int = 512,
+                 policy: AccessPolicy | None = None) -> None:
         self.registry = registry or ServiceRegistry()
+        self.policy = policy or AccessPolicy()
         self.db = db
         self.clock = clock
         self.serializer = StateSerializer()
@@ -208,10 +211,18 @@ class WorkflowEngine:
     # -- instances ----------------------------------------------------------
     def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None,
               then: Callable[[Session, int], None] | None = None) -> InstanceView:
-        """`then(session, instance id)` runs in the same transaction, e.g. to keep the files sent with the start."""
+        """`then(session, instance id)` runs in the same transaction, e.g. to keep the files sent with the start.
+
+        Only whoever the policy lets start the process may, and a start-form field taken from the
+        requester's account (`from_requester`, e.g. the department) is theirs whatever the caller sent.
+        """
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
         with self._write() as session:
+            if not self.policy.may_start(session, actor, key):
+                raise Forbidden(f"you may not start {key}")
+            start_form = (self.definitions.require_latest(session, key).forms or {}).get("start")
+            data = forms.from_requester(start_form, data, actor)
             inst, definition, wf, open_rows = self._launch(session, key, data, actor, business_key)
             if then is not None:
                 then(session, inst.id)
@@ -247,8 +258,10 @@ class WorkflowEngine:
             task.data.update(values)
         if prepare is not None:
             prepare(wf)
+        department = values.get("department") if isinstance(values.get("department"), str) else None
         inst = InstanceRow(definition_id=definition.id, process_key=key, business_key=business_key,
-                           status="running", started_by=actor.username, created_at=now, updated_at=now)
+                           status="running", started_by=actor.username, department=department or actor.department,
+                           created_at=now, updated_at=now)
         persistence.insert_instance(session, inst)
         self._log(session, inst, "instance_started", actor.username, version=definition.version)
         open_rows = self._advance(session, inst, wf, actor.username)
@@ -260,7 +273,7 @@ class WorkflowEngine:
             inst = session.get(ProcessInstance, instance_id)
             if inst is None:
                 raise NotFound(f"no process instance {instance_id}")
-            if not self.may_view(session, inst, actor):
+            if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             definition = self.definitions.get(session, inst.definition_id)
             wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
@@ -276,19 +289,9 @@ class WorkflowEngine:
             inst = session.get(ProcessInstance, instance_id)
             if inst is None:
                 raise NotFound(f"no process instance {instance_id}")
-            if not self.may_view(session, inst, actor):
+            if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             return self.definitions.get(session, inst.definition_id).bpmn_xml
-
-    @staticmethod
-    def may_view(session: Session, inst: ProcessInstance | InstanceRow, actor: Actor) -> bool:
-        if actor.is_admin or "manager" in actor.roles or inst.started_by == actor.username:
-            return True
-        involved = select(HumanTask.id).where(
-            HumanTask.instance_id == inst.id,
-            (HumanTask.candidate_group.in_(sorted(actor.groups))) | (HumanTask.assignee == actor.username)
-            | (HumanTask.completed_by == actor.username)).limit(1)
-        return session.scalar(involved) is not None
 
     def cancel(self, instance_id: int, actor: Actor) -> InstanceView:
         with self._write() as session:
@@ -352,7 +355,7 @@ class WorkflowEngine:
         with self.read() as session:
             row = self._task_row(session, task_id, lock=False)
             inst = session.get(ProcessInstance, row.instance_id)
-            if not self.may_view(session, inst, actor):
+            if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this task")
             return tasks.to_view(row, inst)
 

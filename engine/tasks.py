@@ -42,8 +42,11 @@ def new_row(task: Any, inst: InstanceRow, now: datetime) -> HumanTask:
     props = _properties(spec)
     title = str(_evaluate(task, props["title"])) if props.get("title") else (spec.bpmn_name or spec.name)
     group = str(_evaluate(task, props["candidate_group"])) if props.get("candidate_group") else spec.lane
-    # `assignee`: an expression naming the one person the task goes to (e.g. `requester`)
+    # `assignee`: an expression naming the one person the task goes to (e.g. `requester`); such a task is
+    # offered to no group, so its lane's members neither see it in their queue nor see the instance through it
     assignee = str(_evaluate(task, props["assignee"])) if props.get("assignee") else None
+    if assignee:
+        group = None
     return HumanTask(
         id=str(task.id), instance_id=inst.id, process_key=inst.process_key,
         task_name=spec.bpmn_id or spec.name, title=title[:300], lane=spec.lane, candidate_group=group,

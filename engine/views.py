@@ -13,6 +13,7 @@ class Actor:
     username: str
     groups: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
+    department: str | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -7,6 +7,7 @@ the notification writer to the engine's write sessions when it is built.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -49,7 +50,7 @@ class Workplace:
     def with_deputy_groups(self, session: Session, actor: Actor) -> Actor:
         """The actor, also holding the groups of everyone they stand in for today."""
         extra = delegation.deputy_groups(session, actor.username, self.engine.clock().date())
-        return Actor(actor.username, actor.groups | extra, actor.roles) if extra - actor.groups else actor
+        return dataclasses.replace(actor, groups=actor.groups | extra) if extra - actor.groups else actor
 
     @staticmethod
     def delegated_filter(actor: Actor) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from engine import ServiceCall, ServiceRegistry
+from engine import AccessPolicy, ServiceCall, ServiceRegistry
 
 T = TypeVar("T", bound=Any)
 
@@ -22,10 +22,23 @@ INSTALLED = ("procurement", "finance", "inventory", "sales", "hr", "production")
 
 
 @dataclass(frozen=True)
+class ProcessAccess:
+    """Who may start a process the module owns and who sees its instances (see engine/access.py).
+
+    Principals are group names, `role:<name>` or `*`; whoever takes part in an instance sees it anyway.
+    """
+
+    start: tuple[str, ...] = ("*",)
+    see_all: tuple[str, ...] = ()
+    see_department: tuple[str, ...] = ()  # they see the instances of their own department
+
+
+@dataclass(frozen=True)
 class Manifest:
     name: str
     depends: tuple[str, ...] = ()
     processes: tuple[str, ...] = field(default_factory=tuple)
+    access: dict[str, ProcessAccess] = field(default_factory=dict)  # the processes it owns, by key
 
 
 def made_by_step(call: ServiceCall, model: type[T]) -> T | None:
@@ -63,6 +76,15 @@ def ordered(names: tuple[str, ...] = INSTALLED) -> list[ModuleType]:
     for name in names:
         visit(name, ())
     return result
+
+
+def declare_access(policy: AccessPolicy, names: tuple[str, ...] = INSTALLED) -> AccessPolicy:
+    """The defaults of the processes the modules own; administrators change them on the access screen."""
+    for module in ordered(names):
+        for key, access in module.MANIFEST.access.items():
+            policy.declare_process(key, start=access.start, see_all=access.see_all,
+                                   see_department=access.see_department)
+    return policy
 
 
 def register_all(registry: ServiceRegistry, names: tuple[str, ...] = INSTALLED) -> ServiceRegistry:

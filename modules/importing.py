@@ -44,6 +44,8 @@ class ImportReport:
     created: int
     updated: int
     rejected: tuple[RejectedRow, ...] = field(default_factory=tuple)
+    # what was written, for the audit log: {key: {"created": True}} or {key: {column: [before, after]}}
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def written(self) -> bool:
@@ -141,14 +143,25 @@ def import_rows(session: Session, model: type, key: str, rows: Iterable[dict[str
     if mode == "all_or_nothing" and rejected:
         return ImportReport(mode, total, 0, 0, tuple(rejected))
     created = updated = 0
+    changes: dict[str, dict[str, Any]] = {}
     with session.begin_nested():
         for _, clean in parsed:
             existing = session.scalar(select(model).where(getattr(model, key) == clean[key]))
             if existing is None:
                 session.add(model(**clean))
+                changes[str(clean[key])] = {"created": {n: _plain(v) for n, v in clean.items()}}
                 created += 1
             else:
+                changed = {n: [_plain(getattr(existing, n)), _plain(v)] for n, v in clean.items()
+                           if getattr(existing, n) != v}
                 for name, value in clean.items():
                     setattr(existing, name, value)
+                if changed:
+                    changes[str(clean[key])] = changed
                 updated += 1
-    return ImportReport(mode, total, created, updated, tuple(rejected))
+    return ImportReport(mode, total, created, updated, tuple(rejected), changes)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it."""
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)

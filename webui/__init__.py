@@ -7,9 +7,10 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from engine import ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
-from modules import register_all
+from engine import AccessPolicy, ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
+from modules import declare_access, register_all
 
+from . import access
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
@@ -35,7 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         engine = configure_engine(db.engine)
     registry = register_all(ServiceRegistry())
-    app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry)
+    policy = declare_access(AccessPolicy())
+    app.extensions["opsflow.policy"] = policy
+    app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -43,6 +46,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter
     _register_blueprints(app)
+    from .records.catalog import declare_access as declare_record_access
+
+    declare_record_access(policy)
+    access.init_app(app)
     _register_template_helpers(app)
     _register_error_pages(app)
 

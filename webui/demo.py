@@ -4,32 +4,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, ProcessInstance, WorkflowEngine, create_user
+from engine import ProcessInstance, WorkflowEngine, create_user
 from rules import RuleStore
 
 from .demo_company import seed_company
 from .demo_flows import seed_flows
 from .demo_hr import seed_hr_history
-
-DEMO_PASSWORD = "demo"
-DEMO_USERS = [
-    # username, display name, department, groups, roles
-    ("alice", "Alice 王丽", "IT", ["requesters"], ["requester"]),
-    ("bob", "Bob 张伟", "IT", ["requesters", "IT-managers"], ["requester", "manager"]),
-    ("carol", "Carol 李娜", "Finance", ["requesters", "finance-directors"], ["requester", "manager"]),
-    ("dave", "Dave 刘洋", "IT", ["requesters", "designers"], ["designer"]),
-    ("admin", "Administrator 管理员", "IT", ["requesters", "admins"], ["admin"]),
-    # the rest of the demo company, who work the sales, warehouse, procurement and finance flows
-    ("erin", "Erin 陈静", "Sales", ["requesters", "Sales-managers"], ["requester", "manager"]),
-    ("frank", "Frank 赵强", "Sales", ["requesters", "sales"], ["requester"]),
-    ("grace", "Grace 孙燕", "Warehouse", ["requesters", "warehouse"], ["requester"]),
-    ("henry", "Henry 周杰", "Procurement", ["requesters", "procurement"], ["requester"]),
-    ("ivy", "Ivy 吴敏", "Procurement", ["requesters", "procurement-managers"], ["requester", "manager"]),
-    ("jack", "Jack 郑浩", "Finance", ["requesters", "finance-clerks"], ["requester"]),
-    ("kevin", "Kevin 何凯", "Production", ["requesters", "production", "production-planners", "quality"],
-     ["requester", "manager"]),
-    ("lily", "Lily 黄蕾", "HR", ["requesters", "hr"], ["requester"]),
-]
+from .demo_people import DEMO_PASSWORD, DEMO_USERS, demo_actor
 
 DEMO_REQUESTS = [
     # item, supplier, quantity, unit price, reason, what happens next
@@ -68,9 +49,7 @@ def seed_instances(engine: WorkflowEngine, session: Session) -> int:
 def _seed_purchase_requests(engine: WorkflowEngine, session: Session) -> int:
     if session.scalar(select(func.count()).select_from(ProcessInstance)):
         return 0
-    alice = Actor("alice", frozenset({"requesters"}))
-    bob = Actor("bob", frozenset({"requesters", "IT-managers"}))
-    carol = Actor("carol", frozenset({"requesters", "finance-directors"}))
+    alice, bob, carol = demo_actor("alice"), demo_actor("bob"), demo_actor("carol")
     for item, supplier, qty, price, reason, plan in DEMO_REQUESTS:
         view = engine.start("purchase_approval", {"item": item, "supplier": supplier, "quantity": qty,
                                                   "unit_price": price, "reason": reason, "department": "IT"},

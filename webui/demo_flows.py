@@ -13,23 +13,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import Actor, InstanceView, ProcessInstance, WorkflowEngine, Workplace
+from engine import InstanceView, ProcessInstance, WorkflowEngine, Workplace
 
+from .demo_people import demo_actor
 from .demo_receipts import receipt_pdf
 from .extensions import workplace
 
-STAFF = {
-    "erin": ("requesters", "Sales-managers"), "frank": ("requesters", "sales"),
-    "grace": ("requesters", "warehouse"), "henry": ("requesters", "procurement"),
-    "ivy": ("requesters", "procurement-managers"), "jack": ("requesters", "finance-clerks"),
-    "alice": ("requesters",), "bob": ("requesters", "IT-managers"),
-    "kevin": ("requesters", "production", "production-planners", "quality"),
-    "lily": ("requesters", "hr"), "carol": ("requesters", "finance-directors"),
-}
-
-
-def _actor(name: str) -> Actor:
-    return Actor(name, frozenset(STAFF[name]))
+_actor = demo_actor
 
 
 def _do(engine: WorkflowEngine, view: InstanceView, task_name: str, who: str, **data: Any) -> InstanceView:

@@ -25,6 +25,6 @@ def workplace() -> Workplace:
 
 def actor_for(user: User) -> Actor:
     """The engine's Actor for a user; a deputy also holds the groups of whoever they stand in for today."""
-    actor = Actor(user.username, frozenset(user.group_names), frozenset(user.role_names))
+    actor = Actor(user.username, frozenset(user.group_names), frozenset(user.role_names), user.department)
     workplace = current_app.extensions.get("opsflow.workplace")
     return workplace.with_deputy_groups(db.session, actor) if workplace else actor

@@ -64,10 +64,13 @@ def pick_label(label: Any, fallback: str = "") -> str:
 
 
 def submitted(form: Mapping[str, Any] | None, posted: Mapping[str, str]) -> dict[str, Any]:
-    """Only the form's own fields: a CSRF token or a stray input never reaches the workflow."""
+    """Only the form's own fields: a CSRF token or a stray input never reaches the workflow, nor a value
+    for a field the engine takes from the signed-in person's account (`from_requester`: the department)."""
     out: dict[str, Any] = {}
     for spec in (form or {}).get("fields", []):
         name = spec["name"]
+        if spec.get("from_requester"):
+            continue
         if spec.get("type") == "lines":
             out[name] = _posted_rows(spec, posted)
         elif name in posted:

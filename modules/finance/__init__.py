@@ -1,7 +1,7 @@
 """Finance: budgets and budget checks, payment requests, customer invoices, payment reminders, the ledger."""
 from engine import ServiceRegistry
 
-from .. import Manifest
+from .. import Manifest, ProcessAccess
 from .budget import Budget, BudgetStatus, CheckBudget, budget_status, check_budget, current_period
 from .invoice import (
     CreateInvoice,
@@ -15,8 +15,11 @@ from .invoice import (
 from .ledger import ACCOUNTS, LedgerEntry
 from .payment_request import PaymentRequest, RequestPayment, request_payment
 
-MANIFEST = Manifest(name="finance", depends=(),
-                    processes=("purchase_approval", "expense_reimbursement", "order_handling"))
+MANIFEST = Manifest(
+    name="finance", depends=(), processes=("purchase_approval", "expense_reimbursement", "order_handling"),
+    access={"expense_reimbursement": ProcessAccess(start=("requesters",),
+                                                   see_all=("finance-directors",),
+                                                   see_department=("role:manager",))})
 
 
 def register(registry: ServiceRegistry) -> None:

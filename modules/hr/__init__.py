@@ -1,11 +1,20 @@
 """HR: departments, employees, positions, candidates and interviews, training records, performance reviews."""
 from engine import ServiceRegistry
 
-from .. import Manifest
+from .. import Manifest, ProcessAccess
 from .department import Department
 from .employee import STATUSES, CreateEmployee, Employee, Hire, create_employee, import_employees
 from .probation import register_facts
-from .recruiting import Candidate, Interview, OpenPosition, Position, RecordInterviews, open_position, record_interviews
+from .recruiting import (
+    Candidate,
+    Interview,
+    OpenPosition,
+    Position,
+    RecordInterviews,
+    open_position,
+    position_problems,
+    record_interviews,
+)
 from .review import (
     RATINGS,
     REVIEW_STATUSES,
@@ -18,7 +27,10 @@ from .review import (
 )
 from .training import TRAINING_STATUSES, PlanTraining, TrainingRecord, complete_training, plan_training
 
-MANIFEST = Manifest(name="hr", depends=(), processes=("hiring", "performance_review"))
+# offers, salaries and ratings: HR and the people taking part, not every manager
+MANIFEST = Manifest(name="hr", depends=(), processes=("hiring", "performance_review"),
+                    access={"hiring": ProcessAccess(start=("requesters",), see_all=("hr",)),
+                            "performance_review": ProcessAccess(start=("hr",), see_all=("hr",))})
 
 
 def register(registry: ServiceRegistry) -> None:
@@ -28,6 +40,7 @@ def register(registry: ServiceRegistry) -> None:
     registry.register("hr.plan_training", plan_training, PlanTraining)
     registry.register("hr.open_review", open_review, OpenReview)
     registry.on_start("performance_review", review_problems)
+    registry.on_start("hiring", position_problems)
     registry.register("hr.record_review", record_review, RecordReview)
 
 

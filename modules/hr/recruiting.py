@@ -10,9 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, Numeric, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, ServiceCall
+
+from .department import Department
 
 
 class Position(Base):
@@ -55,6 +57,14 @@ class OpenPosition:
     title: str
     department: str
     salary_max: float
+
+
+def position_problems(session: Session, data: dict[str, Any]) -> dict[str, str]:
+    """A position is opened for a department of the company: its managers approve it (`<code>-managers`)."""
+    code = str(data.get("department") or "").strip()
+    if session.scalar(select(Department.id).where(Department.code == code)) is None:
+        return {"department": f"no department {code!r}"}
+    return {}
 
 
 def open_position(call: ServiceCall, req: OpenPosition) -> dict[str, Any]:

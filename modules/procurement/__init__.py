@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from engine import ServiceRegistry
 
-from .. import Manifest
+from .. import Manifest, ProcessAccess
 from .contract import Contract, covering_contracts, expire_contracts, import_contracts
 from .purchase_order import CreatePurchaseOrder, PurchaseOrder, PurchaseOrderLine, create_purchase_order
 from .requisition import PurchaseRequisition, RequestPurchase, RequisitionLine, request_purchase
@@ -19,8 +19,12 @@ from .supplier import (
     withdraw_onboarding,
 )
 
-MANIFEST = Manifest(name="procurement", depends=(),
-                    processes=("purchase_approval", "supplier_onboarding"))
+MANIFEST = Manifest(
+    name="procurement", depends=(), processes=("purchase_approval", "supplier_onboarding"),
+    access={"purchase_approval": ProcessAccess(start=("requesters",), see_all=("finance-directors",),
+                                               see_department=("role:manager",)),
+            "supplier_onboarding": ProcessAccess(start=("procurement", "procurement-managers", "role:manager"),
+                                                 see_all=("procurement", "procurement-managers"))})
 
 
 def register(registry: ServiceRegistry) -> None:

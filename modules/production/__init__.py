@@ -1,7 +1,7 @@
 """Production: work orders, one-level bills of materials, quality checks with rework."""
 from engine import ServiceRegistry
 
-from .. import Manifest
+from .. import Manifest, ProcessAccess
 from .work_order import (
     STATUSES,
     BomLine,
@@ -18,7 +18,10 @@ from .work_order import (
 )
 
 # production_order also calls inventory to issue materials and book finished goods in
-MANIFEST = Manifest(name="production", depends=("inventory",), processes=("production_order",))
+MANIFEST = Manifest(name="production", depends=("inventory",), processes=("production_order",),
+                    access={"production_order": ProcessAccess(
+                        start=("production", "production-planners"),
+                        see_all=("production", "production-planners", "quality"))})
 
 
 def register(registry: ServiceRegistry) -> None:

@@ -1,7 +1,7 @@
 """Sales: customers with credit limits, sales orders with lines, and their status from entry to payment."""
 from engine import ServiceRegistry
 
-from .. import Manifest
+from .. import Manifest, ProcessAccess
 from .credit import CheckCredit, check_credit
 from .customer import SEGMENTS, Customer, import_customers
 from .order_lines import MAX_LINES, LinesRejected, OrderLine, parse_lines
@@ -17,7 +17,9 @@ from .order_status import (
 from .sales_order import CreateSalesOrder, SalesOrder, SalesOrderEvent, SalesOrderLine, create_sales_order, order_lines
 
 # order_handling also calls inventory (reservation, shipping), procurement (requisitions) and finance (invoice)
-MANIFEST = Manifest(name="sales", depends=("inventory", "procurement", "finance"), processes=("order_handling",))
+MANIFEST = Manifest(name="sales", depends=("inventory", "procurement", "finance"), processes=("order_handling",),
+                    access={"order_handling": ProcessAccess(start=("sales", "Sales-managers"),
+                                                            see_all=("sales", "Sales-managers"))})
 
 
 def register(registry: ServiceRegistry) -> None:

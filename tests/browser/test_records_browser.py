@@ -15,7 +15,7 @@ NewPage = Callable[..., Page]
 
 def test_find_a_supplier_and_export_the_list(new_page: NewPage) -> None:
     page = new_page()
-    sign_in(page, "alice")
+    sign_in(page, "henry")  # a buyer
     page.get_by_test_id("nav-records").click()
     page.get_by_test_id("records-suppliers").click()
     page.get_by_test_id("search").fill("huawei")

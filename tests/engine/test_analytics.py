@@ -10,7 +10,7 @@ from engine import Actor, ServiceRegistry, WorkflowEngine, analytics
 from tests.conftest import PROCESSES
 
 T0 = datetime(2026, 3, 2, 9, 0)
-ALICE = Actor("alice", frozenset({"requesters"}))
+ALICE = Actor("alice", frozenset({"requesters"}), department="IT")
 BOB = Actor("bob", frozenset({"IT-managers"}))
 CAROL = Actor("carol", frozenset({"finance-directors"}))
 REQUEST = {"item": "Server", "supplier": "Huawei", "reason": "capacity", "department": "IT", "quantity": 1}

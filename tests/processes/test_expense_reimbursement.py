@@ -13,7 +13,7 @@ from engine.attachments import StagedFile, stage, start_with_files
 from engine.workplace_models import Attachment
 from modules.finance import PaymentRequest
 
-EVE = Actor("eve", groups=frozenset({"requesters"}))
+EVE = Actor("eve", groups=frozenset({"requesters"}), department="IT")
 MIKE = Actor("mike", groups=frozenset({"IT-managers"}))
 FRED = Actor("fred", groups=frozenset({"finance-clerks"}))
 CLAIM = {"category": "travel", "amount": 1860.5, "expense_date": "2026-11-20", "description": "Client visit Hangzhou",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine import Actor, Forbidden, ServiceRegistry, WorkflowEngine
 from modules.hr import Candidate, Department, Employee, Interview, Position, TrainingRecord
 
-MIA = Actor("mia", groups=frozenset({"requesters"}))
+MIA = Actor("mia", groups=frozenset({"requesters"}), department="IT")
 HANNA = Actor("hanna", groups=frozenset({"hr"}))
 MIKE = Actor("mike", groups=frozenset({"IT-managers"}))
 DORA = Actor("dora", groups=frozenset({"directors"}))

@@ -31,10 +31,10 @@ from engine import (
 from modules.finance import Budget, PaymentRequest, budget_status, current_period
 from modules.procurement import Contract, PurchaseOrder, PurchaseOrderLine, Supplier
 
-RITA = Actor("rita", groups=frozenset({"requesters"}))
+RITA = Actor("rita", groups=frozenset({"requesters"}), department="it")
 MIKE = Actor("mike", groups=frozenset({"it-managers"}))
 FIONA = Actor("fiona", groups=frozenset({"finance-directors"}))
-MAX = Actor("max", groups=frozenset({"requesters", "it-managers"}))
+MAX = Actor("max", groups=frozenset({"requesters", "it-managers"}), department="it")
 
 
 def request(quantity: int, unit_price: float, **extra: Any) -> dict[str, Any]:

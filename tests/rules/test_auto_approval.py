@@ -11,8 +11,8 @@ from engine import Actor, ServiceRegistry, WorkflowEngine
 from rules import FactProviders, RuleStore, backtest, run_due
 from rules.models import RuleSet
 
-RITA = Actor("rita", groups=frozenset({"requesters"}))
-PAUL = Actor("paul", groups=frozenset({"requesters"}))
+RITA = Actor("rita", groups=frozenset({"requesters"}), department="it")
+PAUL = Actor("paul", groups=frozenset({"requesters"}), department="it")
 MIKE = Actor("mike", groups=frozenset({"it-managers"}))
 RULES = [
     {"name": "probation", "decision": "never", "when": [{"fact": "requester_on_probation", "op": "==", "value": True}]},

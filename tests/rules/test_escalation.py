@@ -9,7 +9,7 @@ from engine import Actor, ServiceRegistry, WorkflowEngine
 from rules import RuleStore
 from rules.escalation import escalate, policies, set_policy
 
-RITA = Actor("rita", groups=frozenset({"requesters"}))
+RITA = Actor("rita", groups=frozenset({"requesters"}), department="it")
 DORA = Actor("dora", groups=frozenset())
 
 

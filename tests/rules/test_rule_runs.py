@@ -13,7 +13,7 @@ from engine import Actor, Job, JobRunner, ServiceRegistry, WorkflowEngine
 from rules import RULE_RUN_JOB, FactContext, FactProviders, RuleRuns, RuleStore
 from rules.scheduled import RUN_LEASE
 
-RITA = Actor("rita", groups=frozenset({"requesters"}))
+RITA = Actor("rita", groups=frozenset({"requesters"}), department="it")
 SMALL = [{"name": "small", "decision": "approve", "when": [{"fact": "amount", "op": "<", "value": 5000},
                                                            {"fact": "supplier_rating", "op": ">=", "value": 4}]}]
 T0 = datetime(2030, 6, 3, 9, 0, 30)

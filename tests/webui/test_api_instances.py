@@ -49,11 +49,17 @@ def test_start_answers_201_with_the_instance_and_its_first_task(api_client: ApiC
     assert [e["kind"] for e in body["history"]][:1] == ["instance_started"]
 
 
-def test_start_keeps_an_explicit_department(api_client: ApiClient) -> None:
-    body = api_client.start_purchase("carol", department="IT")
-    assert body["data"]["department"] == "IT"
-    assert open_task(body)["candidate_group"] == "IT-managers"
-    assert api_client.start_purchase("carol")["data"]["department"] == "Finance"
+def test_a_request_is_filed_for_the_callers_own_department(api_client: ApiClient) -> None:
+    """Another department's budget is not the caller's to charge, nor its managers' queue to fill."""
+    body = api_client.start_purchase("carol")
+    assert body["data"]["department"] == "Finance"
+    assert open_task(body)["candidate_group"] == "Finance-managers"
+    assert api_client.start_purchase("carol", department="Finance")["data"]["department"] == "Finance"
+    for department in ("IT", "Nowhere"):
+        refused = api_client.post("/process-instances", "carol", json={
+            "process": "purchase_approval", "data": {**PURCHASE, "department": department}})
+        assert refused.status_code == 422
+        assert "your own department (Finance)" in refused.get_json()["detail"]["department"]
 
 
 def test_start_refuses_bad_requests_naming_the_problem(api_client: ApiClient) -> None:
@@ -147,3 +153,12 @@ def test_retry_by_an_administrator_resumes_a_failed_instance(api_app: Flask, api
     assert body["status"] == "completed" and body["error"] is None
     assert body["data"]["purchase_order"]["number"].startswith("PO-")
     assert "instance_retried" in [e["kind"] for e in body["history"]]
+
+
+def test_only_whoever_the_policy_names_may_start_a_process(api_client: ApiClient) -> None:
+    """HR opens performance reviews: a requester may not open one of her manager and rate him."""
+    review = {"process": "performance_review",
+              "data": {"employee_number": "E0002", "period": "2026-H2", "reviewer": "alice", "goals": "x"}}
+    refused = api_client.post("/process-instances", "alice", json=review)
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "you may not start performance_review")
+    assert api_client.get("/processes", "alice").status_code == 200

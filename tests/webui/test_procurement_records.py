@@ -35,7 +35,7 @@ def _kit(app: Flask) -> PurchaseOrder:
 
 def test_the_order_page_lists_its_lines_and_links_its_contract(app: Flask, login: Login) -> None:
     kit = _kit(app)
-    client = login("alice")
+    client = login("henry")
     listing = client.get("/procurement/purchase_orders?q=lenovo").get_data(as_text=True)
     assert listing.count('data-testid="record-row"') == 1 and f'data-key="{kit.number}"' in listing
     assert f'href="/procurement/contracts/item/{LENOVO_CONTRACT}"' in listing
@@ -50,7 +50,7 @@ def test_the_order_page_lists_its_lines_and_links_its_contract(app: Flask, login
 
 def test_the_order_export_counts_lines_and_lists_them_on_a_second_sheet(app: Flask, login: Login) -> None:
     kit = _kit(app)
-    sheets = _sheets(login("alice").get("/procurement/purchase_orders/export.xlsx?q=lenovo").data)
+    sheets = _sheets(login("henry").get("/procurement/purchase_orders/export.xlsx?q=lenovo").data)
     assert list(sheets) == ["purchase_orders", "lines"]
     header, *orders = sheets["purchase_orders"]
     assert header[:8] == ("Number", "Items", "Supplier", "Lines", "Quantity", "Amount", "Contract", "Department")
@@ -62,13 +62,13 @@ def test_the_order_export_counts_lines_and_lists_them_on_a_second_sheet(app: Fla
         (kit.number, 2, "DOCK-U", "USB-C 扩展坞", 3, "pcs", 450, 1350),
         (kit.number, 3, None, "无线键鼠套装", 3, "套", 199, 597),  # an empty cell: no item code
     ]
-    everything = _sheets(login("alice").get("/procurement/purchase_orders/export.xlsx").data)
+    everything = _sheets(login("henry").get("/procurement/purchase_orders/export.xlsx").data)
     assert len(everything["purchase_orders"]) == 3 and len(everything["lines"]) == 1 + 3 + 1, \
         "two orders: the three-line kit and a one-line request"
 
 
 def test_contracts_search_filter_and_show_their_orders(app: Flask, login: Login) -> None:
-    client = login("alice")
+    client = login("henry")
     html = client.get("/procurement/contracts").get_data(as_text=True)
     assert html.count('data-testid="record-row"') == 6
     found = client.get("/procurement/contracts?q=lenovo").get_data(as_text=True)  # by the supplier's name
@@ -87,7 +87,7 @@ def test_contracts_search_filter_and_show_their_orders(app: Flask, login: Login)
 
 
 def test_a_supplier_page_lists_its_contracts_and_a_cancelled_onboarding_is_not_pending(login: Login) -> None:
-    client = login("alice")
+    client = login("henry")
     html = client.get("/procurement/suppliers/item/S-001").get_data(as_text=True)
     contracts = html.split('data-testid="related-contracts"')[1].split("</section>")[0]
     assert f'href="/procurement/contracts/item/{LENOVO_CONTRACT}"' in contracts
@@ -100,7 +100,7 @@ def test_a_supplier_page_lists_its_contracts_and_a_cancelled_onboarding_is_not_p
 def test_a_requisition_from_a_short_order_shows_its_line(app: Flask, login: Login) -> None:
     with app.app_context():
         req = db.session.scalar(select(PurchaseRequisition))
-    html = login("alice").get(f"/procurement/requisitions/item/{req.id}").get_data(as_text=True)
+    html = login("henry").get(f"/procurement/requisitions/item/{req.id}").get_data(as_text=True)
     lines = html.split('data-testid="related-lines"')[1].split("</section>")[0]
     assert lines.count('data-testid="related-row"') == 1 and "机架服务器 rack server" in lines
 
@@ -159,6 +159,6 @@ def test_contract_import_reports_each_bad_row_and_writes_all_or_only_the_valid(a
 
 
 def test_a_record_found_by_its_number_key_and_an_unknown_one(login: Login) -> None:
-    client = login("alice")
+    client = login("henry")
     assert client.get("/procurement/requisitions/item/999").status_code == 404
     assert client.get("/procurement/requisitions/item/abc").status_code == 404, "not a number: no such record"

@@ -23,7 +23,7 @@ def _sheet(data: bytes) -> list[tuple]:
 
 
 def test_records_overview_links_every_module_list(login: Login) -> None:
-    html = login("alice").get("/records").get_data(as_text=True)
+    html = login("admin").get("/records").get_data(as_text=True)
     for name in ("suppliers", "customers", "items", "stock", "employees", "departments", "budgets",
                  "payments", "invoices", "orders", "purchase_orders", "work_orders", "bom", "quality_checks",
                  "ledger", "reminders", "positions", "candidates", "interviews", "trainings", "reviews"):
@@ -31,7 +31,7 @@ def test_records_overview_links_every_module_list(login: Login) -> None:
 
 
 def test_supplier_list_searches_and_filters(login: Login) -> None:
-    client = login("alice")
+    client = login("ivy")
     html = client.get("/procurement/suppliers").get_data(as_text=True)
     assert html.count('data-testid="record-row"') == 10  # seven demo suppliers and three from onboarding
     assert "联想 Lenovo" in html and "★★★★★" in html
@@ -49,7 +49,7 @@ def test_list_pages_through_many_records(app: Flask, login: Login) -> None:
         for n in range(40):
             db.session.add(Supplier(code=f"Z-{n:03d}", name=f"Zeta {n}", category="other", status="active"))
         db.session.commit()
-    client = login("alice")
+    client = login("ivy")
     first = client.get("/procurement/suppliers?q=zeta").get_data(as_text=True)
     assert first.count('data-testid="record-row"') == 25 and "Page 1 of 2" in first
     assert 'href="/procurement/suppliers?page=2&amp;q=zeta"' in first, "the pager keeps the search"
@@ -58,14 +58,14 @@ def test_list_pages_through_many_records(app: Flask, login: Login) -> None:
 
 
 def test_detail_page_shows_every_field_and_404s_for_unknown(login: Login) -> None:
-    client = login("alice")
+    client = login("erin")
     html = client.get("/sales/customers/item/C001").get_data(as_text=True)
     assert "华东电子 East China Electronics" in html and "300,000.00" in html
     assert client.get("/sales/customers/item/NOPE").status_code == 404
 
 
 def test_export_gives_the_filtered_list_as_xlsx(login: Login) -> None:
-    client = login("alice")
+    client = login("ivy")
     response = client.get("/procurement/suppliers/export.xlsx?category=office")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,5 +86,5 @@ def test_flows_write_records_the_lists_show(login: Login) -> None:
     assert [(r[1], r[2]) for r in payments[1:]] == [("frank", 1500)], "the paid expense claim"
     budgets = client.get("/finance/budgets").get_data(as_text=True)
     assert budgets.count('data-testid="record-row"') == 7
-    checks = _sheet(client.get("/production/quality_checks/export.xlsx").data)
+    checks = _sheet(login("kevin").get("/production/quality_checks/export.xlsx").data)
     assert sorted((r[2], r[3]) for r in checks[1:]) == [(1, "fail"), (2, "pass")], "the demo rework loop"

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from engine import AuditEntry
 from modules.hr import Employee
 from modules.inventory import Item
 from modules.procurement import Supplier
@@ -57,7 +58,7 @@ def suppliers(app: Flask) -> dict[str, Supplier]:
 
 def test_all_or_nothing_rejects_the_file_and_reports_each_bad_row(app: Flask, login: Login) -> None:
     before = suppliers(app)
-    response = post(login("bob"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
+    response = post(login("ivy"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Nothing was imported: 4 of 6 rows were rejected" in html
@@ -71,7 +72,7 @@ def test_all_or_nothing_rejects_the_file_and_reports_each_bad_row(app: Flask, lo
 
 
 def test_importing_the_valid_rows_writes_them_and_reports_the_rest(app: Flask, login: Login) -> None:
-    response = post(login("bob"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS),
+    response = post(login("ivy"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS),
                     mode="valid_rows")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -95,14 +96,14 @@ def test_importing_the_same_file_twice_updates_instead_of_duplicating(app: Flask
 
 
 def test_item_and_employee_imports_check_their_own_rules(app: Flask, login: Login) -> None:
-    client = login("bob")
+    client = login("grace")  # the warehouse keeps the item master
     items = xlsx(["code", "name", "unit", "unit_cost"],
                  [["KB-1", "Keyboard", "pcs", 99], ["KB-2", "Mouse", "tons", -1]])
     html = post(client, "/inventory/items/import", items).get_data(as_text=True)
     assert "unit: &#39;tons&#39; is not one of" in html and "unit_cost: must be at least 0" in html
     people = xlsx(["number", "name", "department", "hired_on"],
                   [["E0100", "新同事", "IT", "2026-11-02"], ["E0101", "Nobody", "Marketing", "02/11/2026"]])
-    response = post(client, "/hr/employees/import", people, mode="valid_rows")
+    response = post(login("lily"), "/hr/employees/import", people, mode="valid_rows")
     html = response.get_data(as_text=True)
     assert "no department &#39;Marketing&#39;" in html and "is not a date" in html
     with app.app_context():
@@ -111,20 +112,40 @@ def test_item_and_employee_imports_check_their_own_rules(app: Flask, login: Logi
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_clearly(login: Login) -> None:
-    response = post(login("bob"), "/procurement/suppliers/import", io.BytesIO(b"code,name\nS-1,x\n"))
+    response = post(login("ivy"), "/procurement/suppliers/import", io.BytesIO(b"code,name\nS-1,x\n"))
     assert response.status_code == 400
     assert "not an Excel workbook" in response.get_data(as_text=True)
 
 
-def test_only_managers_and_administrators_may_import(login: Login) -> None:
-    alice = login("alice")
-    assert alice.get("/procurement/suppliers/import").status_code == 403
-    assert 'data-testid="import"' not in alice.get("/procurement/suppliers").get_data(as_text=True)
-    assert 'data-testid="import"' in login("bob").get("/procurement/suppliers").get_data(as_text=True)
+def test_only_the_keepers_of_the_master_data_may_import(login: Login) -> None:
+    for who in ("alice", "bob", "henry"):  # a requester, another department's manager, a buyer
+        client = login(who)
+        assert client.get("/procurement/suppliers/import").status_code == 403, who
+        refused = post(client, "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
+        assert refused.status_code == 403 and "宁波海天塑料" not in refused.get_data(as_text=True), who
+    assert 'data-testid="import"' not in login("henry").get("/procurement/suppliers").get_data(as_text=True)
+    assert 'data-testid="import"' in login("ivy").get("/procurement/suppliers").get_data(as_text=True)
 
 
 def test_the_template_has_the_import_columns(login: Login) -> None:
     from openpyxl import load_workbook
-    data = login("bob").get("/hr/employees/template.xlsx").data
+    data = login("lily").get("/hr/employees/template.xlsx").data
     header = next(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
     assert header == ("number", "name", "department", "position", "email", "username", "hired_on", "status")
+
+
+def test_an_import_is_in_the_audit_log_with_who_and_what_it_changed(app: Flask, login: Login) -> None:
+    response = post(login("ivy"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS),
+                    mode="valid_rows")
+    assert response.status_code == 200
+    with app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "records.import")).all()
+    assert (entry.actor, entry.target, entry.detail["created"], entry.detail["updated"]) == (
+        "ivy", "procurement.suppliers", 1, 1)
+    changes = entry.detail["changes"]
+    assert changes["S-201"]["created"]["status"] == "active" and changes["S-201"]["created"]["rating"] == 4
+    assert changes["S-001"]["name"] == ["联想 Lenovo", "联想 Lenovo (updated)"]
+    refused = post(login("bob"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 1, "a refusal writes nothing"

@@ -24,8 +24,11 @@ def test_an_expense_claim_takes_the_department_from_the_account(login: Login, en
     assert task.candidate_group == "IT-managers"
 
 
-def test_the_overview_offers_every_start_page(login: Login) -> None:
+def test_the_overview_offers_every_start_page_to_whoever_may_start_it(login: Login) -> None:
+    every = ("order_handling", "supplier_onboarding", "expense_reimbursement", "production_order", "hiring",
+             "performance_review")
+    html = login("admin").get("/records").get_data(as_text=True)
+    assert [p for p in every if f'data-testid="start-{p}"' in html] == list(every)
     html = login("alice").get("/records").get_data(as_text=True)
-    for process in ("order_handling", "supplier_onboarding", "expense_reimbursement", "production_order",
-                    "hiring", "performance_review"):
-        assert f'data-testid="start-{process}"' in html
+    assert [p for p in every if f'data-testid="start-{p}"' in html] == ["expense_reimbursement", "hiring"]
+    assert login("alice").get("/hr/reviews/new").status_code == 403, "HR opens performance reviews"

@@ -49,7 +49,7 @@ def test_two_scheduler_processes_run_each_rule_run_once(
     earlier = WorkflowEngine(job_runs, workflow_engine.registry, clock=lambda: NOW - timedelta(minutes=20))
     requests = [earlier.start("purchase_approval", {"item": "Mouse", "supplier": "ACME", "quantity": 1,
                                                     "unit_price": 100.0 + i, "reason": "spares", "department": "IT"},
-                              Actor("rita")).id for i in range(REQUESTS)]
+                              Actor("rita", department="IT")).id for i in range(REQUESTS)]
     earlier.deploy_bundle(bundle(timer_start("every_minute", "timeCycle", '"R/PT1M"')))
     arm_timer_starts(earlier)  # its first firing came due 19 minutes ago
     expected = due_rule_runs(job_runs)

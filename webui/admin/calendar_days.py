@@ -11,12 +11,14 @@ from werkzeug.wrappers import Response
 
 from engine import CalendarDay, set_day, utcnow
 
+from ..access import Roles, guard
 from ..extensions import db, workflow_engine
 from . import bp
 from .access import admin
 
 
 @bp.get("/calendar")
+@guard(Roles(("admin",)))
 @login_required
 def calendar() -> str:
     admin()
@@ -26,6 +28,7 @@ def calendar() -> str:
 
 
 @bp.post("/calendar")
+@guard(Roles(("admin",)))
 @login_required
 def save_day() -> Response | tuple[str, int]:
     actor = admin()
@@ -42,6 +45,7 @@ def save_day() -> Response | tuple[str, int]:
 
 
 @bp.post("/calendar/<day>/delete")
+@guard(Roles(("admin",)))
 @login_required
 def delete_day(day: str) -> Response:
     admin()

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import Conflict, ProcessInstance
 
+from ..access import Roles, guard
 from ..extensions import workflow_engine
 from ..xlsx import xlsx_response
 from . import bp
@@ -16,6 +17,7 @@ from .access import admin, scheduler
 
 
 @bp.get("/incidents")
+@guard(Roles(("admin",)))
 @login_required
 def incidents() -> str:
     admin()
@@ -28,6 +30,7 @@ def incidents() -> str:
 
 
 @bp.post("/incidents/jobs/<int:job_id>/<any(retry, skip):action>")
+@guard(Roles(("admin",)))
 @login_required
 def job_action(job_id: int, action: str) -> Response:
     actor = admin()
@@ -42,6 +45,7 @@ def job_action(job_id: int, action: str) -> Response:
 
 
 @bp.get("/incidents/export.xlsx")
+@guard(Roles(("admin",)))
 @login_required
 def export_incidents() -> Response:
     """The failed jobs as a workbook, for the operators who work through them."""

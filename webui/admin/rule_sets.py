@@ -14,12 +14,14 @@ from rules import RuleError, backtest
 from rules.escalation import policies, set_policy
 
 from .. import bounded_json
+from ..access import Roles, guard
 from ..extensions import workflow_engine
 from . import bp
 from .access import admin, fact_providers, rule_store
 
 
 @bp.get("/rules")
+@guard(Roles(("admin",)))
 @login_required
 def rule_sets() -> str:
     admin()
@@ -31,6 +33,7 @@ def rule_sets() -> str:
 
 
 @bp.post("/rules")
+@guard(Roles(("admin",)))
 @login_required
 def create_rule_set() -> Response | tuple[str, int]:
     actor = admin()
@@ -66,6 +69,7 @@ def _page(rule_set_id: int, draft_text: str | None = None, problems: list[str] |
 
 
 @bp.get("/rules/<int:rule_set_id>")
+@guard(Roles(("admin",)))
 @login_required
 def rule_set(rule_set_id: int) -> str:
     admin()
@@ -73,6 +77,7 @@ def rule_set(rule_set_id: int) -> str:
 
 
 @bp.post("/rules/<int:rule_set_id>/draft")
+@guard(Roles(("admin",)))
 @login_required
 def save_draft(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
@@ -91,6 +96,7 @@ def save_draft(rule_set_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/rules/<int:rule_set_id>/schedule")
+@guard(Roles(("admin",)))
 @login_required
 def rule_set_schedule(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
@@ -104,6 +110,7 @@ def rule_set_schedule(rule_set_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/rules/<int:rule_set_id>/publish")
+@guard(Roles(("admin",)))
 @login_required
 def publish(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
@@ -122,6 +129,7 @@ def publish(rule_set_id: int) -> Response | tuple[str, int]:
 
 
 @bp.get("/rules/<int:rule_set_id>/backtest")
+@guard(Roles(("admin",)))
 @login_required
 def run_backtest(rule_set_id: int) -> str | tuple[str, int]:
     admin()
@@ -138,6 +146,7 @@ def run_backtest(rule_set_id: int) -> str | tuple[str, int]:
 
 
 @bp.post("/escalations")
+@guard(Roles(("admin",)))
 @login_required
 def save_escalation() -> Response:
     actor = admin()

@@ -23,11 +23,10 @@ class Caller:
     """Who is calling, copied out of the database session so no ORM object outlives the lookup."""
 
     actor: Actor
-    department: str | None
 
 
-def authenticate_request() -> None:
-    """Run before every API view: put the caller in `g`, or answer 401."""
+def authenticate_request() -> Actor:
+    """Run by the access gate before every API view: put the caller in `g`, or answer 401."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -37,8 +36,8 @@ def authenticate_request() -> None:
     if user is None:
         raise ApiError(401, "invalid token", "the token is unknown, revoked or belongs to an inactive user",
                        {"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'})
-    g.api_caller = Caller(actor_for(user), user.department)
-    db.session.close()  # the engine runs its own transactions; hold no connection meanwhile
+    g.api_caller = Caller(actor_for(user))
+    return g.api_caller.actor
 
 
 def caller() -> Caller:

@@ -5,23 +5,21 @@ Authentication, error mapping and JSON conversion live beside this file
 """
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import InstanceView
 
+from ..access import InstanceOf, Roles, SignedIn, TaskOf, guard
 from ..extensions import csrf, workflow_engine
 from ..uploads import start_with_uploads
 from . import errors
-from .auth import Caller, authenticate_request, caller
+from .auth import caller
 from .parse import int_arg, json_body, multipart_body, optional_text, required_text
 from .serialize import instance_json, process_json, task_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: there is no cross-site request to forge
-bp.before_request(authenticate_request)
 errors.register(bp)
 
 START_FIELDS = frozenset({"process", "data", "business_key"})
@@ -29,22 +27,14 @@ COMPLETE_FIELDS = frozenset({"data"})
 MAX_PAGE = 200
 
 
-def _with_caller_defaults(key: str, data: Any, who: Caller) -> Any:
-    """A start form that asks for a department gets the caller's own when the client leaves it out."""
-    if not isinstance(data, dict) or "department" in data or not who.department:
-        return data
-    form = workflow_engine().form(key, "start") or {}
-    if any(field.get("name") == "department" for field in form.get("fields", [])):
-        return {**data, "department": who.department}
-    return data
-
-
 @bp.get("/processes")
+@guard(SignedIn("the deployed processes: names and versions"))
 def list_processes() -> Response:
     return jsonify([process_json(d) for d in workflow_engine().processes()])
 
 
 @bp.post("/process-instances")
+@guard(SignedIn("the engine refuses a process the caller may not start"))
 def start_instance() -> tuple[Response, int, dict[str, str]]:
     """JSON, or multipart/form-data when the start form takes files: `process`, `data` (JSON text),
     `business_key`, and one file part per file named after its field."""
@@ -53,7 +43,7 @@ def start_instance() -> tuple[Response, int, dict[str, str]]:
     key = required_text(body, "process")
     business_key = optional_text(body, "business_key", max_length=200)
     who = caller()
-    data = _with_caller_defaults(key, body.get("data", {}), who)
+    data = body.get("data", {})
     if uploading:
         view = start_with_uploads(key, workflow_engine().form(key, "start"), data, who.actor, request.files,
                                   business_key)
@@ -68,21 +58,25 @@ def _whole(view: InstanceView) -> Response:
 
 
 @bp.get("/process-instances/<int:instance_id>")
+@guard(InstanceOf())
 def get_instance(instance_id: int) -> Response:
     return jsonify(instance_json(workflow_engine().get(instance_id, caller().actor)))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
+@guard(InstanceOf())
 def cancel_instance(instance_id: int) -> Response:
     return _whole(workflow_engine().cancel(instance_id, caller().actor))
 
 
 @bp.post("/process-instances/<int:instance_id>/retry")
+@guard(Roles(("admin",)))
 def retry_instance(instance_id: int) -> Response:
     return _whole(workflow_engine().retry(instance_id, caller().actor))
 
 
 @bp.get("/tasks")
+@guard(SignedIn("the caller's own open tasks"))
 def list_tasks() -> Response:
     limit = int_arg("limit", default=50, minimum=1, maximum=MAX_PAGE)
     offset = int_arg("offset", default=0, minimum=0)
@@ -90,21 +84,25 @@ def list_tasks() -> Response:
 
 
 @bp.get("/tasks/<task_id>")
+@guard(TaskOf())
 def get_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().task(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/claim")
+@guard(TaskOf())
 def claim_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().claim(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
+@guard(TaskOf())
 def unclaim_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().unclaim(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/complete")
+@guard(TaskOf())
 def complete_task(task_id: str) -> Response:
     body = json_body(COMPLETE_FIELDS)
     return _whole(workflow_engine().complete(task_id, caller().actor, body.get("data", {})))

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from engine import Forbidden
 from rules import RuleError, RuleSet, RuleStore
 
+from ..access import Roles, guard
 from .auth import caller
 from .errors import ApiError
 from .parse import json_body, required_text
@@ -29,6 +30,7 @@ def _rule_set_json(store: RuleStore, rs: RuleSet, next_runs: dict[int, Any]) -> 
 
 
 @bp.get("/rule-sets")
+@guard(Roles(("admin",)))
 def list_rule_sets() -> Response:
     store = _store()
     next_runs = store.next_runs()
@@ -36,6 +38,7 @@ def list_rule_sets() -> Response:
 
 
 @bp.put("/rule-sets/<int:rule_set_id>/schedule")
+@guard(Roles(("admin",)))
 def set_rule_set_schedule(rule_set_id: int) -> Response:
     store = _store()
     schedule = required_text(json_body(SCHEDULE_FIELDS), "schedule")

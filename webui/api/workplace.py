@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from engine import Workplace
 from engine.comments import CommentView
 
+from ..access import InstanceOf, TaskOf, guard
 from .auth import caller
 from .parse import json_body, required_text
 from .routes import bp
@@ -21,6 +22,7 @@ def _workplace() -> Workplace:
 
 
 @bp.post("/tasks/<task_id>/delegate")
+@guard(TaskOf())
 def delegate_task(task_id: str) -> Response:
     body = json_body(DELEGATE_FIELDS)
     view = _workplace().delegate(task_id, caller().actor, required_text(body, "to"), required_text(body, "reason"))
@@ -28,11 +30,13 @@ def delegate_task(task_id: str) -> Response:
 
 
 @bp.get("/process-instances/<int:instance_id>/comments")
+@guard(InstanceOf())
 def list_comments(instance_id: int) -> Response:
     return jsonify([_comment_json(c) for c in _workplace().comments(instance_id, caller().actor)])
 
 
 @bp.post("/process-instances/<int:instance_id>/comments")
+@guard(InstanceOf())
 def add_comment(instance_id: int) -> tuple[Response, int]:
     body = json_body(COMMENT_FIELDS)
     return jsonify(_comment_json(_workplace().add_comment(instance_id, caller().actor,

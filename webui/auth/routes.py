@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from engine import authenticate
 
+from ..access import Public, SignedIn, guard
 from ..extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -23,6 +24,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@guard(Public())
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -43,6 +45,7 @@ def login() -> str | Response:
 
 
 @bp.post("/logout")
+@guard(SignedIn("their own session"))
 @login_required
 def logout() -> Response:
     logout_user()
@@ -51,6 +54,7 @@ def logout() -> Response:
 
 
 @bp.post("/language")
+@guard(Public())
 def language() -> Response:
     chosen = request.form.get("locale", "")
     if chosen in current_app.config["LANGUAGES"]:
@@ -62,5 +66,6 @@ def language() -> Response:
 
 
 @bp.route("/")
+@guard(Public())
 def home() -> Response:
     return redirect(_safe_next(None) if current_user.is_authenticated else url_for("auth.login"))

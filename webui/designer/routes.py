@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from engine import Bundle, DefinitionError, Problem, ProcessDefinition
 from engine.parser import ParsedProcess, SourceFile
 
+from ..access import Roles, guard
 from ..extensions import workflow_engine
 from ..input_guard import int64
 from . import bp
@@ -66,6 +67,7 @@ def _operations() -> dict[str, list[str]]:
 
 
 @bp.get("/")
+@guard(Roles(("designer",)))
 @login_required
 def index() -> str:
     _require_designer()
@@ -73,6 +75,7 @@ def index() -> str:
 
 
 @bp.post("/new")
+@guard(Roles(("designer",)))
 @login_required
 def new() -> Response | tuple[str, int]:
     _require_designer()
@@ -92,6 +95,7 @@ def new() -> Response | tuple[str, int]:
 
 
 @bp.get("/<key>")
+@guard(Roles(("designer",)))
 @login_required
 def edit(key: str) -> str:
     _require_designer()
@@ -109,6 +113,7 @@ def edit(key: str) -> str:
 
 
 @bp.get("/<key>/v<int:version>.bpmn")
+@guard(Roles(("designer",)))
 @login_required
 def source(key: str, version: int) -> Response:
     _require_designer()
@@ -120,6 +125,7 @@ def source(key: str, version: int) -> Response:
 
 
 @bp.get("/<key>/blank.bpmn")
+@guard(Roles(("designer",)))
 @login_required
 def blank(key: str) -> Response:
     _require_designer()
@@ -169,6 +175,7 @@ def _check(key: str, bundle: Bundle) -> tuple[list[Problem], list[ParsedProcess]
 
 
 @bp.post("/<key>/check")
+@guard(Roles(("designer",)))
 @login_required
 def check(key: str) -> Response:
     _require_designer()
@@ -179,6 +186,7 @@ def check(key: str) -> Response:
 
 
 @bp.post("/<key>/deploy")
+@guard(Roles(("designer",)))
 @login_required
 def deploy(key: str) -> tuple[Response, int]:
     _require_designer()

@@ -17,7 +17,7 @@ from modules.hr import (
     import_employees,
 )
 
-from ..records import Column, Filter, ListSpec, RelatedList, add_list, add_start, distinct_values
+from ..records import Access, Column, Filter, ListSpec, RelatedList, add_list, add_start, distinct_values
 from . import training
 
 bp = Blueprint("hr", __name__)
@@ -27,13 +27,15 @@ add_start(bp, "reviews/new", "performance_review")
 DEPARTMENT = Filter("department", _l("Department"), distinct_values(Department.code))
 
 add_list(bp, ListSpec(
-    name="departments", title=_l("Departments"), model=Department, key="code", order_by="code",
+    name="departments", access=Access(read_all=("*",)),
+    title=_l("Departments"), model=Department, key="code", order_by="code",
     columns=(Column("code", _l("Code")), Column("name", _l("Name")), Column("manager", _l("Manager")),
              Column("cost_center", _l("Cost center"))),
     search=("code", "name"),
 ))
 add_list(bp, ListSpec(
-    name="employees", title=_l("Employees"), model=Employee, key="number", order_by="number",
+    name="employees", access=Access(read_all=("hr",), read_department=("role:manager",), import_=("hr",)),
+    title=_l("Employees"), model=Employee, key="number", order_by="number",
     columns=(Column("number", _l("Number")), Column("name", _l("Name")), Column("department", _l("Department")),
              Column("position", _l("Position")), Column("email", _l("E-mail")),
              Column("hired_on", _l("Hired on"), "date"), Column("status", _l("Status"), "status")),
@@ -45,27 +47,31 @@ add_list(bp, ListSpec(
                    RelatedList("reviews", "employee_number", _l("Performance reviews"))),
 ))
 add_list(bp, ListSpec(
-    name="positions", title=_l("Positions"), model=Position, key="id", order_by="opened_at", descending=True,
+    name="positions", access=Access(read_all=("hr",), read_department=("role:manager",)),
+    title=_l("Positions"), model=Position, key="id", order_by="opened_at", descending=True,
     columns=(Column("id", _l("Number")), Column("title", _l("Position")), Column("department", _l("Department")),
              Column("salary_max", _l("Salary band maximum"), "money"), Column("status", _l("Status"), "status"),
              Column("opened_at", _l("Opened"), "date")),
     search=("title", "department"), filters=(Filter("status", _l("Status"), ("open", "filled", "closed")),),
 ))
 add_list(bp, ListSpec(
-    name="candidates", title=_l("Candidates"), model=Candidate, key="id", order_by="id", descending=True,
+    name="candidates", access=Access(read_all=("hr",)),
+    title=_l("Candidates"), model=Candidate, key="id", order_by="id", descending=True,
     columns=(Column("id", _l("Number")), Column("name", _l("Name")), Column("email", _l("E-mail")),
              Column("position_id", _l("Position")), Column("status", _l("Status"), "status")),
     search=("name", "email"),
     filters=(Filter("status", _l("Status"), ("interviewing", "recommended", "declined", "hired")),),
 ))
 add_list(bp, ListSpec(
-    name="interviews", title=_l("Interviews"), model=Interview, key="id", order_by="id", descending=True,
+    name="interviews", access=Access(read_all=("hr",)),
+    title=_l("Interviews"), model=Interview, key="id", order_by="id", descending=True,
     columns=(Column("id", _l("Number")), Column("candidate_id", _l("Candidate")),
              Column("interviewer", _l("Interviewer")), Column("recommendation", _l("Recommendation"), "status")),
     search=("interviewer",), filters=(Filter("recommendation", _l("Recommendation"), ("hire", "no_hire")),),
 ))
-TRAININGS = ListSpec(
-    name="trainings", title=_l("Training records"), model=TrainingRecord, key="id", order_by="starts_on",
+TRAININGS = add_list(bp, ListSpec(
+    name="trainings", access=Access(read_all=("hr",), read_department=("role:manager",)),
+    title=_l("Training records"), model=TrainingRecord, key="id", order_by="starts_on",
     descending=True,
     columns=(Column("id", _l("Number")), Column("employee_number", _l("Employee")),
              Column("employee_name", _l("Name")), Column("department", _l("Department")),
@@ -76,11 +82,11 @@ TRAININGS = ListSpec(
     search=("employee_number", "employee_name", "course", "provider", "certificate"),
     filters=(Filter("status", _l("Status"), TRAINING_STATUSES), DEPARTMENT),
     detail_template="hr/training.html", detail_context=training.training_context,
-)
-add_list(bp, TRAININGS)
+))
 training.register(bp, TRAININGS)
 add_list(bp, ListSpec(
-    name="reviews", title=_l("Performance reviews"), model=PerformanceReview, key="id", order_by="period",
+    name="reviews", access=Access(read_all=("hr",)),
+    title=_l("Performance reviews"), model=PerformanceReview, key="id", order_by="period",
     descending=True,
     columns=(Column("id", _l("Number")), Column("employee_number", _l("Employee")),
              Column("employee_name", _l("Name")), Column("department", _l("Department")),

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -13,27 +13,31 @@ from engine import Conflict, InvalidData, NotFound
 from modules.hr import TrainingRecord, complete_training
 from modules.hr.training import COMPLETION_FORM
 
+from ..access import Records, current_actor, guard
 from ..extensions import db
 from ..form_fields import error_text, fields, submitted
-from ..records.views import detail
+from ..records.views import detail, find_row
 
 
-def may_record(user: Any) -> bool:
-    """HR keeps training records; managers and administrators may too."""
-    return "hr" in user.group_names or user.has_role("manager") or user.has_role("admin")
+def may_record() -> bool:
+    """HR keeps training records; managers (for the records of their department they see) may too."""
+    actor = current_actor()
+    return "hr" in actor.groups or "manager" in actor.roles or actor.is_admin
 
 
 def training_context(_session: Session, record: TrainingRecord) -> dict[str, Any]:
-    show = record.status == "planned" and may_record(current_user)
+    show = record.status == "planned" and may_record()
     return {"completion": fields(COMPLETION_FORM) if show else None}
 
 
 def register(bp: Blueprint, spec: Any) -> None:
     @bp.post("/hr/trainings/item/<int:record_id>/complete", endpoint="trainings_complete")
+    @guard(Records(spec.resource))
     @login_required
     def complete(record_id: int) -> Response | tuple[str, int]:
-        if not may_record(current_user):
+        if not may_record():
             abort(403, description=_("Only HR records finished training."))
+        find_row(spec, str(record_id))
         posted = submitted(COMPLETION_FORM, request.form)
         try:
             complete_training(db.session, record_id, posted)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData, NotFound
 
+from ..access import SignedIn, guard
 from ..extensions import actor_for
 from . import bp
 from .task import _people
@@ -23,6 +24,7 @@ def _day(raw: str | None) -> date | None:
 
 
 @bp.get("/away")
+@guard(SignedIn("their own absences"))
 @login_required
 def away() -> str:
     place = current_app.extensions["opsflow.workplace"]
@@ -32,6 +34,7 @@ def away() -> str:
 
 
 @bp.post("/away")
+@guard(SignedIn("their own absences"))
 @login_required
 def set_away() -> Response | tuple[str, int]:
     place = current_app.extensions["opsflow.workplace"]
@@ -59,6 +62,7 @@ def set_away() -> Response | tuple[str, int]:
 
 
 @bp.post("/away/<int:absence_id>/end")
+@guard(SignedIn("their own absences"))
 @login_required
 def end_away(absence_id: int) -> Response:
     try:

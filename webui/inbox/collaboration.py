@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData
 
+from ..access import InstanceOf, guard
 from ..extensions import actor_for
 from . import bp
 
@@ -24,6 +25,7 @@ def _back(instance_id: int) -> str:
 
 
 @bp.post("/instances/<int:instance_id>/comments")
+@guard(InstanceOf())
 @login_required
 def comment(instance_id: int) -> Response:
     place = current_app.extensions["opsflow.workplace"]
@@ -40,6 +42,7 @@ def comment(instance_id: int) -> Response:
 
 
 @bp.post("/instances/<int:instance_id>/attachments")
+@guard(InstanceOf())
 @login_required
 def upload(instance_id: int) -> Response:
     place = current_app.extensions["opsflow.workplace"]
@@ -64,6 +67,7 @@ def upload(instance_id: int) -> Response:
 
 
 @bp.get("/instances/<int:instance_id>/attachments/<int:attachment_id>")
+@guard(InstanceOf())
 @login_required
 def download(instance_id: int, attachment_id: int) -> Response:
     place = current_app.extensions["opsflow.workplace"]

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine import Conflict, InvalidData
 
+from ..access import TaskOf, guard
 from ..extensions import actor_for
 from ..formatting import person
 from . import bp
@@ -27,6 +28,7 @@ def _message(field: str, message: str, to: str) -> str:
 
 
 @bp.post("/tasks/<task_id>/delegate")
+@guard(TaskOf())
 @login_required
 def delegate(task_id: str) -> Response:
     place = current_app.extensions["opsflow.workplace"]

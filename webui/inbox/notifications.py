@@ -8,11 +8,13 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData
 
+from ..access import SignedIn, guard
 from ..extensions import actor_for, workflow_engine
 from . import bp
 
 
 @bp.get("/notifications")
+@guard(SignedIn("their own notifications"))
 @login_required
 def notifications() -> str:
     place = current_app.extensions["opsflow.workplace"]
@@ -20,6 +22,7 @@ def notifications() -> str:
 
 
 @bp.post("/notifications/read")
+@guard(SignedIn("their own notifications"))
 @login_required
 def read_all() -> Response:
     current_app.extensions["opsflow.workplace"].mark_read(current_user.username)
@@ -27,6 +30,7 @@ def read_all() -> Response:
 
 
 @bp.get("/notifications/<int:notification_id>")
+@guard(SignedIn("their own notifications"))
 @login_required
 def follow(notification_id: int) -> Response:
     """Open what a notification is about, marking it read on the way."""
@@ -48,6 +52,7 @@ def follow(notification_id: int) -> Response:
 
 
 @bp.post("/notifications/email")
+@guard(SignedIn("their own notifications"))
 @login_required
 def set_email() -> Response:
     try:

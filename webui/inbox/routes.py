@@ -11,6 +11,7 @@ from engine import Conflict, Workplace
 from engine.notifications import unread_count
 from engine.workplace_models import SavedFilter
 
+from ..access import SignedIn, TaskOf, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..input_guard import int64
 from . import bp, export, queries
@@ -34,6 +35,7 @@ def _saved(username: str) -> list[SavedFilter]:
 
 
 @bp.get("/inbox")
+@guard(SignedIn("their own queues"))
 @login_required
 def index() -> str:
     actor = actor_for(current_user)
@@ -51,6 +53,7 @@ def index() -> str:
 
 
 @bp.get("/inbox/export.xlsx")
+@guard(SignedIn("their own queues"))
 @login_required
 def export_xlsx() -> Response:
     actor = actor_for(current_user)
@@ -61,6 +64,7 @@ def export_xlsx() -> Response:
 
 
 @bp.post("/inbox/filters")
+@guard(SignedIn("their own saved filters"))
 @login_required
 def save_filter() -> Response:
     name = request.form.get("name", "").strip()[:100]
@@ -79,6 +83,7 @@ def save_filter() -> Response:
 
 
 @bp.post("/inbox/filters/<int:filter_id>/delete")
+@guard(SignedIn("their own saved filters"))
 @login_required
 def delete_filter(filter_id: int) -> Response:
     db.session.execute(delete(SavedFilter).where(SavedFilter.id == filter_id,
@@ -89,6 +94,7 @@ def delete_filter(filter_id: int) -> Response:
 
 
 @bp.post("/inbox/bulk-approve")
+@guard(SignedIn("the engine checks each task"))
 @login_required
 def bulk_approve() -> Response:
     ids = [i for i in request.form.getlist("task") if i][:500]
@@ -112,6 +118,7 @@ def _back(default: str) -> str:
 
 
 @bp.post("/tasks/<task_id>/claim")
+@guard(TaskOf())
 @login_required
 def claim(task_id: str) -> Response:
     try:
@@ -124,6 +131,7 @@ def claim(task_id: str) -> Response:
 
 
 @bp.post("/tasks/<task_id>/unclaim")
+@guard(TaskOf())
 @login_required
 def unclaim(task_id: str) -> Response:
     try:

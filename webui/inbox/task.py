@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Conflict, InvalidData, TaskView, User, Workplace
 
+from ..access import TaskOf, guard
 from ..business_data import facts
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, submitted
@@ -72,6 +73,7 @@ def _as_requested(form: Mapping[str, Any] | None, start_form: Mapping[str, Any] 
 
 
 @bp.get("/tasks/<task_id>")
+@guard(TaskOf())
 @login_required
 def task(task_id: str) -> str:
     actor = actor_for(current_user)
@@ -84,6 +86,7 @@ def _already_done() -> Response:
 
 
 @bp.post("/tasks/<task_id>")
+@guard(TaskOf())
 @login_required
 def complete(task_id: str) -> Response | tuple[str, int]:
     engine, actor = workflow_engine(), actor_for(current_user)

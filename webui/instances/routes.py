@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from engine import Conflict, InstanceView
 
 from .. import labels
+from ..access import InstanceOf, Roles, guard
 from ..business_data import facts
 from ..extensions import actor_for, workflow_engine
 from . import bp, timeline
@@ -23,6 +24,7 @@ def _decider(instance: InstanceView, outcome: str) -> str | None:
 
 
 @bp.get("/instances/<int:instance_id>")
+@guard(InstanceOf())
 @login_required
 def show(instance_id: int) -> str:
     engine, actor = workflow_engine(), actor_for(current_user)
@@ -39,6 +41,7 @@ def show(instance_id: int) -> str:
 
 
 @bp.get("/instances/<int:instance_id>/diagram.bpmn")
+@guard(InstanceOf())
 @login_required
 def diagram(instance_id: int) -> Response:
     xml = workflow_engine().diagram(instance_id, actor_for(current_user))
@@ -46,6 +49,7 @@ def diagram(instance_id: int) -> Response:
 
 
 @bp.post("/instances/<int:instance_id>/cancel")
+@guard(InstanceOf())
 @login_required
 def cancel(instance_id: int) -> Response:
     try:
@@ -57,6 +61,7 @@ def cancel(instance_id: int) -> Response:
 
 
 @bp.post("/instances/<int:instance_id>/retry")
+@guard(Roles(("admin",)))
 @login_required
 def retry(instance_id: int) -> Response:
     try:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine import analytics, utcnow
 
+from ..access import Roles, guard
 from ..extensions import workflow_engine
 from . import bp
 from .workbook import workbook
@@ -37,6 +38,7 @@ def _report(days: int, process: str | None) -> tuple[analytics.Report, dict[str,
 
 
 @bp.get("/")
+@guard(Roles(("manager",)))
 @login_required
 def index() -> str:
     days, process = _filters()
@@ -47,6 +49,7 @@ def index() -> str:
 
 
 @bp.get("/export.xlsx")
+@guard(Roles(("manager",)))
 @login_required
 def export() -> Response:
     days, process = _filters()

@@ -15,7 +15,7 @@ from modules.procurement import (
 from modules.procurement.contract import STATUSES as CONTRACT_STATUSES
 from modules.procurement.supplier import CATEGORIES, STATUSES
 
-from ..records import Column, Filter, ListSpec, Related, add_list, add_start
+from ..records import Access, Column, Filter, ListSpec, Related, add_list, add_start
 
 bp = Blueprint("procurement", __name__)
 add_start(bp, "suppliers/propose", "supplier_onboarding")
@@ -29,7 +29,11 @@ LINE_COLUMNS = (Column("line_no", _l("Line"), "number"), Column("item_code", _l(
                 Column("unit_price", _l("Unit price"), "money"), Column("amount", _l("Amount"), "money"))
 
 add_list(bp, ListSpec(
-    name="suppliers", title=_l("Suppliers"), model=Supplier, key="code", order_by="code",
+    name="suppliers",
+    access=Access(read_all=("procurement", "procurement-managers", "finance-clerks", "finance-directors",
+                            "role:manager"),
+                  import_=("procurement-managers",)),
+    title=_l("Suppliers"), model=Supplier, key="code", order_by="code",
     columns=(Column("code", _l("Code")), Column("name", _l("Name")), Column("category", _l("Category"), "status"),
              Column("contact", _l("Contact")), Column("phone", _l("Phone")), Column("email", _l("E-mail")),
              Column("rating", _l("Rating"), "rating"), Column("status", _l("Status"), "status")),
@@ -42,7 +46,10 @@ add_list(bp, ListSpec(
                               *VALIDITY, Column("status", _l("Status"), "status"))),),
 ))
 add_list(bp, ListSpec(
-    name="contracts", title=_l("Contracts"), model=Contract, key="number", order_by="valid_from", descending=True,
+    name="contracts",
+    access=Access(read_all=("procurement", "procurement-managers", "finance-clerks", "finance-directors"),
+                  import_=("procurement-managers",)),
+    title=_l("Contracts"), model=Contract, key="number", order_by="valid_from", descending=True,
     columns=(Column("number", _l("Number")), Column("supplier_code", _l("Supplier code"), link=SUPPLIER),
              Column("supplier_name", _l("Supplier")), Column("title", _l("Title")), *VALIDITY,
              Column("amount_cap", _l("Amount cap"), "money"), Column("committed", _l("Ordered under it"), "money"),
@@ -58,7 +65,11 @@ add_list(bp, ListSpec(
                               Column("created_at", _l("Created"), "date"))),),
 ))
 add_list(bp, ListSpec(
-    name="purchase_orders", title=_l("Purchase orders"), model=PurchaseOrder, key="number", order_by="created_at",
+    name="purchase_orders",
+    access=Access(read_all=("procurement", "procurement-managers", "finance-clerks", "finance-directors"),
+                  read_department=("role:manager",),
+                  own="requested_by"),
+    title=_l("Purchase orders"), model=PurchaseOrder, key="number", order_by="created_at",
     descending=True,
     columns=(Column("number", _l("Number")), Column("item", _l("Items")), Column("supplier", _l("Supplier")),
              Column("line_count", _l("Lines"), "number"), Column("quantity", _l("Quantity"), "number"),
@@ -72,7 +83,10 @@ add_list(bp, ListSpec(
                      columns=LINE_COLUMNS),),
 ))
 add_list(bp, ListSpec(
-    name="requisitions", title=_l("Purchase requisitions"), model=PurchaseRequisition, key="id",
+    name="requisitions",
+    access=Access(read_all=("procurement", "procurement-managers", "sales", "Sales-managers"),
+                  read_department=("role:manager",)),
+    title=_l("Purchase requisitions"), model=PurchaseRequisition, key="id",
     order_by="created_at", descending=True,
     columns=(Column("id", _l("Number")), Column("item", _l("Items")), Column("supplier", _l("Supplier")),
              Column("line_count", _l("Lines"), "number"), Column("quantity", _l("Quantity"), "number"),

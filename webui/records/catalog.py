@@ -1,25 +1,30 @@
 """Master-data and record lists declared once, served the same way by every module's blueprint.
 
 A `ListSpec` says which table, which columns, what can be searched and
-filtered, and (for master data) how a spreadsheet is imported; `add_list`
-gives a blueprint the list, detail, Excel export, template and import pages.
+filtered, who may read and import it, and (for master data) how a spreadsheet
+is imported; `add_list` gives a blueprint the list, detail, Excel export,
+template and import pages, each guarded by the access policy. Every query of a
+list goes through `_conditions`, which keeps to the rows the reader may see (all,
+or their own department's), so a page, an export and a related section never
+show more than the list itself would.
 `Related` rows (an order's lines) are listed under a record on its detail
 page and, when asked, exported on a sheet of their own beside the list.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import storable_number
+from engine import AccessPolicy, storable_number
 
+from ..access import Records, current_actor, guard, policy
 from ..extensions import db
 from ..xlsx import Sheet
 
@@ -70,12 +75,27 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who reads a list by default (principals as in engine/access.py); administrators change it on a screen."""
+
+    read_all: tuple[str, ...]
+    read_department: tuple[str, ...] = ()  # they read the rows of their own department (the model's `department`)
+    import_: tuple[str, ...] = ()
+    own: str | None = None  # a column naming the person a row is for: everyone reads their own rows
+
+
+ADMINS_ONLY = Access(read_all=())
+
+
+@dataclass(frozen=True)
 class ListSpec:
     name: str                  # URL segment and endpoint prefix: "suppliers"
     title: Any
     model: type
     key: str                   # the column a detail page is found by
     columns: tuple[Column, ...]
+    access: Access = ADMINS_ONLY
+    module: str = ""           # the blueprint's name, set by `add_list`
     search: tuple[str, ...] = ()
     filters: tuple[Filter, ...] = ()
     order_by: str = "id"
@@ -91,6 +111,10 @@ class ListSpec:
     detail_context: Callable[[Session, Any], dict[str, Any]] | None = None
     more_sheets: Sheets | None = None
 
+    @property
+    def resource(self) -> str:
+        return f"{self.module}.{self.name}"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -100,13 +124,30 @@ class Page:
     total: int
 
 
-def may_import(user: Any) -> bool:
-    roles = set(getattr(user, "role_names", []) or [])
-    return bool(roles & {"admin", "manager"})
+
+
+def may_import(spec: ListSpec) -> bool:
+    return spec.importer is not None and policy().allows(db.session, current_actor(), f"records:{spec.resource}",
+                                                         "import")
+
+
+def readable(spec: ListSpec) -> list[ColumnElement[bool]] | None:
+    """Conditions that keep `spec` to the rows the reader may see; None when they may see none of it."""
+    actor = current_actor()
+    scope = policy().record_scope(db.session, actor, spec.resource)
+    if scope == "all":
+        return []
+    own = [getattr(spec.model, spec.access.own) == actor.username] if spec.access.own else []
+    if scope == "department":
+        column = getattr(spec.model, "department", None)
+        return [or_(column == actor.department, *own)] if column is not None else own or [false()]
+    return own or None
 
 
 def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+    where = readable(spec)
+    if where is None:
+        abort(403)
     text = (args.get("q") or "").strip()
     if text and spec.search:
         pattern = f"%{text.lower()}%"
@@ -177,28 +218,41 @@ def current_filters(spec: ListSpec) -> dict[str, str]:
     return {k: request.args[k] for k in keys if request.args.get(k)}
 
 
-def add_list(bp: Blueprint, spec: ListSpec) -> None:
+def add_list(bp: Blueprint, spec: ListSpec) -> ListSpec:
     """Register list, detail, export (and, with an importer, template and import) routes for `spec`."""
     from . import views
 
+    spec = dataclasses.replace(spec, module=bp.name)
     base = f"/{bp.name}/{spec.name}"
-    wrap = login_required
-    bp.add_url_rule(base, f"{spec.name}_list", wrap(lambda: views.list_page(bp.name, spec)))
-    bp.add_url_rule(f"{base}/export.xlsx", f"{spec.name}_export", wrap(lambda: views.export(spec)))
+    read = guard(Records(spec.resource, own=spec.access.own is not None))
+    write = guard(Records(spec.resource, "import"))
+    bp.add_url_rule(base, f"{spec.name}_list", read(lambda: views.list_page(bp.name, spec)))
+    bp.add_url_rule(f"{base}/export.xlsx", f"{spec.name}_export", read(lambda: views.export(spec)))
     bp.add_url_rule(f"{base}/item/<key>", f"{spec.name}_detail",
-                    wrap(lambda key: views.detail(bp.name, spec, key)))
+                    read(lambda key: views.detail(bp.name, spec, key)))
     if spec.importer is not None:
-        bp.add_url_rule(f"{base}/template.xlsx", f"{spec.name}_template", wrap(lambda: views.template(spec)))
-        bp.add_url_rule(f"{base}/import", f"{spec.name}_import", wrap(lambda: views.import_page(bp.name, spec)),
+        bp.add_url_rule(f"{base}/template.xlsx", f"{spec.name}_template", write(lambda: views.template(spec)))
+        bp.add_url_rule(f"{base}/import", f"{spec.name}_import", write(lambda: views.import_page(bp.name, spec)),
                         methods=["GET", "POST"])
     CATALOG.setdefault(bp.name, []).append(spec)
+    return spec
+
+
+def declare_access(access_policy: AccessPolicy) -> None:
+    """Every list's default readers and importers, as the policy's `records:<module>.<list>` rights."""
+    for specs in CATALOG.values():
+        for spec in specs:
+            access_policy.declare_records(spec.resource, read_all=spec.access.read_all,
+                                          read_department=spec.access.read_department,
+                                          import_=spec.access.import_)
 
 
 CATALOG: dict[str, list[ListSpec]] = {}
 
 
 def render(template: str, **context: Any) -> str:
-    return render_template(template, may_import=may_import(current_user), **context)
+    spec = context.get("spec")
+    return render_template(template, may_import=isinstance(spec, ListSpec) and may_import(spec), **context)
 
 
 def session() -> Session:

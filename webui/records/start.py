@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData
 
+from ..access import Starts, guard
 from ..extensions import actor_for, workflow_engine
 from ..form_fields import fields, pick_label, submitted
 from ..uploads import start_with_uploads
@@ -21,15 +22,17 @@ from ..uploads import start_with_uploads
 STARTS: list[tuple[str, str]] = []  # (endpoint, process key), for the records overview
 
 
-def add_start(bp: Blueprint, path: str, process: str, fixed: tuple[str, ...] = ()) -> None:
-    """`fixed` fields come from the signed-in user's account (e.g. department), never from the form."""
+def add_start(bp: Blueprint, path: str, process: str) -> None:
+    """A start form's `from_requester` fields (the department) are not drawn: the engine takes them
+    from the signed-in person's account."""
     endpoint = f"start_{process}"
 
     def page(values: dict | None = None, errors: dict | None = None) -> str:
         form = workflow_engine().form(process, "start")
+        fixed = [f["name"] for f in (form or {}).get("fields", []) if f.get("from_requester")]
         return render_template("records/start.html", process=process,
                                title=pick_label((form or {}).get("title"), process),
-                               fields=fields(form, values, errors, skip=list(fixed)),
+                               fields=fields(form, values, errors, skip=fixed),
                                general_error=(errors or {}).get("data"))
 
     def view() -> str | Response | tuple[str, int]:
@@ -37,8 +40,6 @@ def add_start(bp: Blueprint, path: str, process: str, fixed: tuple[str, ...] = (
             return page()
         form = workflow_engine().form(process, "start")
         data = submitted(form, request.form)
-        for name in fixed:
-            data[name] = getattr(current_user, name, "") or ""
         try:
             started = start_with_uploads(process, form, data, actor_for(current_user), request.files)
         except InvalidData as exc:
@@ -46,6 +47,6 @@ def add_start(bp: Blueprint, path: str, process: str, fixed: tuple[str, ...] = (
         flash(_("Started #%(id)s.", id=started.id), "success")
         return redirect(url_for("instances.show", instance_id=started.id))
 
-    wrapped: Callable[..., object] = login_required(view)
+    wrapped: Callable[..., object] = guard(Starts(process))(login_required(view))
     bp.add_url_rule(f"/{bp.name}/{path}", endpoint, wrapped, methods=["GET", "POST"])
     STARTS.append((f"{bp.name}.{endpoint}", process))

@@ -11,13 +11,14 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData
 
+from ..access import SignedIn, Starts, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, pick_label, submitted
 from ..input_guard import int64
 from . import bp, queries
 
 PROCESS = "purchase_approval"
-FIXED = "department"  # taken from the signed-in user, never from the form
+FIXED = "department"  # the engine takes it from the signed-in user (`from_requester`), never from the form
 
 
 def amount(values: Mapping[str, Any]) -> float | None:
@@ -41,12 +42,12 @@ def _page(values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | N
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
+@guard(Starts("purchase_approval"))
 @login_required
 def new() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return _page()
     data = submitted(workflow_engine().form(PROCESS, "start"), request.form)
-    data[FIXED] = current_user.department or ""
     try:
         view = workflow_engine().start(PROCESS, data, actor_for(current_user))
     except InvalidData as exc:
@@ -56,6 +57,7 @@ def new() -> str | Response | tuple[str, int]:
 
 
 @bp.get("/requests")
+@guard(SignedIn("the requests they filed"))
 @login_required
 def index() -> str:
     number = request.args.get("page", 1, type=int64) or 1

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from modules.inventory import WAREHOUSES
 from modules.sales import SEGMENTS, STATUSES, Customer, SalesOrder, import_customers
 
-from ..records import Column, Filter, ListSpec, add_list
+from ..records import Access, Column, Filter, ListSpec, add_list
 from . import order_entry
 from .orders import line_sheet, order_context
 
@@ -13,7 +13,10 @@ bp = Blueprint("sales", __name__)
 order_entry.register(bp)
 
 add_list(bp, ListSpec(
-    name="customers", title=_l("Customers"), model=Customer, key="code", order_by="code",
+    name="customers",
+    access=Access(read_all=("sales", "Sales-managers", "finance-clerks", "finance-directors"),
+                  import_=("Sales-managers",)),
+    title=_l("Customers"), model=Customer, key="code", order_by="code",
     columns=(Column("code", _l("Code")), Column("name", _l("Name")), Column("segment", _l("Segment"), "status"),
              Column("city", _l("City")), Column("contact", _l("Contact")), Column("phone", _l("Phone")),
              Column("credit_limit", _l("Credit limit"), "money"), Column("status", _l("Status"), "status")),
@@ -23,7 +26,10 @@ add_list(bp, ListSpec(
     import_columns=("code", "name", "segment", "contact", "phone", "city", "credit_limit", "status"),
 ))
 add_list(bp, ListSpec(
-    name="orders", title=_l("Sales orders"), model=SalesOrder, key="number", order_by="created_at", descending=True,
+    name="orders",
+    access=Access(read_all=("sales", "Sales-managers", "warehouse", "finance-clerks", "finance-directors"),
+                  own="entered_by"),
+    title=_l("Sales orders"), model=SalesOrder, key="number", order_by="created_at", descending=True,
     columns=(Column("number", _l("Number")), Column("customer_code", _l("Customer")), Column("items", _l("Items")),
              Column("amount", _l("Amount"), "money"), Column("warehouse", _l("Warehouse")),
              Column("status", _l("Status"), "status"), Column("entered_by", _l("Entered by")),

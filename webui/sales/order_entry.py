@@ -23,6 +23,7 @@ from modules.inventory import Item
 from modules.sales import MAX_LINES, Customer, LinesRejected, parse_lines
 from modules.sales.order_lines import LINE_FIELDS
 
+from ..access import Starts, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import error_text, fields, pick_label
 from ..records import STARTS
@@ -93,6 +94,7 @@ def _page(values: dict[str, str], rows: list[dict[str, str]], errors: dict[str, 
         items=db.session.scalars(select(Item).where(Item.status == "active").order_by(Item.code)))
 
 
+@guard(Starts("order_handling"))
 @login_required
 def new_order() -> str | Response | tuple[str, int]:
     if request.method == "GET":
