@@ -27,12 +27,12 @@ from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
 from .tasks import to_view as task_view
 from .timer_starts import arm as arm_timer_starts
-from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
+from .views import ADDRESS, SYSTEM, Actor, EventView, InstanceView, TaskView
 from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import Workplace
 
 __all__ = [
-    "analytics", "audit", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
+    "ADDRESS", "analytics", "audit", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .comments import visible_instance
 from .errors import InvalidData, NotFound
 from .views import Actor, InstanceView
@@ -101,6 +102,8 @@ def save(eng: WorkflowEngine, root: Path, instance_id: int, actor: Actor, filena
                              stored_name=stored, uploaded_by=actor.username, uploaded_at=eng.clock())
             session.add(row)
             session.flush()
+            audit.record(session, actor.username, "instance.file_attached", f"instance {instance_id}", row.uploaded_at,
+                         attachment_id=row.id, filename=name, size=size)
             return _view(row)
     except BaseException:
         target.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .errors import Forbidden, InvalidData, NotFound
 from .identity import User
 from .models import ProcessInstance
@@ -67,6 +68,8 @@ def add(eng: WorkflowEngine, instance_id: int, actor: Actor, body: str) -> Comme
         comment = Comment(instance_id=inst.id, author=actor.username, body=body, mentions=people, created_at=now)
         session.add(comment)
         session.flush()
+        audit.record(session, actor.username, "instance.comment_added", f"instance {inst.id}", now,
+                     comment_id=comment.id, mentions=people)
         notify(session, [p for p in people if p != actor.username], "mention", now, instance_id=inst.id,
                detail={"by": actor.username, "excerpt": body[:200], "business_key": inst.business_key,
                        "comment_id": comment.id})

@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .views import ADDRESS
+
 
 class Base(DeclarativeBase):
     """Declarative base shared by the engine and the business modules."""
@@ -126,4 +128,6 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime)
+    # where the actor acted from: the request's address, taken when the row is written
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True, default=lambda: ADDRESS.get())
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms, persistence, retries, tasks, timers
+from . import audit, forms, persistence, retries, tasks, timers
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -87,12 +87,21 @@ class WorkflowEngine:
         results: list[DeployResult] = []
         with self._write() as session:
             for file in bpmn_files(path):
-                results.extend(self.definitions.deploy(session, Bundle.from_path(file), actor))
+                results.extend(self._deploy(session, Bundle.from_path(file), actor))
         return results
 
     def deploy_bundle(self, bundle: Bundle, actor: str = "system") -> list[DeployResult]:
         with self._write() as session:
-            return self.definitions.deploy(session, bundle, actor)
+            return self._deploy(session, bundle, actor)
+
+    def _deploy(self, session: Session, bundle: Bundle, actor: str) -> list[DeployResult]:
+        """Deploy, and put every new version in the audit log."""
+        results = self.definitions.deploy(session, bundle, actor)
+        for r in results:
+            if r.created:
+                audit.record(session, actor, "definition.deployed", f"process {r.key}", self.clock(),
+                             version=r.version)
+        return results
 
     def processes(self) -> list[ProcessDefinition]:
         with self.read() as session:

@@ -1,9 +1,13 @@
 """Plain frozen values that cross the engine's boundary: who acts, and what they see."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+# the network address the current request comes from (the web layer sets it): every event and audit row keeps it
+ADDRESS: ContextVar[str | None] = ContextVar("opsflow_address", default=None)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from engine import Conflict, Job, NotFound, utcnow, write_sessions
+from engine import Conflict, Job, NotFound, audit, utcnow, write_sessions
 
 from . import cron, run_jobs
 from .cron import DEFAULT_SCHEDULE
@@ -150,5 +150,6 @@ class RuleStore:
 
     def _log(self, s: Session, rule_set_id: int, version: int, action: str, actor: str,
              detail: dict[str, Any]) -> None:
-        s.add(RuleAudit(rule_set_id=rule_set_id, version=version, action=action, actor=actor,
-                        at=self.clock(), detail=detail))
+        now = self.clock()
+        s.add(RuleAudit(rule_set_id=rule_set_id, version=version, action=action, actor=actor, at=now, detail=detail))
+        audit.record(s, actor, f"rules.{action}", f"rule set {rule_set_id}", now, version=version)

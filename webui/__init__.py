@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from engine import AccessPolicy, ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
 from modules import declare_access, register_all
 
-from . import access
+from . import access, audit_trail
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .records.catalog import declare_access as declare_record_access
 
     declare_record_access(policy)
+    audit_trail.init_app(app)
     access.init_app(app)
     _register_template_helpers(app)
     _register_error_pages(app)

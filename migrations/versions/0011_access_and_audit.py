@@ -11,20 +11,20 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-# The audit log is never rewritten: both databases refuse UPDATE and DELETE on it.
+# The audit log and the event log are never rewritten: both databases refuse UPDATE and DELETE on them.
+_LOGS = ("audit_log", "events")
 _SQLITE_GUARDS = [
-    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    f"""CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
+        BEGIN SELECT RAISE(ABORT, 'the {table} table is append-only'); END"""
+    for table in _LOGS for verb in ("UPDATE", "DELETE")
 ]
 _PG_GUARDS = [
-    """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
-    """CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-       FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()""",
+    """CREATE FUNCTION opsflow_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME; END $$""",
+    *[f"""CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+          FOR EACH ROW EXECUTE FUNCTION opsflow_append_only()""" for table in _LOGS],
     """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()""",
+       FOR EACH STATEMENT EXECUTE FUNCTION opsflow_append_only()""",
 ]
 
 
@@ -58,12 +58,20 @@ def upgrade() -> None:
         op.execute(statement)
     with op.batch_alter_table("process_instances") as batch_op:
         batch_op.add_column(sa.Column("department", sa.String(length=100), nullable=True))
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.add_column(sa.Column("address", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("events") as batch_op:
+        batch_op.drop_column("address")
     with op.batch_alter_table("process_instances") as batch_op:
         batch_op.drop_column("department")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    op.execute("DROP TRIGGER events_no_change ON events" if postgres else "DROP TRIGGER events_no_update")
+    if not postgres:
+        op.execute("DROP TRIGGER events_no_delete")
     op.drop_table("audit_log")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION audit_log_append_only()")
+    if postgres:
+        op.execute("DROP FUNCTION opsflow_append_only()")
     op.drop_table("access_grants")

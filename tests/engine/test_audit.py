@@ -24,9 +24,20 @@ def _one_entry(db: Engine) -> int:
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_log SET actor = 'someone else'",
     "DELETE FROM audit_log",
+    "UPDATE events SET actor = 'someone else'",
+    "DELETE FROM events",
 ])
 def test_no_statement_rewrites_or_removes_the_record(db: Engine, statement: str) -> None:
     entry = _one_entry(db)
+    with db.begin() as conn:  # an event of a request, for the event log's statements to hit
+        conn.execute(text("INSERT INTO process_definitions (key, name, version, checksum, source, bpmn_xml, dmn_xml,"
+                          " spec_json, forms, deployed_at, deployed_by) VALUES ('p', 'P', 1, '', '', '', '[]', '{}',"
+                          " '{}', '2026-11-02', 'x')"))
+        conn.execute(text("INSERT INTO process_instances (definition_id, process_key, status, state, summary,"
+                          " started_by, created_at, updated_at, lock_version) VALUES (1, 'p', 'running', '{}', '{}',"
+                          " 'ivy', '2026-11-02', '2026-11-02', 1)"))
+        conn.execute(text("INSERT INTO events (instance_id, kind, actor, at, detail) VALUES"
+                          " (1, 'instance_started', 'ivy', '2026-11-02', '{}')"))
     with pytest.raises(DBAPIError, match="append-only"), db.begin() as conn:
         conn.execute(text(statement))
     with Session(db) as session:

@@ -9,7 +9,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import CalendarDay, set_day, utcnow
+from engine import CalendarDay, audit, set_day, utcnow
 
 from ..access import Roles, guard
 from ..extensions import db, workflow_engine
@@ -38,7 +38,10 @@ def save_day() -> Response | tuple[str, int]:
         flash(_("day: not a date (YYYY-MM-DD)"), "error")
         return redirect(url_for("admin.calendar"))
     working = request.form.get("working") == "1"
-    set_day(db.session, day, working, request.form.get("name", "").strip(), actor.username, utcnow())
+    name = request.form.get("name", "").strip()
+    set_day(db.session, day, working, name, actor.username, utcnow())
+    audit.record(db.session, actor.username, "admin.calendar_day_set", day.isoformat(), utcnow(), working=working,
+                 name=name)
     db.session.commit()
     flash(_("%(day)s saved.", day=day.isoformat()), "info")
     return redirect(url_for("admin.calendar"))
@@ -48,10 +51,11 @@ def save_day() -> Response | tuple[str, int]:
 @guard(Roles(("admin",)))
 @login_required
 def delete_day(day: str) -> Response:
-    admin()
+    actor = admin()
     row = db.session.get(CalendarDay, date.fromisoformat(day)) if _is_date(day) else None
     if row is not None:
         db.session.delete(row)
+        audit.record(db.session, actor.username, "admin.calendar_day_removed", day, utcnow())
         db.session.commit()
         flash(_("%(day)s is an ordinary day again.", day=day), "info")
     return redirect(url_for("admin.calendar"))
