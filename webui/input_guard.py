@@ -4,8 +4,8 @@ Three parts, installed by `install(app)` before the blueprints register:
 
 - the `int` URL converter only matches 64-bit integers, so `/instances/<id>`
   with an id past 2**63 is a 404 like any other missing instance, never an
-  overflow in SQLite or PostgreSQL; `int64` does the same for
-  `request.args.get(..., type=int64)`;
+  overflow in SQLite or PostgreSQL; the request's `args` and `form` read
+  such a value with `get(..., type=int)` as unreadable (the default);
 - the app's JSON provider parses with a depth bound and refuses NaN and
   Infinity (see bounded_json);
 - a `before_request` refuses, with 400 naming the field, a NUL or a lone
@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Request, jsonify, render_template, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
@@ -39,14 +40,27 @@ class Int64Converter(IntegerConverter):
 
 
 def int64(raw: str) -> int:
-    """For `request.args.get(name, default, type=int64)`: a value past 64 bits reads as unreadable."""
+    """`int`, refusing (ValueError, so `MultiDict.get` gives the default) what does not fit in 64 bits."""
     value = int(raw)
     if not fits_int64(value):
         raise ValueError(f"{raw} does not fit in 64 bits")
     return value
 
 
+class BoundedArgs(ImmutableMultiDict[str, str]):
+    """Query and form values where `get(name, default, type=int)` reads past 64 bits as unreadable,
+    so every view's `request.args.get(..., type=int)` is bounded without a word of its own."""
+
+    def get(self, key: str, default: Any = None, type: Any = None) -> Any:  # noqa: A002 - Werkzeug's names
+        return super().get(key, default, int64 if type is int else type)
+
+
+class BoundedRequest(Request):
+    parameter_storage_class = BoundedArgs
+
+
 def install(app: Flask) -> None:
+    app.request_class = BoundedRequest
     app.url_map.converters["int"] = Int64Converter
     app.json = BoundedJSONProvider(app)
     app.before_request(refuse_unstorable_input)

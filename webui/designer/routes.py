@@ -19,7 +19,6 @@ from engine.parser import ParsedProcess, SourceFile
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
-from ..input_guard import int64
 from . import bp
 from .blank import KEY, blank_process
 
@@ -103,7 +102,7 @@ def edit(key: str) -> str:
     name = request.args.get("name", "").strip()
     if not versions and not (KEY.match(key) and name):
         abort(404, description=_("This item does not exist."))
-    opened = _pick(versions, request.args.get("version", type=int64)) if versions else None
+    opened = _pick(versions, request.args.get("version", type=int)) if versions else None
     source = (url_for("designer.source", key=key, version=opened.version) if opened
               else url_for("designer.blank", key=key, name=name))
     return render_template("designer/edit.html", key=key, name=opened.name if opened else name,

@@ -13,7 +13,6 @@ from engine.workplace_models import SavedFilter
 
 from ..access import SignedIn, TaskOf, guard
 from ..extensions import actor_for, db, workflow_engine
-from ..input_guard import int64
 from . import bp, export, queries
 from .filters import parse
 
@@ -44,7 +43,7 @@ def index() -> str:
     tab = request.args.get("tab", "")
     if tab not in queries.TABS:
         tab = "group" if not counts["mine"] and counts["group"] else "mine"
-    number = request.args.get("page", 1, type=int64) or 1
+    number = request.args.get("page", 1, type=int) or 1
     listing = queries.page(db.session, actor, tab, number, counts[tab], filters)
     bulk = workplace().bulk_capable([r.task.id for r in listing.rows]) if tab in ("mine", "group") else set()
     processes = sorted({d.key for d in workflow_engine().processes()})

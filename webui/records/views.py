@@ -16,7 +16,6 @@ from modules.importing import MODES
 from .. import xlsx, xlsx_read
 from ..access import current_actor
 from ..formatting import money, number
-from ..input_guard import int64
 from .catalog import (
     CATALOG,
     Column,
@@ -57,7 +56,7 @@ def cell(row: Any, column: Column) -> str:
 
 
 def list_page(module: str, spec: ListSpec) -> str:
-    listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int64) or 1)
+    listing = page_of(session(), spec, request.args, request.args.get("page", 1, type=int) or 1)
     return render("records/list.html", module=module, spec=spec, listing=listing, cell=cell, href=href,
                   filters=current_filters(spec))
 

@@ -14,7 +14,6 @@ from engine import InvalidData
 from ..access import SignedIn, Starts, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, pick_label, submitted
-from ..input_guard import int64
 from . import bp, queries
 
 PROCESS = "purchase_approval"
@@ -60,6 +59,6 @@ def new() -> str | Response | tuple[str, int]:
 @guard(SignedIn("the requests they filed"))
 @login_required
 def index() -> str:
-    number = request.args.get("page", 1, type=int64) or 1
+    number = request.args.get("page", 1, type=int) or 1
     listing = queries.started_by(db.session, current_user.username, number)
     return render_template("requests/index.html", listing=listing)
