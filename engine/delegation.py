@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Result, and_, event, select
@@ -20,7 +21,7 @@ from . import persistence
 from .errors import Conflict, Forbidden, InvalidData, NotFound
 from .identity import Group, User, user_groups
 from .models import Event, HumanTask, ProcessInstance
-from .tasks import to_view
+from .tasks import decided_earlier, may_decide, to_view
 from .views import Actor, TaskView
 from .workplace_models import Absence, TaskDelegation
 
@@ -86,7 +87,7 @@ def _check_may_delegate(row: HumanTask, actor: Actor) -> None:
 def _assign(session: Session, row: HumanTask, inst: ProcessInstance, actor: str, to_user: str,
             reason: str, now: datetime, kind: str = "task_delegated") -> None:
     deputy = away_deputy(session, to_user, now.date())
-    target = deputy if deputy and deputy != row.excluded_user else to_user
+    target = deputy if deputy and may_decide(session, row, deputy) else to_user
     session.add(TaskDelegation(task_id=row.id, instance_id=row.instance_id, from_user=actor, to_user=target,
                                reason=reason, at=now))
     row.assignee, row.claimed_at = target, now
@@ -113,6 +114,8 @@ def delegate(eng: WorkflowEngine, task_id: str, actor: Actor, to_user: str, reas
         target = _active_user(session, to_user, "to")
         if target.username == row.excluded_user:
             raise InvalidData({"to": f"{target.username} requested this and may not decide on it"})
+        if decided_earlier(session, row, target.username):
+            raise InvalidData({"to": f"{target.username} decided an earlier step of this request"})
         if target.username == row.assignee:
             raise InvalidData({"to": f"the task is already assigned to {target.username}"})
         inst = session.get(ProcessInstance, row.instance_id)
@@ -144,7 +147,7 @@ def _hand_over_assigned(session: Session, username: str, deputy: str, now: datet
                                                              HumanTask.assignee == username))))
     moved = 0
     for row in rows:
-        if row.excluded_user == deputy:
+        if not may_decide(session, row, deputy):
             continue
         inst = session.get(ProcessInstance, row.instance_id)
         _assign(session, row, inst, username, deputy, "out of office", now, kind="task_substituted")
@@ -201,7 +204,8 @@ def _substitute_new_tasks(execute_state: ORMExecuteState) -> Result[Any] | None:
             continue
         with session.no_autoflush:
             deputy = away_deputy(session, absent, values["created_at"].date())
-        if deputy and deputy != values.get("excluded_user"):
+            free = deputy is not None and may_decide(session, SimpleNamespace(**values), deputy)
+        if free:
             values["assignee"] = deputy
             handed.append((values, absent))
     if not handed:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -102,6 +103,8 @@ class HumanTask(Base):
     candidate_group: Mapped[str | None] = mapped_column(String(200), nullable=True)
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
     excluded_user: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # decided by no one who decided another four_eyes step of the instance
+    four_eyes: Mapped[bool] = mapped_column(default=False, server_default=false())
     form: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -34,6 +34,7 @@ from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
 from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError, ServiceError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .persistence import InstanceRow
+from .script_limits import ScriptLimits
 from .scripting import OpsFlowScriptEngine
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry
@@ -41,14 +42,17 @@ from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
 from .workflow import OpsFlowWorkflow
 
 _LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
+_DATA_STEPS = (*_LOGGED_STEPS, "UserTask", "ManualTask")
 
 
 class WorkflowEngine:
     def __init__(self, db: Engine, registry: ServiceRegistry | None = None, *,
                  clock: Callable[[], datetime] = utcnow, cache_size: int = 512,
-                 policy: AccessPolicy | None = None) -> None:
+                 policy: AccessPolicy | None = None, limits: ScriptLimits | None = None) -> None:
+        """`limits`: what a script may cost and how big a state may grow (default: from the environment)."""
         self.registry = registry or ServiceRegistry()
         self.policy = policy or AccessPolicy()
+        self.limits = limits or ScriptLimits.from_environment()
         self.db = db
         self.clock = clock
         self.serializer = StateSerializer()
@@ -122,7 +126,7 @@ class WorkflowEngine:
             return cached[1]
         specs = self.definitions.specs(self.definitions.get(session, inst.definition_id))
         return self.serializer.state_from_json(persistence.load_state(session, inst.id), specs,
-                                               OpsFlowScriptEngine(self.registry))
+                                               OpsFlowScriptEngine(self.registry, self.limits))
 
     def _checkin(self, inst_id: int, version: int, wf: OpsFlowWorkflow) -> None:
         with self._cache_lock:
@@ -131,8 +135,8 @@ class WorkflowEngine:
                 self._cache.popitem(last=False)
 
     @contextmanager
-    def _instance(self, session: Session, instance_id: int,
-                  row: InstanceRow | None = None) -> Iterator[tuple[InstanceRow, OpsFlowWorkflow]]:
+    def _instance(self, session: Session, instance_id: int, row: InstanceRow | None = None,
+                  limit_state: bool = True) -> Iterator[tuple[InstanceRow, OpsFlowWorkflow]]:
         """Check a workflow out for one transaction and write it back at the end of the block.
 
         `row`: the instance's row if the caller has just read it in this transaction (to look at its status).
@@ -142,11 +146,18 @@ class WorkflowEngine:
             raise NotFound(f"no process instance {instance_id}")
         wf = self._checkout(session, inst)
         yield inst, wf
-        self._save(session, inst, wf)
+        self._save(session, inst, wf, limit_state)
 
-    def _save(self, session: Session, inst: InstanceRow, wf: OpsFlowWorkflow) -> None:
-        """Write the instance row under its version; the workflow returns to the cache only if the commit holds."""
-        persistence.save_instance(session, inst, self.serializer.state_to_json(wf))
+    def _save(self, session: Session, inst: InstanceRow, wf: OpsFlowWorkflow, limit_state: bool = True) -> None:
+        """Write the instance row under its version; the workflow returns to the cache only if the commit holds.
+
+        A state above the limit refuses the whole step (its transaction rolls back, the cached workflow
+        is dropped): every later save of the instance would carry it. Ending an instance (`limit_state`
+        False) may save a state that grew past a limit lowered since."""
+        state = self.serializer.state_to_json(wf)
+        if limit_state and len(state) > self.limits.state:
+            self.limits.check_state(len(state), inst.process_key, _last_step(wf))
+        persistence.save_instance(session, inst, state)
         version = inst.lock_version
         session.info.setdefault(persistence.AFTER_COMMIT, []).append(lambda: self._checkin(inst.id, version, wf))
 
@@ -260,7 +271,7 @@ class WorkflowEngine:
             raise InvalidData(problems)
         values["requester"] = actor.username
         now = self.clock()
-        wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry))
+        wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry, self.limits))
         wf.timer_jobs = False
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
@@ -286,7 +297,7 @@ class WorkflowEngine:
                 raise Forbidden("you may not see this process instance")
             definition = self.definitions.get(session, inst.definition_id)
             wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
-                                                 OpsFlowScriptEngine(self.registry))
+                                                 OpsFlowScriptEngine(self.registry, self.limits))
             rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
                                    .order_by(HumanTask.created_at, HumanTask.id))
             events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
@@ -304,7 +315,7 @@ class WorkflowEngine:
 
     def cancel(self, instance_id: int, actor: Actor) -> InstanceView:
         with self._write() as session:
-            with self._instance(session, instance_id) as (inst, wf):
+            with self._instance(session, instance_id, limit_state=False) as (inst, wf):
                 if inst.status in ("completed", "cancelled"):
                     raise Conflict(f"instance is already {inst.status}")
                 if not (actor.is_admin or inst.started_by == actor.username):
@@ -379,6 +390,7 @@ class WorkflowEngine:
             if row.assignee:
                 raise Conflict(f"task is already claimed by {row.assignee}")
             tasks.check_may_complete(row, actor)
+            tasks.check_four_eyes(session, row, actor)
             row.assignee, row.claimed_at = actor.username, self.clock()
             inst.updated_at = row.claimed_at  # bumps lock_version: a claim races like a completion
             self._log(session, inst, "task_claimed", actor.username, row)
@@ -407,6 +419,7 @@ class WorkflowEngine:
             if row.status != "open":
                 raise Conflict("task is no longer open")
             tasks.check_may_complete(row, actor)
+            tasks.check_four_eyes(session, row, actor)
             with self._instance(session, row.instance_id) as (inst, wf):
                 definition = self.definitions.get(session, inst.definition_id)
                 form = (definition.forms or {}).get(row.form) if row.form else None
@@ -468,9 +481,17 @@ class WorkflowEngine:
         )
 
 
-def _workflow_args(specs: Any, registry: ServiceRegistry) -> dict[str, Any]:
+def _workflow_args(specs: Any, registry: ServiceRegistry, limits: ScriptLimits) -> dict[str, Any]:
     return {"spec": specs.spec, "subprocess_specs": specs.subprocess_specs,
-            "script_engine": OpsFlowScriptEngine(registry)}
+            "script_engine": OpsFlowScriptEngine(registry, limits)}
+
+
+def _last_step(wf: BpmnWorkflow) -> str:
+    """The task that finished last (gateways and events aside): the one that grew the state too much."""
+    done = wf.get_tasks(state=TaskState.COMPLETED)
+    tasks = [t for t in done if type(t.task_spec).__name__ in _DATA_STEPS] or done
+    task = max(tasks, key=lambda t: t.last_state_change) if tasks else None
+    return (task.task_spec.bpmn_id or task.task_spec.name) if task else wf.spec.name
 
 
 def _current_data(wf: BpmnWorkflow) -> dict[str, Any]:

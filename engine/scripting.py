@@ -1,66 +1,43 @@
-"""The restricted environment in which BPMN scripts and conditions run.
+"""The restricted environment in which BPMN scripts and conditions run, and the script engine around it.
 
-Scripts come from process files that designers upload, so they are compiled
-with RestrictedPython: no imports, no names starting with an underscore
-(no dunder escapes), builtins from a short safe list, and a time budget that
-stops runaway loops. A failure becomes a ScriptError on that instance; it
-never takes the server down.
+Scripts come from process files that designers upload, so they are compiled with RestrictedPython
+(`restricted.py`: no imports, no underscore names, safe builtins). Code that is cheap by
+construction (`cheap_code.py`: a condition such as `amount > 5000`) runs in this process; any
+other script runs in a sandbox process (`sandbox.py`) under hard limits of time and memory, which
+hold whatever the script does. What a script leaves in the instance must be plain data within
+`ScriptLimits.data`. A failure becomes an error of that instance naming the element and the limit;
+it never takes the server down, nor holds the database's write lock past the time limit.
 """
 from __future__ import annotations
 
 import ast
 import json
-import sys
-import time
-from collections.abc import Callable
 from functools import lru_cache
-from types import CodeType
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import sandbox
+from .cheap_code import CheapCode, compile_cheap
 from .errors import ScriptError, ServiceError
+from .restricted import Refused, compile_restricted
+from .script_limits import ScriptLimits
 from .services import ServiceCall, ServiceRegistry
 
-_UNSAFE_BUILTINS = {"setattr", "delattr", "id", "__build_class__", "_getattr_"}
-_BUILTINS: dict[str, Any] = {k: v for k, v in safe_builtins.items() if k not in _UNSAFE_BUILTINS}
-_BUILTINS.update(limited_builtins)
-_BUILTINS.update(
-    dict=dict, list=list, set=set, frozenset=frozenset, sorted=sorted, sum=sum, min=min, max=max,
-    any=any, all=all, enumerate=enumerate, zip=zip, map=map, filter=filter, reversed=reversed,
-)
 
-_INPLACE = {
-    "+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-    "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b,
-}
-
-_GUARDS: dict[str, Any] = {
-    "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": lambda obj: obj,
-    "_inplacevar_": lambda op, a, b: _INPLACE[op](a, b),
-}
-
-DEFAULT_TIME_BUDGET = 1.0
+@lru_cache(maxsize=4096)
+def _names(source: str, mode: str) -> tuple[str, ...]:
+    """Every name the code mentions: with no globals() nor vars(), the only data it can read."""
+    return tuple({n.id for n in ast.walk(ast.parse(source, mode=mode)) if isinstance(n, ast.Name)})
 
 
-@lru_cache(maxsize=2048)
-def _compile(source: str, mode: str) -> CodeType:
-    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source)
-    if result.errors or result.code is None:
-        raise ScriptError("script rejected: " + "; ".join(result.errors), {"source": source})
-    return result.code
+def _compile(source: str, mode: str) -> None:
+    try:
+        compile_restricted(source, mode)
+    except Refused as exc:
+        raise ScriptError(str(exc), {"source": source}) from None
 
 
 def check_source(source: str, mode: str = "exec") -> list[str]:
@@ -79,45 +56,45 @@ def check_source(source: str, mode: str = "exec") -> list[str]:
     return []
 
 
-def _run_with_budget(code: CodeType, scope: dict[str, Any], budget: float) -> Any:
-    deadline = time.monotonic() + budget
+@lru_cache(maxsize=4096)
+def _prepare(source: str, mode: str, limit: int) -> CheapCode | None:
+    """Refuse what deploy refuses; the code to run in process, or None when it goes to the sandbox."""
+    errors = check_source(source, mode)
+    if errors:
+        raise ScriptError(errors[0], {"source": source})
+    return compile_cheap(source, mode, limit)
 
-    def tracer(frame: Any, event: str, arg: Any) -> Callable[..., Any] | None:
-        if time.monotonic() > deadline:
-            raise ScriptError(f"script ran longer than {budget:g}s")
-        return tracer
 
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return eval(code, scope)  # noqa: S307 - code was compiled by RestrictedPython
-    finally:
-        sys.settrace(previous)
+def _inputs(source: str, mode: str, context: dict[str, Any],
+            external: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    names = _names(source, mode)
+    data = {n: context[n] for n in names if n in context}
+    return data, {n: external[n] for n in names if external and n in external and n not in data}
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Evaluates against the task's data; only plain data survives in it afterwards."""
 
-    def __init__(self, budget: float = DEFAULT_TIME_BUDGET) -> None:
+    def __init__(self, limits: ScriptLimits | None = None) -> None:
         super().__init__({})
-        self.budget = budget
+        self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict | None = None) -> Any:
-        scope = {**_GUARDS, **(external_context or {}), **context}
-        return _run_with_budget(_compile(expression.strip(), "eval"), scope, self.budget)
+        source = expression.strip()
+        cheap = _prepare(source, "eval", self.limits.data)
+        if cheap is not None:
+            return cheap.evaluate(context, external_context)
+        return sandbox.evaluate(source, *_inputs(source, "eval", context, external_context), self.limits)
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict | None = None) -> bool:
-        scope = {**_GUARDS, **(external_context or {}), **context}
-        _run_with_budget(_compile(script, "exec"), scope, self.budget)
-        for key in list(context):
-            if key not in scope:
-                del context[key]
-        for key, value in scope.items():
-            if key in _GUARDS or (external_context and key in external_context):
-                continue
-            if callable(value):
-                continue
-            context[key] = value
+        cheap = _prepare(script, "exec", self.limits.data)
+        if cheap is not None:
+            cheap.execute(context, external_context)
+            return True
+        changed, deleted = sandbox.execute(script, *_inputs(script, "exec", context, external_context), self.limits)
+        for name in deleted:
+            context.pop(name, None)
+        context.update(changed)
         return True
 
 
@@ -128,6 +105,14 @@ def _step_name(task: Any) -> str:
     return name if key is None else f"{name}[{key}]"
 
 
+def _name_the_element(exc: WorkflowTaskException, task: Any, what: str) -> None:
+    """A broken limit or rule, said with the element it happened in: `script of 'run_it': ...`."""
+    cause = exc.__context__
+    if isinstance(cause, ScriptError):
+        exc.args = (f"{what} of {_step_name(task)!r}: {cause.message}",)
+        exc.notes = []
+
+
 class OpsFlowScriptEngine(PythonScriptEngine):
     """Script engine that runs service tasks through the registry.
 
@@ -135,10 +120,32 @@ class OpsFlowScriptEngine(PythonScriptEngine):
     its instance and writes in the same transaction as the step.
     """
 
-    def __init__(self, registry: ServiceRegistry, budget: float = DEFAULT_TIME_BUDGET) -> None:
-        super().__init__(environment=RestrictedEnvironment(budget))
+    def __init__(self, registry: ServiceRegistry, limits: ScriptLimits | None = None) -> None:
+        super().__init__(environment=RestrictedEnvironment(limits))
         self.registry = registry
         self.call: ServiceCall | None = None
+
+    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+        try:
+            return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as exc:
+            _name_the_element(exc, task, f"expression {expression.strip()!r}")
+            raise
+
+    def execute(self, task: Any, script: str, external_context: dict | None = None) -> bool:
+        try:
+            return super().execute(task, script, external_context)
+        except WorkflowTaskException as exc:
+            _name_the_element(exc, task, "script")
+            raise
+
+    def get_error_line_number_and_content(self, script: str, err: Exception) -> tuple[int, str]:
+        """A script that failed in the sandbox has no traceback here; the sandbox sent its line."""
+        line = getattr(err, "script_line", None)
+        lines = script.splitlines()
+        if isinstance(line, int) and 0 < line <= len(lines):
+            return line, lines[line - 1]
+        return super().get_error_line_number_and_content(script, err)
 
     def call_service(self, task: Any, operation_name: str = "", operation_params: dict | None = None,
                      **kwargs: Any) -> str:

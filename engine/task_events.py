@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .errors import Conflict, NotFound
+from .errors import Conflict, Forbidden, NotFound
 from .models import Event, HumanTask, ProcessInstance
+from .tasks import may_decide
 
 
 def record(engine: Any, instance_id: int, kind: str, actor: str, *, task_id: str | None = None,
@@ -56,6 +57,8 @@ def reassign(engine: Any, task_id: str, to_user: str, actor: str, **detail: Any)
             raise NotFound(f"no task {task_id}")
         if row.status != "open":
             raise Conflict("task is no longer open")
+        if not may_decide(session, row, to_user):
+            raise Forbidden(f"separation of duties: {to_user} may not decide this task")
         inst = session.get(ProcessInstance, row.instance_id)
         now = engine.clock()
         before = row.assignee

@@ -51,6 +51,7 @@ def new_row(task: Any, inst: InstanceRow, now: datetime) -> HumanTask:
         id=str(task.id), instance_id=inst.id, process_key=inst.process_key,
         task_name=spec.bpmn_id or spec.name, title=title[:300], lane=spec.lane, candidate_group=group,
         excluded_user=inst.started_by if props.get("exclude_requester", "").lower() == "true" else None,
+        four_eyes=props.get("four_eyes", "").lower() == "true",
         form=props.get("form"), status="open", created_at=now, due_at=_due_at(now, props.get("due_in")),
         assignee=assignee, claimed_at=now if assignee else None,
         priority=priority.rank(props.get("priority")),
@@ -94,6 +95,29 @@ def check_may_complete(row: Any, actor: Actor) -> None:
         raise Forbidden(f"task is claimed by {row.assignee}")
     if not row.assignee and row.candidate_group not in actor.groups:
         raise Forbidden(f"task belongs to group {row.candidate_group!r}, which you are not in")
+
+
+def decided_earlier(session: Session, row: Any, username: str) -> bool:
+    """Four eyes across steps: did `username` decide another `four_eyes` step of this task's instance?
+
+    The same step decided again (the manager's approval after the requester revised) is not another step.
+    """
+    if not row.four_eyes:
+        return False
+    earlier = select(HumanTask.id).where(HumanTask.instance_id == row.instance_id, HumanTask.four_eyes.is_(True),
+                                         HumanTask.completed_by == username,
+                                         HumanTask.task_name != row.task_name).limit(1)
+    return session.scalar(earlier) is not None
+
+
+def may_decide(session: Session, row: Any, username: str) -> bool:
+    """Whether the separation rules leave this person free to decide the task (whoever would give it to them)."""
+    return username != row.excluded_user and not decided_earlier(session, row, username)
+
+
+def check_four_eyes(session: Session, row: Any, actor: Actor) -> None:
+    if not actor.decides_any_task and decided_earlier(session, row, actor.username):
+        raise Forbidden("four eyes: you decided an earlier step of this request; someone else decides this one")
 
 
 QUEUES = ("mine", "group", "done")

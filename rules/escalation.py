@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from engine import Conflict, HumanTask, WorkflowEngine, has_event, reassign, record
+from engine import Conflict, Forbidden, HumanTask, WorkflowEngine, has_event, reassign, record
 
 from .models import EscalationPolicy
 from .store import RuleStore
@@ -23,6 +23,7 @@ class EscalationReport:
     overdue: int = 0
     reminded: int = 0
     reassigned: int = 0
+    kept: int = 0  # due for reassignment, but the manager may not decide it (separation of duties)
 
 
 def set_policy(store: RuleStore, group: str, manager: str, reassign_after_hours: int, actor: str) -> None:
@@ -68,4 +69,6 @@ def escalate(engine: WorkflowEngine, store: RuleStore, now: datetime) -> Escalat
                 report.reassigned += 1
         except Conflict:  # the task moved on, or another scheduler got there first
             continue
+        except Forbidden:  # the manager requested it, or decided an earlier step: the task stays where it is
+            report.kept += 1
     return report

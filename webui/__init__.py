@@ -7,10 +7,10 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from engine import AccessPolicy, ServiceRegistry, User, WorkflowEngine, configure_engine, engine_options
+from engine import AccessPolicy, ServiceRegistry, WorkflowEngine, configure_engine, engine_options
 from modules import declare_access, register_all
 
-from . import access, audit_trail
+from . import access, audit_trail, security_headers
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
@@ -40,10 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["opsflow.policy"] = policy
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
+    security_headers.register(app)
     install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter
     _register_blueprints(app)
     from .records.catalog import declare_access as declare_record_access
@@ -64,8 +61,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    for name in ("inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales", "inventory",
-                 "hr", "finance", "production", "designer", "admin"):
+    for name in ("account", "inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales",
+                 "inventory", "hr", "finance", "production", "designer", "admin"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

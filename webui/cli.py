@@ -8,8 +8,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from engine import Bundle, DefinitionError, create_token, create_user, refresh_statistics
+from engine import Bundle, DefinitionError, refresh_statistics
 
+from . import identity_commands
 from .extensions import db, workflow_engine
 from .migrate import upgrade
 
@@ -69,35 +70,6 @@ def seed_demo() -> None:
     click.echo(f"demo users ready; {started} demo requests started")
 
 
-@click.command("create-user")
-@click.argument("name")
-@click.option("--password", required=True)
-@click.option("--groups", default="", help="comma-separated group names")
-@click.option("--roles", default="", help="comma-separated roles: requester, manager, designer, admin")
-@click.option("--department", default=None)
-@with_appcontext
-def create_user_command(name: str, password: str, groups: str, roles: str, department: str | None) -> None:
-    """Create a user, or update the password, groups and roles of an existing one."""
-    split = lambda s: [p.strip() for p in s.split(",") if p.strip()]  # noqa: E731
-    create_user(db.session, name, password, groups=split(groups), roles=split(roles), department=department)
-    db.session.commit()
-    click.echo(f"user {name} saved")
-
-
-@click.command("create-token")
-@click.argument("name")
-@with_appcontext
-def create_token_command(name: str) -> None:
-    """Print a new API token for user NAME (only its hash is stored)."""
-    try:
-        token = create_token(db.session, name)
-    except LookupError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(token)
-
-
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
@@ -145,7 +117,7 @@ def serve(host: str, port: int, no_demo: bool, workers: int) -> None:
     run(create_app, host, port, workers)
 
 
-COMMANDS = (init_db, deploy, seed_demo, create_user_command, create_token_command, validate, serve)
+COMMANDS = (init_db, deploy, seed_demo, *identity_commands.COMMANDS, validate, serve)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,4 +1,12 @@
-"""Configuration from the environment (DATABASE_URL, OPSFLOW_SECRET_KEY, ...)."""
+"""Configuration from the environment (DATABASE_URL, OPSFLOW_SECRET_KEY, ...).
+
+Signing in (see README "Sign-in and sessions"): OPSFLOW_SESSION_IDLE_MINUTES (480),
+OPSFLOW_SESSION_LIFETIME_HOURS (12), OPSFLOW_LOGIN_MAX_FAILURES (5 per user name),
+OPSFLOW_LOGIN_ADDRESS_MAX_FAILURES (20 per client address), OPSFLOW_LOGIN_WINDOW_MINUTES (15),
+OPSFLOW_LOGIN_LOCK_MINUTES (15, doubling with each lock in a row), OPSFLOW_SECURE_COOKIES (1: always
+mark the session cookie Secure; otherwise it is Secure when the request came over HTTPS) and
+OPSFLOW_PROXY_HOPS (how many reverse proxies to trust for X-Forwarded-For / X-Forwarded-Proto; 0).
+"""
 from __future__ import annotations
 
 import os
@@ -20,6 +28,28 @@ def _secret_key() -> str:
     return keyfile.read_text().strip()
 
 
+def _whole_number(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def _sign_in() -> dict[str, object]:
+    return {
+        "SESSION_COOKIE_SECURE": os.environ.get("OPSFLOW_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
+        "PROXY_HOPS": _whole_number("OPSFLOW_PROXY_HOPS", 0),
+        "SESSION_IDLE_MINUTES": _whole_number("OPSFLOW_SESSION_IDLE_MINUTES", 480, 1),
+        "SESSION_LIFETIME_HOURS": _whole_number("OPSFLOW_SESSION_LIFETIME_HOURS", 12, 1),
+        "LOGIN_MAX_FAILURES": _whole_number("OPSFLOW_LOGIN_MAX_FAILURES", 5, 1),
+        "LOGIN_ADDRESS_MAX_FAILURES": _whole_number("OPSFLOW_LOGIN_ADDRESS_MAX_FAILURES", 20, 1),
+        "LOGIN_WINDOW_MINUTES": _whole_number("OPSFLOW_LOGIN_WINDOW_MINUTES", 15, 1),
+        "LOGIN_LOCK_MINUTES": _whole_number("OPSFLOW_LOGIN_LOCK_MINUTES", 15, 1),
+    }
+
+
 def from_environment() -> dict[str, object]:
     INSTANCE.mkdir(parents=True, exist_ok=True)
     return {
@@ -33,4 +63,5 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        **_sign_in(),
     }

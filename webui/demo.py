@@ -35,7 +35,7 @@ def seed_users(session: Session) -> None:
     """The demo accounts and the company's master data (departments, suppliers, items, budgets...)."""
     for username, display, dept, groups, roles in DEMO_USERS:
         create_user(session, username, DEMO_PASSWORD, groups=groups, roles=roles, department=dept,
-                    display_name=display)
+                    display_name=display, check_policy=False)
     seed_company(session)
     seed_hr_history(session)
 

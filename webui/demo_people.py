@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine import Actor
 
-DEMO_PASSWORD = "demo"
+DEMO_PASSWORD = "demo"  # documented as demo only; the password policy would refuse it anywhere else
 DEMO_USERS = [
     # username, display name, department, groups, roles
     ("alice", "Alice 王丽", "IT", ["requesters"], ["requester"]),

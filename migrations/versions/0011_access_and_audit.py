@@ -1,4 +1,4 @@
-"""access policy changes, the append-only audit log, and the department an instance is for
+"""access policy changes, the append-only audit log, the department an instance is for, four eyes across steps
 
 Revision ID: 0011
 Revises: 0010
@@ -56,21 +56,23 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_action_at", "audit_log", ["action", "at"])
     for statement in _PG_GUARDS if op.get_bind().dialect.name == "postgresql" else _SQLITE_GUARDS:
         op.execute(statement)
-    with op.batch_alter_table("process_instances") as batch_op:
-        batch_op.add_column(sa.Column("department", sa.String(length=100), nullable=True))
-    with op.batch_alter_table("events") as batch_op:
-        batch_op.add_column(sa.Column("address", sa.String(length=64), nullable=True))
+    # plain ADD COLUMN (no batch copy of the table): a copy would drop the expression index of open tasks
+    op.add_column("process_instances", sa.Column("department", sa.String(length=100), nullable=True))
+    op.add_column("events", sa.Column("address", sa.String(length=64), nullable=True))
+    op.add_column("human_tasks", sa.Column("four_eyes", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events") as batch_op:
-        batch_op.drop_column("address")
-    with op.batch_alter_table("process_instances") as batch_op:
-        batch_op.drop_column("department")
     postgres = op.get_bind().dialect.name == "postgresql"
-    op.execute("DROP TRIGGER events_no_change ON events" if postgres else "DROP TRIGGER events_no_update")
-    if not postgres:
+    # the triggers first: dropping a column on SQLite copies the table, and its triggers go with the copy
+    if postgres:
+        op.execute("DROP TRIGGER events_no_change ON events")
+    else:
+        op.execute("DROP TRIGGER events_no_update")
         op.execute("DROP TRIGGER events_no_delete")
+    op.drop_column("human_tasks", "four_eyes")
+    op.drop_column("events", "address")
+    op.drop_column("process_instances", "department")
     op.drop_table("audit_log")
     if postgres:
         op.execute("DROP FUNCTION opsflow_append_only()")

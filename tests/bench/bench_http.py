@@ -54,7 +54,7 @@ def test_client(seconds: float) -> float:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/http.db", "TESTING": True})
         prepare(app)
         with app.app_context():
-            tokens = {u: create_token(db.session, u) for u in ("alice", "bob")}
+            tokens = {u: create_token(db.session, u, scope="act") for u in ("alice", "bob")}
             db.session.execute(text(UNLIMITED_BUDGETS))
             db.session.commit()
         client = app.test_client()

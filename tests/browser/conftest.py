@@ -3,6 +3,9 @@
 The server runs the real app (CSRF on, demo data seeded) on its own SQLite
 file, in a background thread, for the whole module; each test gets a fresh
 browser context, so cookies never leak between the people a test plays.
+Whatever the Content-Security-Policy blocks on any page a test opens (the
+browser reports it on the console) fails that test: no screen may depend on
+something the policy forbids.
 """
 from __future__ import annotations
 
@@ -51,14 +54,17 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh context (its own cookies), at the live server, in the given locale."""
-    contexts = []
+    contexts, blocked = [], []
 
     def _open(locale: str = "en-US", **options: object) -> Page:
         context = browser.new_context(base_url=live_server, locale=locale, **options)
         context.set_default_timeout(5000)
+        context.on("console", lambda message: blocked.append(message.text)
+                   if "Content Security Policy" in message.text else None)
         contexts.append(context)
         return context.new_page()
 
     yield _open
     for context in contexts:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something on a page"

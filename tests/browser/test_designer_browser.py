@@ -108,3 +108,19 @@ def test_designer_edits_a_task_is_told_what_is_wrong_and_deploys(new_page: NewPa
     deployed = page.request.get("/designer/purchase_approval/v2.bpmn").text()
     task = etree.fromstring(deployed.encode()).find(f".//{BPMN}userTask[@id='Task_manager_approval']")
     assert {p.get("name"): p.get("value") for p in task.iter(f"{SPIFF}property")}["due_in"] == "P1D"
+
+
+def test_the_align_menu_draws_its_icons_under_the_content_security_policy(new_page: NewPage) -> None:
+    """bpmn-js writes these icons with style attributes: the one thing the designer's policy allows beyond the
+    others (the fixture fails the test if the browser blocks any of it)."""
+    page = new_page()
+    sign_in(page, "dave")
+    open_designer(page, "purchase_approval")
+    page.evaluate("""() => {
+      const modeler = window.opsflowModeler;
+      const tasks = modeler.get('elementRegistry').filter(e => e.type === 'bpmn:UserTask').slice(0, 2);
+      modeler.get('selection').select(tasks);
+    }""")
+    page.locator('.djs-context-pad .entry[data-action="align-elements"]').click()
+    icon = page.locator('.djs-popup [data-id="align-elements-left"] svg line').first
+    expect(icon).to_have_css("stroke-width", "100px")

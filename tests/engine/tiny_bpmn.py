@@ -33,9 +33,10 @@ def script(task_id: str, source: str) -> str:
 
 
 def user(task_id: str, group: str, *, form: str | None = None, exclude_requester: bool = False,
-         due_in: str | None = None, title: str | None = None, post_script: str | None = None) -> str:
+         due_in: str | None = None, title: str | None = None, post_script: str | None = None,
+         four_eyes: bool = False) -> str:
     props = {"candidate_group": repr(group), "form": form, "due_in": due_in, "title": title,
-             "exclude_requester": "true" if exclude_requester else None}
+             "exclude_requester": "true" if exclude_requester else None, "four_eyes": "true" if four_eyes else None}
     xml = "".join(f'<spiffworkflow:property name="{k}" value="{escape(v)}" />' for k, v in props.items() if v)
     post = f"<spiffworkflow:postScript>{escape(post_script)}</spiffworkflow:postScript>" if post_script else ""
     return (f'<bpmn:userTask id="{task_id}" name="{task_id}"><bpmn:extensionElements><spiffworkflow:properties>'

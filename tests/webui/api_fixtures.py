@@ -28,7 +28,8 @@ def api_app(demo_database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def api_tokens(api_app: Flask) -> dict[str, str]:
     with api_app.app_context():
-        tokens = {name: create_token(db.session, name) for name in DEMO_USERS}
+        tokens = {name: create_token(db.session, name, scope="admin" if name == "admin" else "act")
+                  for name in DEMO_USERS}
         db.session.commit()
     return tokens
 

@@ -54,8 +54,8 @@ def open_task(instance: dict[str, Any]) -> dict[str, Any]:
 def add_user(app: Flask, username: str, **kwargs: Any) -> str:
     """Create a user and return a bearer token for them."""
     with app.app_context():
-        create_user(db.session, username, "demo", **kwargs)
+        create_user(db.session, username, "demo", check_policy=False, **kwargs)
         db.session.commit()
-        token = create_token(db.session, username)
+        token = create_token(db.session, username, scope="act")
         db.session.commit()
     return token

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
 from engine import Actor, User, WorkflowEngine, create_user
@@ -39,6 +39,17 @@ def app(demo_database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def csrf_app(demo_database_url: str) -> Iterator[Flask]:
     yield from _app(demo_database_url)
+
+
+@pytest.fixture
+def cli_app(database_url: str) -> Iterator[Flask]:
+    """The app on a migrated, empty database: nothing deployed, nobody seeded (for the CLI tests)."""
+    yield from _app(database_url, WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def runner(cli_app: Flask) -> FlaskCliRunner:
+    return cli_app.test_cli_runner()
 
 
 @pytest.fixture
@@ -80,7 +91,8 @@ def add_user(app: Flask) -> Callable[..., None]:
              roles: list[str] | None = None) -> None:
         with app.app_context():
             create_user(db.session, username, "demo", groups=groups or ["requesters"],
-                        roles=roles or ["requester"], department=department, display_name=username.title())
+                        roles=roles or ["requester"], department=department, display_name=username.title(),
+                        check_policy=False)
             db.session.commit()
     return _add
 

@@ -40,7 +40,8 @@ OPEN_LISTS = ("inventory.items", "inventory.stock", "hr.departments")
 @pytest.fixture
 def outsider(app: Flask, login: Login) -> FlaskClient:
     with app.app_context():
-        create_user(db.session, OUTSIDER, "demo", groups=[], roles=["requester"], department="Nowhere")
+        create_user(db.session, OUTSIDER, "demo", groups=[], roles=["requester"], department="Nowhere",
+                    check_policy=False)
         db.session.commit()
     return login(OUTSIDER)
 
@@ -68,7 +69,7 @@ def _values(app: Flask) -> dict[str, Any]:
             "record_id": db.session.scalar(select(TrainingRecord.id)), "key": "purchase_approval",
             "version": 1, "rule_set_id": 1, "job_id": 1, "action": "retry", "day": "2026-01-01",
             "filter_id": 1, "absence_id": 1, "notification_id": 1, "filename": "app.css",
-            "resource": "records:hr.reviews",
+            "resource": "records:hr.reviews", "token_id": 1,
         }
 
 
@@ -142,7 +143,7 @@ def test_an_outsider_is_refused_everywhere_without_seeing_a_record(app: Flask, o
 
 def _token(app: Flask) -> str:
     with app.app_context():
-        token = create_token(db.session, OUTSIDER)
+        token = create_token(db.session, OUTSIDER, scope="act")
         db.session.commit()
     return token
 

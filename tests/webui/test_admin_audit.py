@@ -62,3 +62,18 @@ def test_only_administrators_read_it_and_nobody_changes_it_over_the_web(app: Fla
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "export")) == 0, "a refused export is no export"
+
+
+def test_sign_ins_and_failed_sign_ins_are_in_the_log_with_their_address(app: Flask, client: FlaskClient,
+                                                                           login: Login) -> None:
+    for username, password in (("bob", "wrong password"), ("nobody-here", "x"), ("bob", "demo")):
+        client.post("/login", data={"username": username, "password": password},
+                    environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    with app.app_context():
+        rows = db.session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.address)
+                                  .where(AuditEntry.action.startswith("login")).order_by(AuditEntry.id)).all()
+    assert [tuple(r) for r in rows] == [("bob", "login.failed", "203.0.113.9"),
+                                        ("nobody-here", "login.failed", "203.0.113.9"),
+                                        ("bob", "login", "203.0.113.9")]
+    html = login("admin").get("/admin/audit?action=login").get_data(as_text=True)
+    assert 'data-action="login.failed"' in html and "203.0.113.9" in html

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from api_helpers import PURCHASE, ApiClient, open_task
 from flask import Flask
+from sqlalchemy import func, select
+from workplace_bpmn import quick_review
 
-from engine import ServiceCall
+from engine import ProcessInstance, ServiceCall
 from engine.services import RegisteredOperation
-from webui.extensions import workflow_engine
+from webui.extensions import db, workflow_engine
 
 pytest_plugins = ["api_fixtures"]
 
@@ -91,6 +93,25 @@ def test_start_refuses_bad_requests_naming_the_problem(api_client: ApiClient) ->
     status, body = start(data='{"process": "purchase_approval", "data": {"quantity": NaN}}',
                          content_type="application/json")
     assert status == 400 and "NaN" in body["detail"]
+
+
+def test_start_whose_state_would_pass_the_limit_answers_422_and_creates_nothing(api_app: Flask,
+                                                                              api_client: ApiClient) -> None:
+    def instances() -> int:
+        with api_app.app_context():
+            return db.session.scalar(select(func.count()).select_from(ProcessInstance))
+
+    with api_app.app_context():
+        workflow_engine().deploy_bundle(quick_review())
+    before = instances()
+    response = api_client.post("/process-instances", "alice",
+                               json={"process": "quick_review", "data": {"item": "cables", "note": "n" * 9_000_000}})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"].startswith("process quick_review: after 'start' the instance's state would be ")
+    assert "above the limit of 8 MB; nothing of this step was saved" in body["error"]
+    assert body["detail"]["limit"] == 8 * 1024 * 1024 and body["detail"]["size"] > 9_000_000
+    assert instances() == before
 
 
 def test_get_instance_for_requester_involved_approver_and_manager_only(api_client: ApiClient) -> None:

@@ -1,18 +1,16 @@
-"""The `opsflow` command: schema, deployment, demo data, users, tokens and file validation."""
+"""The `opsflow` command: schema, deployment, demo data and file validation (users and tokens:
+test_identity_commands.py)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from engine import ProcessInstance, User, authenticate
 from modules.hr import TrainingRecord
-from webui import create_app
 from webui.extensions import db, workflow_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,20 +29,6 @@ LINK_EVENT_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>
 """
-
-
-@pytest.fixture
-def cli_app(database_url: str) -> Iterator[Flask]:
-    """The app on a migrated, empty database: nothing deployed, nobody seeded."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def runner(cli_app: Flask) -> FlaskCliRunner:
-    return cli_app.test_cli_runner()
 
 
 def line_of(text: str, needle: str) -> int:
@@ -105,48 +89,6 @@ def test_seed_demo_is_idempotent(cli_app: Flask, runner: FlaskCliRunner) -> None
             "admin", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "henry", "ivy", "jack", "kevin",
             "lily"]
         assert authenticate(db.session, "carol", "demo") is not None
-
-
-def test_create_user_then_log_in(cli_app: Flask, runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["create-user", "erin", "--password", "s3cret", "--groups", "requesters, IT-managers",
-                                 "--roles", "requester,manager", "--department", "IT"])
-    assert result.exit_code == 0, result.output
-    assert "user erin saved" in result.output
-    with cli_app.app_context():
-        erin = db.session.scalar(select(User).where(User.username == "erin"))
-        assert (erin.group_names, erin.role_names, erin.department) == (
-            ["IT-managers", "requesters"], ["requester", "manager"], "IT")
-
-    client = cli_app.test_client()
-    assert client.post("/login", data={"username": "erin", "password": "wrong"}).status_code == 401
-    response = client.post("/login", data={"username": "erin", "password": "s3cret"})
-    assert response.status_code == 302
-
-    runner.invoke(args=["create-user", "erin", "--password", "changed"])  # same name: password updated
-    fresh = cli_app.test_client()
-    assert fresh.post("/login", data={"username": "erin", "password": "s3cret"}).status_code == 401
-    assert fresh.post("/login", data={"username": "erin", "password": "changed"}).status_code == 302
-
-
-def test_create_token_prints_a_token_the_api_accepts(cli_app: Flask, runner: FlaskCliRunner) -> None:
-    runner.invoke(args=["deploy"])
-    runner.invoke(args=["create-user", "svc-erp", "--password", "x" * 20, "--groups", "requesters"])
-    result = runner.invoke(args=["create-token", "svc-erp"])
-    assert result.exit_code == 0, result.output
-    token = result.output.strip()
-    assert len(token) >= 40 and "\n" not in token
-
-    client = cli_app.test_client()
-    response = client.get("/api/v1/processes", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200
-    assert "purchase_approval" in [p["key"] for p in response.get_json()]
-    second = runner.invoke(args=["create-token", "svc-erp"]).output.strip()
-    assert second != token  # each call issues a new token; the first keeps working
-    assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-
-    result = runner.invoke(args=["create-token", "nobody"])
-    assert result.exit_code == 1
-    assert "no user named 'nobody'" in result.stderr
 
 
 def test_validate_accepts_the_shipped_process(runner: FlaskCliRunner) -> None:

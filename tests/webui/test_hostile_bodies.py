@@ -36,7 +36,7 @@ def _written(app: Flask) -> tuple[int, int, int]:
 def bob_api(app: Flask) -> Callable[..., tuple[int, dict]]:
     """A JSON call to /api/v1 as bob (a manager with open tasks); the body is sent as given."""
     with app.app_context():
-        token = create_token(db.session, "bob")
+        token = create_token(db.session, "bob", scope="act")
         db.session.commit()
     client = app.test_client()
 
@@ -108,7 +108,7 @@ def test_numbers_no_column_holds_are_refused_in_api_bodies(app: Flask, bob_api: 
 
 def test_the_json_in_a_multipart_start_meets_the_same_bounds(app: Flask) -> None:
     with app.app_context():
-        token = create_token(db.session, "alice")
+        token = create_token(db.session, "alice", scope="act")
         db.session.commit()
     before = _written(app)
     response = app.test_client().post(

@@ -50,7 +50,7 @@ def _calls(app: Flask, value: str) -> Iterator[tuple[str, str]]:
 @pytest.fixture
 def admin_token(app: Flask) -> dict[str, str]:
     with app.app_context():
-        token = create_token(db.session, "admin")
+        token = create_token(db.session, "admin", scope="admin")
         db.session.commit()
     return {"Authorization": f"Bearer {token}"}
 

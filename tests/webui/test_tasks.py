@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
+from workplace_bpmn import quick_review
 
-from engine import WorkflowEngine
+from engine import Actor, WorkflowEngine
 
 Login = Callable[..., FlaskClient]
 OpenTask = Callable[[int], str]
@@ -104,3 +106,17 @@ def test_finance_sees_the_managers_earlier_approval(login: Login, open_task: Ope
     assert 'data-testid="earlier-approvals"' in html
     assert "Bob 张伟" in html and "同意" in html
     assert "Department manager and finance director" in html
+
+
+@pytest.mark.parametrize("locale, words", [("en", "This task could not be completed: "), ("zh_CN", "无法完成此任务：")])
+def test_a_decision_the_flow_cannot_take_says_why_and_keeps_the_task_open(
+        login: Login, engine: WorkflowEngine, actor: Callable[[str], Actor], locale: str, words: str) -> None:
+    engine.deploy_bundle(quick_review(post_script="echo = comment * 10**9"))  # 2 GB of text: over the limit
+    view = engine.start("quick_review", {"item": "cables"}, actor("alice"))
+    response = login("bob", locale=locale).post(f"/tasks/{view.tasks[0].id}",
+                                                data={"decision": "approve", "comment": "ok"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'role="alert">' + words in html and "2,000,000,000 characters" in html
+    assert 'value="ok"' in html or ">ok<" in html, "what the approver entered is kept"
+    assert [t.status for t in engine.get(view.id).tasks] == ["open"]

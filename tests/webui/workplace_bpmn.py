@@ -1,6 +1,8 @@
 """A tiny process of the workplace tests' own: one review by IT managers that may be approved in bulk."""
 from __future__ import annotations
 
+from html import escape
+
 from engine import Bundle
 from engine.parser import SourceFile
 
@@ -20,7 +22,7 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
       <spiffworkflow:property name="bulk_approve" value="true" />
       <spiffworkflow:property name="priority" value="urgent" />
       <spiffworkflow:property name="due_in" value="PT2H" />
-    </spiffworkflow:properties></bpmn:extensionElements>
+    </spiffworkflow:properties>{post_script}</bpmn:extensionElements>
   </bpmn:userTask>
   <bpmn:endEvent id="end" />
   <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
@@ -30,5 +32,7 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def quick_review() -> Bundle:
-    return Bundle(SourceFile("quick_review.bpmn", XML.encode()), (), (("review", FORM),))
+def quick_review(post_script: str = "") -> Bundle:
+    """`post_script`: Python the review runs when it is completed."""
+    script = f"<spiffworkflow:postScript>{escape(post_script)}</spiffworkflow:postScript>" if post_script else ""
+    return Bundle(SourceFile("quick_review.bpmn", XML.format(post_script=script).encode()), (), (("review", FORM),))

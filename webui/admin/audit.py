@@ -21,7 +21,7 @@ from . import bp
 
 PAGE = 50
 EXPORT_CAP = 100_000
-ACTIONS = ("login", "access.", "records.", "export", "definition.", "rules.", "instance.", "admin.")
+ACTIONS = ("login", "token.", "access.", "records.", "export", "definition.", "rules.", "instance.", "admin.")
 
 
 def _day(name: str) -> date | None:

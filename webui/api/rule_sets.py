@@ -10,7 +10,7 @@ from engine import Forbidden
 from rules import RuleError, RuleSet, RuleStore
 
 from ..access import Roles, guard
-from .auth import caller
+from .auth import caller, needs_scope
 from .errors import ApiError
 from .parse import json_body, required_text
 from .routes import bp
@@ -31,6 +31,7 @@ def _rule_set_json(store: RuleStore, rs: RuleSet, next_runs: dict[int, Any]) -> 
 
 @bp.get("/rule-sets")
 @guard(Roles(("admin",)))
+@needs_scope("admin")
 def list_rule_sets() -> Response:
     store = _store()
     next_runs = store.next_runs()
@@ -39,6 +40,7 @@ def list_rule_sets() -> Response:
 
 @bp.put("/rule-sets/<int:rule_set_id>/schedule")
 @guard(Roles(("admin",)))
+@needs_scope("admin")
 def set_rule_set_schedule(rule_set_id: int) -> Response:
     store = _store()
     schedule = required_text(json_body(SCHEDULE_FIELDS), "schedule")

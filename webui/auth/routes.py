@@ -5,13 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-
-from engine import authenticate
 
 from ..access import Public, SignedIn, guard
 from ..extensions import db
+from . import login_session
+from .sign_in import lock_message, seconds_left, sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -25,30 +25,29 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @guard(Public())
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
-    error = None
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        if not username or not password:
-            error = _("Enter your user name and password.")
-        else:
-            user = authenticate(db.session, username, password)
-            if user is None:
-                error = _("Wrong user name or password.")
-            else:
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error), (401 if error else 200)
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None)
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        return render_template("auth/login.html", error=_("Enter your user name and password.")), 401, {}
+    attempt = sign_in(username, password)
+    if attempt.user is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    if attempt.locked_until is not None:
+        return (render_template("auth/login.html", error=lock_message(attempt.locked_until)), 429,
+                {"Retry-After": str(seconds_left(attempt.locked_until))})
+    return render_template("auth/login.html", error=_("Wrong user name or password.")), 401, {}
 
 
 @bp.post("/logout")
 @guard(SignedIn("their own session"))
 @login_required
 def logout() -> Response:
-    logout_user()
+    login_session.end()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -19,6 +19,7 @@ from engine.parser import ParsedProcess, SourceFile
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
+from ..security_headers import bpmn_js_modeler
 from . import bp
 from .blank import KEY, blank_process
 
@@ -95,6 +96,7 @@ def new() -> Response | tuple[str, int]:
 
 @bp.get("/<key>")
 @guard(Roles(("designer",)))
+@bpmn_js_modeler
 @login_required
 def edit(key: str) -> str:
     _require_designer()

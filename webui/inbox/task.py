@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import Actor, Conflict, InvalidData, TaskView, User, Workplace
+from engine import Actor, Conflict, InvalidData, ScriptError, StateTooLarge, TaskView, User, Workplace
 
 from ..access import TaskOf, guard
 from ..business_data import facts
@@ -104,6 +104,9 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         engine.complete(task_id, actor, data)
     except InvalidData as exc:
         return _page(view, actor, data, exc.errors), 422
+    except (ScriptError, StateTooLarge) as exc:  # the flow's own script or a limit refused it: the task stays open
+        reason = _("This task could not be completed: %(reason)s", reason=exc.message)
+        return _page(view, actor, data, {"data": reason}), 422
     except Conflict:
         return _already_done()
     _workplace().discard_draft(task_id, actor)

@@ -105,7 +105,7 @@
       field(T.form, select(forms, current, (v) => setProperty(element, "form", v), "form")),
       field(T.priority, select([["", "—"], ...PRIORITIES.map((p) => [p, p])], propertyOf(bo, "priority"),
         (v) => setProperty(element, "priority", v), "priority")),
-      check("exclude_requester"), check("bulk_approve"),
+      check("exclude_requester"), check("four_eyes"), check("bulk_approve"),
     ];
   }
 
