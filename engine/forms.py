@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from .errors import InvalidData
+from .storable import INT64_MAX, INT64_MIN, fits_int64, unstorable_char
 
 FIELD_TYPES = {"string", "text", "integer", "number", "choice", "boolean", "date", "files", "lines"}
 MAX_ROWS = 200
@@ -76,6 +77,9 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
             raise ValueError("must be text")
         value: Any = str(raw).strip()
+        bad = unstorable_char(value)
+        if bad:
+            raise ValueError(f"cannot hold the character {bad}")
         if kind == "choice" and value not in field.get("choices", []):
             raise ValueError("must be one of " + ", ".join(field.get("choices", [])))
         if len(value) > int(field.get("max_length", 10000)):
@@ -85,7 +89,10 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
         digits = isinstance(raw, str) and raw.strip().lstrip("-").isdigit()
         if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not digits):
             raise ValueError("must be a whole number")
-        value = int(raw)
+        # a long run of digits is refused before int() spends time on it
+        value = int(raw) if not isinstance(raw, str) or len(raw.strip()) <= 20 else None
+        if value is None or not fits_int64(value):
+            raise ValueError(f"must be a whole number from {INT64_MIN} to {INT64_MAX}")
     elif kind == "number":
         try:
             if isinstance(raw, bool):

@@ -9,6 +9,7 @@ instead of duplicating.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 MODES = ("all_or_nothing", "valid_rows")
+MAX_NUMBER = 1e12  # every imported amount column (NUMERIC(14, 2) and wider) and integer holds it
 
 
 class RowRejected(ValueError):
@@ -72,7 +74,12 @@ def number(values: dict[str, Any], name: str, reasons: list[str], *, minimum: fl
     try:
         value = float(str(raw).replace(",", "").strip())
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # "nan" and "inf" read as floats too
         reasons.append(f"{name}: {raw!r} is not a number")
+        return 0
+    if abs(value) > MAX_NUMBER:
+        reasons.append(f"{name}: must be between -{MAX_NUMBER:g} and {MAX_NUMBER:g}")
         return 0
     if whole and value != int(value):
         reasons.append(f"{name}: must be a whole number")

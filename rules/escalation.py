@@ -16,6 +16,7 @@ from engine import Conflict, Forbidden, HumanTask, WorkflowEngine, has_event, re
 from .models import EscalationPolicy
 from .store import RuleStore
 
+MAX_HOURS = 24 * 365  # a longer wait is no escalation, and timedelta(hours=...) overflows past 10**8 days
 
 @dataclass
 class EscalationReport:
@@ -28,8 +29,8 @@ class EscalationReport:
 def set_policy(store: RuleStore, group: str, manager: str, reassign_after_hours: int, actor: str) -> None:
     if not group.strip() or not manager.strip():
         raise ValueError("candidate_group and manager: required")
-    if reassign_after_hours < 0:
-        raise ValueError("reassign_after_hours: must not be negative")
+    if not 0 <= reassign_after_hours <= MAX_HOURS:
+        raise ValueError(f"reassign_after_hours: must be from 0 to {MAX_HOURS} (a year)")
     with store.session() as s:
         policy = s.scalar(select(EscalationPolicy).where(EscalationPolicy.candidate_group == group))
         if policy is None:

@@ -15,6 +15,7 @@ from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
 from .i18n import select_locale
+from .input_guard import install as install_input_guard
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)
 
     security_headers.register(app)
+    install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter
     _register_blueprints(app)
     from .records.catalog import declare_access as declare_record_access
 

@@ -153,6 +153,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must be a date"), lambda m: _("Enter a date (YYYY-MM-DD).")),
     (re.compile(r"must be true or false"), lambda m: _("Choose yes or no.")),
     (re.compile(r"must be text"), lambda m: _("Enter text.")),
+    (re.compile(r"cannot hold the character (\S+)"),
+     lambda m: _("This text holds a character that cannot be stored (%(char)s).", char=m.group(1))),
     (re.compile(r"no current employee '(.*)'"), lambda m: _("No current employee %(number)s.", number=m.group(1))),
     (re.compile(r"(\S+) already has a review for (\S+)"),
      lambda m: _("%(number)s already has a review for %(period)s.", number=m.group(1), period=m.group(2))),

@@ -5,7 +5,7 @@ Kept to a few small functions so each screen only says which columns (and sheets
 A workbook is written as SpreadsheetML text straight into the zip: a list of 100,000 rows
 is a million cells, and building an object per cell (openpyxl) cost most of the export.
 Strings are inline, datetimes and dates serial numbers with a date format, as Excel and
-openpyxl write them. Reading goes through openpyxl.
+openpyxl write them. Reading an upload is xlsx_read's.
 """
 from __future__ import annotations
 
@@ -21,12 +21,9 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Response
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_ROWS = 10000
 
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # name, headers, rows
 
@@ -35,7 +32,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-# cell style 1: date and time, 2: date
+# cell style 1: date and time, 2: date, 3: text kept as text (Excel's quote prefix, see _text)
 _STYLES = (
     f'<styleSheet xmlns="{_MAIN}"><numFmts count="2">'
     '<numFmt numFmtId="164" formatCode="yyyy-mm-dd h:mm:ss"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
@@ -44,20 +41,30 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _DAY = timedelta(days=1)
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def _text(ref: str, value: str) -> str:
+    """An inline string, which Excel and LibreOffice show as text, never evaluate, on opening.
+
+    Text a spreadsheet would read as a formula once someone edits the cell (`=HYPERLINK(...)`,
+    `+1`, `-2`, `@SUM(...)`, a leading tab or return: all a record may hold) gets the quote
+    prefix too, as Excel writes a cell typed `'=...`: it stays text even then, and its value
+    is unchanged, so an exported list still imports back as it was.
+    """
     value = escape(_NOT_IN_XML.sub("", value))
     space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+    style = ' s="3"' if value[:1] in _FORMULA_STARTS else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
 def _number(ref: str, value: float) -> str:
@@ -180,30 +187,3 @@ def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Itera
 def sheets_response(filename: str, sheets: Sequence[Sheet]) -> Response:
     return Response(sheets_bytes(sheets), mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def read_rows(stream: IO[bytes]) -> list[dict[str, Any]]:
-    """The first sheet as dicts keyed by the lower-cased header row; blank rows are skipped.
-
-    Raises ValueError with a message a person can act on when the file is not a usable workbook.
-    """
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ValueError("the file is not an Excel workbook (.xlsx)") from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header or not any(header):
-        raise ValueError("the first row must name the columns")
-    names = [str(h).strip().lower() if h is not None else "" for h in header]
-    out: list[dict[str, Any]] = []
-    for number, values in enumerate(rows, start=2):
-        if not any(v not in (None, "") for v in values):
-            continue
-        # `_row` keeps the sheet's row number, so the report names the row a person sees in Excel
-        out.append({"_row": number, **{n: v for n, v in zip(names, values, strict=False) if n}})
-        if len(out) > MAX_ROWS:
-            raise ValueError(f"at most {MAX_ROWS} rows can be imported at once")
-    wb.close()
-    return out

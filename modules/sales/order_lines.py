@@ -56,7 +56,7 @@ def _decode(raw: Any) -> list[Any]:
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             raise LinesRejected({"lines": "must be a JSON list of lines"}) from None
     if not isinstance(raw, list) or not raw:
         raise LinesRejected({"lines": "at least one line is required"})

@@ -81,6 +81,13 @@ def test_field_types_convert(field: dict, raw: object, expected: object) -> None
     ({"type": "integer", "max": 10}, 11, "must be at most 10"),
     ({"type": "integer"}, True, "must be a whole number"),
     ({"type": "number"}, "nan", "must be a finite number"),
+    ({"type": "number"}, "-Infinity", "must be a finite number"),
+    ({"type": "number"}, 1e400, "must be a finite number"),
+    ({"type": "integer"}, 2**63, "must be a whole number from -9223372036854775808 to 9223372036854775807"),
+    ({"type": "integer"}, str(-(2**63) - 1), "must be a whole number from -9223372036854775808 to 9223372036854775807"),
+    ({"type": "integer"}, "9" * 5000, "must be a whole number from -9223372036854775808 to 9223372036854775807"),
+    ({"type": "string"}, "a\x00b", "cannot hold the character \\x00"),
+    ({"type": "text"}, "\ud800", "cannot hold the character \\ud800"),
     ({"type": "colour"}, "red", "unknown field type colour"),
 ])
 def test_field_types_refuse_what_they_cannot_convert(field: dict, raw: object, message: str) -> None:

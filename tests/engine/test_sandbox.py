@@ -17,7 +17,7 @@ from engine import ScriptError, sandbox
 from engine.script_limits import MB, ScriptLimits
 
 QUICK = ScriptLimits(seconds=0.5)
-MARGIN = 1.0
+MARGIN = 2.0  # a loaded 2-core machine starts a process slowly; a runaway never stopped takes forever
 
 
 def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
@@ -62,7 +62,7 @@ def test_a_runaway_is_killed_at_the_deadline_and_its_process_replaced() -> None:
     assert QUICK.seconds <= elapsed < QUICK.seconds + MARGIN
     assert len([pid for pid in ready if _gone(pid)]) == 1, "the stopped process is killed and reaped, not left spinning"
     result, elapsed = _timed(sandbox.execute, "y = [1, 2][0]", {}, {}, QUICK)
-    assert result == ({"y": 1}, []) and elapsed < 0.5
+    assert result == ({"y": 1}, []) and elapsed < MARGIN, "the next script does not wait for the runaway"
 
 
 def test_other_scripts_go_on_while_one_runs_away() -> None:

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from webui.xlsx import read_rows, sheets_bytes, workbook_bytes
+from webui.xlsx import sheets_bytes, workbook_bytes
+from webui.xlsx_read import read_rows
 
 HEADERS = ["name", "count", "amount", "paid", "due", "created", "note"]
 ROWS = [

@@ -13,6 +13,7 @@ from engine import Conflict, utcnow
 from rules import RuleError, backtest
 from rules.escalation import policies, set_policy
 
+from .. import bounded_json
 from ..access import Roles, guard
 from ..extensions import workflow_engine
 from . import bp
@@ -82,12 +83,14 @@ def save_draft(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
     text = request.form.get("rules", "")
     try:
-        rule_store().save_draft(rule_set_id, json.loads(text), actor.username)
+        rule_store().save_draft(rule_set_id, bounded_json.loads(text), actor.username)
     except json.JSONDecodeError as exc:
         return _page(rule_set_id, text, [_("rules: not valid JSON (line %(line)s): %(msg)s",
                                            line=exc.lineno, msg=exc.msg)]), 422
     except RuleError as exc:
         return _page(rule_set_id, text, exc.problems), 422
+    except ValueError as exc:  # nested too deep, NaN, a number or text no column holds
+        return _page(rule_set_id, text, [f"rules: {exc}"]), 422
     flash(_("Draft saved."), "info")
     return redirect(url_for("admin.rule_set", rule_set_id=rule_set_id))
 
@@ -132,7 +135,7 @@ def run_backtest(rule_set_id: int) -> str | tuple[str, int]:
     admin()
     store = rule_store()
     days = request.args.get("days", "30")
-    if not days.isdigit() or not 1 <= int(days) <= 3650:
+    if not (days.isascii() and days.isdigit() and len(days) <= 4) or not 1 <= int(days) <= 3650:
         return _page(rule_set_id, problems=[_("days: a whole number from 1 to 3650")]), 422
     source = store.draft(rule_set_id) or store.live(rule_set_id)
     if source is None:
@@ -150,7 +153,7 @@ def save_escalation() -> Response:
     form = request.form
     hours = form.get("reassign_after_hours", "24")
     try:
-        if not hours.isdigit():
+        if not (hours.isascii() and hours.isdigit() and len(hours) <= 6):
             raise ValueError("reassign_after_hours: must be a whole number of hours")
         set_policy(rule_store(), form.get("candidate_group", "").strip(), form.get("manager", "").strip(),
                    int(hours), actor.username)

@@ -1,6 +1,9 @@
 """Reading API requests: a JSON object body with known fields (or multipart text parts beside
 files), and bounded integer parameters.
 
+Bodies are parsed by `bounded_json` (depth, finite numbers, storable text), so
+the JSON in a multipart `data` part meets the same bounds as a JSON body.
+
 Each failure names the problem (the JSON error and its position, the
 missing or unknown field, the bad parameter) so a client developer can
 fix the call without reading our code.
@@ -12,14 +15,13 @@ from typing import Any
 
 from flask import request
 
+from engine import INT64_MAX
+
+from ..bounded_json import RefusedValue, loads
 from .errors import ApiError
 
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
                bool: "a boolean", type(None): "null"}
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def json_body(allowed: frozenset[str]) -> dict[str, Any]:
@@ -30,7 +32,9 @@ def json_body(allowed: frozenset[str]) -> dict[str, Any]:
     if request.mimetype and request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         raise ApiError(415, "unsupported content type", f"send application/json, not {request.mimetype}")
     try:
-        body = json.loads(raw, parse_constant=_reject_constant)
+        body = loads(raw)
+    except RefusedValue as exc:
+        raise ApiError(400, "a value in the body is refused", {exc.path: exc.reason}) from None
     except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed JSON body", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -54,7 +58,9 @@ def multipart_body(allowed: frozenset[str]) -> dict[str, Any]:
                        {k: f"is not a part of this request (expected: {', '.join(sorted(allowed))})" for k in unknown})
     body: dict[str, Any] = dict(request.form.items())
     try:
-        body["data"] = json.loads(body.get("data") or "{}", parse_constant=_reject_constant)
+        body["data"] = loads(body.get("data") or "{}")
+    except RefusedValue as exc:
+        raise ApiError(400, "a value in the data part is refused", {f"data.{exc.path}": exc.reason}) from None
     except ValueError as exc:
         raise ApiError(400, "the data part is not JSON", {"data": str(exc)}) from None
     if not isinstance(body["data"], dict):
@@ -83,7 +89,8 @@ def optional_text(body: dict[str, Any], name: str, max_length: int) -> str | Non
 
 
 def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
-    """A query parameter as an integer; above `maximum` it is capped, below `minimum` it is refused."""
+    """A query parameter as an integer; above `maximum` it is capped, below `minimum` it is refused,
+    and without a `maximum` so is one too large for the database (64 bits)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -93,4 +100,6 @@ def int_arg(name: str, default: int, minimum: int, maximum: int | None = None) -
         raise ApiError(400, f"parameter {name!r} must be an integer", {name: f"got {raw!r}"}) from None
     if value < minimum:
         raise ApiError(400, f"parameter {name!r} must be at least {minimum}", {name: f"got {value}"})
+    if maximum is None and value > INT64_MAX:
+        raise ApiError(400, f"parameter {name!r} must be at most {INT64_MAX}", {name: f"got {value}"})
     return min(value, maximum) if maximum is not None else value

@@ -5,6 +5,7 @@ just a bookmark of the list as the person left it.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,10 +45,12 @@ class Filters:
 
 
 def _number(raw: str | None) -> float | None:
+    """NaN and infinity are unreadable too: no amount is at least NaN, and PostgreSQL sorts it above all."""
     try:
-        return float(raw) if raw not in (None, "") else None
+        value = float(raw) if raw not in (None, "") else None
     except ValueError:
         return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _day(raw: str | None) -> date | None:

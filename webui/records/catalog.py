@@ -15,13 +15,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import AccessPolicy
+from engine import AccessPolicy, storable_number
 
 from ..access import Records, current_actor, guard, policy
 from ..extensions import db
@@ -162,11 +163,17 @@ def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
 
 
 def typed(column: Any, raw: str) -> Any:
-    """A value from the URL in the column's own type (PostgreSQL will not compare an integer with text)."""
+    """A value from the URL in the column's own type (PostgreSQL will not compare an integer with text).
+
+    A number no column holds (past 64 bits, NaN, infinity) is no record's key either: 404, not an overflow.
+    """
     try:
-        return column.type.python_type(raw)
-    except (ValueError, ArithmeticError):
+        value = column.type.python_type(raw)
+    except (ValueError, ArithmeticError, TypeError):
+        value = None
+    if value is None or (isinstance(value, int | float | Decimal) and not storable_number(value)):
         abort(404, description=f"{raw!r} is not a valid {column.key}")
+    return value
 
 
 def distinct_values(column: Any) -> Callable[[], tuple[str, ...]]:

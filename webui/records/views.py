@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from engine import audit, utcnow
 from modules.importing import MODES
 
-from .. import xlsx
+from .. import xlsx, xlsx_read
 from ..access import current_actor
 from ..formatting import money, number
 from .catalog import (
@@ -139,7 +139,7 @@ def import_page(module: str, spec: ListSpec) -> str | tuple[str, int]:
         return render("records/import.html", module=module, spec=spec, report=None,
                       error=_("Choose an .xlsx file to import.")), 400
     try:
-        rows = xlsx.read_rows(upload.stream)
+        rows = xlsx_read.read_rows(upload.stream)
     except ValueError as exc:
         return render("records/import.html", module=module, spec=spec, report=None, error=str(exc)), 400
     db_session = session()

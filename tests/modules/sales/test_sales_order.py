@@ -70,7 +70,8 @@ def test_every_bad_line_is_named_at_once_and_nothing_is_written(session: Session
     assert caught.value.errors == {"1.quantity": "must be at least 1", "2.item_code": "no item Z",
                                    "3.unit_price": "must be a number", "4.item_code": "item OLD is inactive"}
     assert "line 2 item_code: no item Z" in str(caught.value)
-    for lines, message in (([], "at least one line"), ("[{", "JSON list"), ([{"item_code": "A"}] * 51, "at most 50")):
+    for lines, message in (([], "at least one line"), ("[{", "JSON list"), ("[" * 5000 + "]" * 5000, "JSON list"),
+                           ([{"item_code": "A"}] * 51, "at most 50")):
         with pytest.raises(LinesRejected, match=message):
             create_sales_order(call(session, 1), order(lines=lines))
     assert session.scalar(select(func.count()).select_from(SalesOrder)) == 0
