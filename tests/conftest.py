@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
@@ -156,3 +157,23 @@ def job_runs(db: Engine) -> Iterator[Engine]:
     yield db
     with db.begin() as conn:
         conn.execute(text("DROP TABLE job_runs"))
+
+
+# The adversarial suite (`pytest -m adversarial`): races, crashes, refusals and hostile files. Its tests report
+# what they measured with `figure`, printed together at the end of the run.
+FIGURES: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("adversarial figures")
+        for name, text in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {text}")
+
+
+@pytest.fixture
+def figure() -> Callable[[str, str], None]:
+    """`figure(name, text)`: a line of the adversarial report."""
+    def _add(name: str, text: str) -> None:
+        FIGURES[name] = text
+    return _add

@@ -18,6 +18,8 @@ from engine import Event, ProcessInstance, WorkflowEngine, create_token
 from engine.workplace_models import Comment
 from webui.extensions import db
 
+pytestmark = pytest.mark.adversarial
+
 Login = Callable[..., FlaskClient]
 OpenTask = Callable[[int], str]
 DEEP_ARRAY = "[" * 5000 + "]" * 5000

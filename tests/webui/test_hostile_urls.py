@@ -16,6 +16,8 @@ from werkzeug.routing import Rule
 from engine import create_token
 from webui.extensions import db
 
+pytestmark = pytest.mark.adversarial
+
 Login = Callable[..., FlaskClient]
 PAST_64_BITS = (str(2**63), str(2**64), "9" * 40)
 ODD_VALUES = ("-1", "0", "abc", str(2**64), "9" * 5000, "nan", "inf", "1e999", "%ED%A0%80", "%FF", "%C2%B2",
