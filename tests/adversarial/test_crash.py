@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from served import Server, tokens
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlalchemy.orm import Session
 
 from engine import Event, HumanTask, ProcessDefinition, ProcessInstance, ServiceRegistry, make_engine
@@ -94,7 +94,7 @@ def test_a_server_killed_mid_burst_loses_and_doubles_nothing(server: Server, fig
     lost = (set(acked["started"]) - found) | {t for t in acked["completed"] if done.get(t) != "bob"}
     problems = _disagreements(server.url, ours)
     assert lost == set() and problems == []
-    figure(f"crash ({server.url.split(':')[0]})",
+    figure(f"crash ({make_url(server.url).get_backend_name()})",
            f"SIGKILL after {KILL_AFTER:g} s of {CLIENTS} clients: {len(acked['started'])} starts and "
            f"{len(acked['completed'])} approvals acknowledged, {len(ours)} instances found, data lost = {len(lost)}, "
            f"disagreements = {len(problems)}")
