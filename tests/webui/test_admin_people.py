@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import AuditEntry, User
+from engine import AuditEntry, Group, User
 from webui.extensions import db
 
 Login = Callable[..., FlaskClient]
@@ -101,3 +101,20 @@ def test_only_administrators_manage_people(login: Login) -> None:
         assert client.get("/admin/people").status_code == 403
         assert client.post("/admin/people", data={"username": "x1"}).status_code == 403
         assert client.post("/admin/people/alice/active", data={"active": "0"}).status_code == 403
+
+
+def test_groups_list_their_members_and_rights_and_only_an_empty_one_can_go(app: Flask, login: Login) -> None:
+    admin = login("admin")
+    page = admin.get("/admin/groups").get_data(as_text=True)
+    assert 'data-name="hr"' in page and "lily" in page and "records:hr.reviews · read_all" in page
+    assert admin.post("/admin/groups", data={"name": "auditors"}).status_code == 302
+    with app.app_context():
+        ids = {g.name: g.id for g in db.session.scalars(select(Group))}
+    kept = admin.post(f"/admin/groups/{ids['hr']}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "hr still has members" in kept
+    admin.post(f"/admin/groups/{ids['auditors']}/delete")
+    assert 'data-name="auditors"' not in admin.get("/admin/groups").get_data(as_text=True)
+    assert login("bob").get("/admin/groups").status_code == 403
+    with app.app_context():
+        assert [a for (a,) in db.session.execute(select(AuditEntry.action).where(
+            AuditEntry.action.startswith("admin.group")))] == ["admin.group_created", "admin.group_removed"]
