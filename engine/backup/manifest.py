@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -54,7 +54,7 @@ class Manifest:
     database: FileEntry
     attachments: tuple[FileEntry, ...] = ()
     keys: tuple[FileEntry, ...] = ()
-    missing_files: tuple[MissingFile, ...] = field(default=())
+    missing_files: tuple[MissingFile, ...] = ()
 
     @property
     def rows(self) -> int:
