@@ -6,8 +6,10 @@ migrations a restore ends with, and shows each phase as a bar.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -64,6 +66,19 @@ def known_revisions() -> frozenset[str]:
     return frozenset(script.revision for script in scripts.walk_revisions())
 
 
+def _migrate(url: str, keys: Mapping[str, Path]) -> None:
+    """The restored database's migrations. `keys` are the key files it will be read with (the
+    backup's, else this installation's): no migration here reads one yet; one that encrypts must
+    be given those, not the live files the restore has not yet replaced."""
+    upgrade(url)
+
+
+def _keys_in_environment() -> list[str]:
+    """Keys given as OPSFLOW_…_KEY(S) variables: they are not files in instance/, so no backup holds them."""
+    return sorted(name for name, value in os.environ.items()
+                  if value and name.startswith("OPSFLOW_") and name.endswith(("_KEY", "_KEYS")))
+
+
 def _fail(exc: BackupError) -> NoReturn:
     click.echo(f"error: {exc}", err=True)
     sys.exit(1)
@@ -97,6 +112,9 @@ def backup_command(path: Path) -> None:
                    f"from the attachments folder, so it is not in the backup", err=True)
     if report.manifest.keys:
         click.echo("this file holds the key files above: keep it as safe as the keys themselves")
+    for name in _keys_in_environment():
+        click.echo(f"warning: {name} is set: that key comes from the environment, not from a file in instance/, "
+                   f"so it is not in the backup; keep it beside the backup, as safely", err=True)
 
 
 @click.command("restore")
@@ -123,7 +141,7 @@ def restore_command(path: Path, yes: bool) -> None:
                               f"{installation.attachments_dir}{keys} with this backup?", abort=True)
                 started = time.monotonic()
             db.engine.dispose()  # this process's own connections must not hold the database being replaced
-            report = restore_backup(reader, installation, known_revisions=known, migrate=upgrade,
+            report = restore_backup(reader, installation, known_revisions=known, migrate=_migrate,
                                     clock=workflow_engine().clock, progress=progress)
     except BackupError as exc:
         progress.finish()

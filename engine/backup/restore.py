@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import secrets
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,14 +23,16 @@ from ..clock import utcnow
 from . import pg_tools, sqlite_copy
 from .archive import ArchiveReader
 from .errors import BackupError
-from .files import SQLITE_COMPANIONS, Replacements, check_space, remove, staging_path
+from .files import SQLITE_COMPANIONS, Replacements, check_space, key_files, remove, staging_path
 from .installation import KIND_NAMES, Installation
 from .manifest import ATTACHMENTS, INSTANCE, Manifest
 from .postgres_copy import FreshDatabase
 from .progress import NO_PROGRESS, Progress
 from .tables import schema_revisions, table_counts
 
-Migrate = Callable[[str], None]
+# the staged database's URL, and the key files the restored data will be read with: the backup's
+# (staged), else the installation's own; a migration that encrypts must use those, not the live ones
+Migrate = Callable[[str, Mapping[str, Path]], None]
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class _Restore:
         self.staged: list[Path] = []
         self.replacements = Replacements(stamp)
         self.fresh: FreshDatabase | None = None
+        self.staged_url = ""
         self.revisions: tuple[str, ...] = ()
 
     def _extract(self, name: str, target: Path, label: str) -> None:
@@ -97,14 +100,24 @@ class _Restore:
         self.reader.extract(name, entry, target, self.progress.advance)
         self.progress.finish()
 
-    def _migrate(self, url: str) -> None:
+    def migrate_staged(self, keys: list[tuple[Path, Path]]) -> None:
+        """Bring the staged database's schema up to date, with the key files it will be read with."""
+        key_paths = dict(key_files(self.installation.instance_dir)) | {live.name: staged for staged, live in keys}
         self.progress.start("schema migrations", 1)
         try:
-            self.migrate(url)
+            self.migrate(self.staged_url, key_paths)
         except Exception as exc:
             raise BackupError(f"the migrations failed on the restored database ({exc}); nothing was changed") from exc
         self.progress.advance()
         self.progress.finish()
+        if self.fresh is not None:
+            with self.fresh.opened() as conn:
+                self.revisions = schema_revisions(conn)
+            return
+        staged = Path(self.staged_url.removeprefix("sqlite:///"))
+        with sqlite_copy.opened(staged) as conn:
+            self.revisions = schema_revisions(conn)
+        sqlite_copy.settle(staged)
 
     def _attachment_bytes(self) -> int:
         return sum(e.size for e in self.manifest.attachments)
@@ -119,10 +132,7 @@ class _Restore:
         self._extract(self.manifest.database.path, staged, "database")
         with sqlite_copy.opened(staged) as conn:
             _check_counts(conn, self.manifest)
-        self._migrate(f"sqlite:///{staged}")
-        with sqlite_copy.opened(staged) as conn:
-            self.revisions = schema_revisions(conn)
-        sqlite_copy.settle(staged)
+        self.staged_url = f"sqlite:///{staged}"
         return staged
 
     def stage_postgres(self) -> None:
@@ -138,9 +148,7 @@ class _Restore:
         fresh.restore(dump, self.progress)
         with fresh.opened() as conn:
             _check_counts(conn, self.manifest)
-        self._migrate(fresh.url)
-        with fresh.opened() as conn:
-            self.revisions = schema_revisions(conn)
+        self.staged_url = fresh.url
         remove(folder)
 
     def stage_files(self) -> tuple[Path, list[tuple[Path, Path]]]:
@@ -195,7 +203,7 @@ class _Restore:
 def restore_backup(reader: ArchiveReader, installation: Installation, *, known_revisions: Collection[str],
                    migrate: Migrate, clock: Callable[[], datetime] = utcnow,
                    progress: Progress = NO_PROGRESS) -> RestoreReport:
-    """Put the installation back to the backup's moment, its schema brought up to date by `migrate(url)`.
+    """Put the installation back to the backup's moment, its schema brought up to date by `migrate`.
 
     OpsFlow must not be running against the installation meanwhile (a PostgreSQL database with
     other sessions, or a SQLite file being written, is refused). What the restore replaced is
@@ -210,6 +218,7 @@ def restore_backup(reader: ArchiveReader, installation: Installation, *, known_r
         if staged_db is None:
             restore.stage_postgres()
         staged_root, keys = restore.stage_files()
+        restore.migrate_staged(keys)
         kept = restore.swap(staged_root, keys, staged_db, stamp)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:

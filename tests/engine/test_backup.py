@@ -46,9 +46,13 @@ pytest_plugins = ["backup_fixtures"]
 KNOWN = frozenset(s.revision for s in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions())
 
 
+def migrate(url: str, _keys: object) -> None:
+    upgrade(url)
+
+
 def restore(site: Installation, path: Path) -> list[str]:
     with open_backup(path) as reader:
-        return list(restore_backup(reader, site, known_revisions=KNOWN, migrate=upgrade).kept)
+        return list(restore_backup(reader, site, known_revisions=KNOWN, migrate=migrate).kept)
 
 
 def execute(site: Installation, statement: str) -> None:
@@ -107,14 +111,25 @@ def test_a_restore_brings_back_every_row_every_file_and_the_keys_as_backed_up(de
     deleted = sorted(files)[0]
     (demo_site.attachments_dir / deleted).unlink()
     (demo_site.instance_dir / "secret_key").write_bytes(b"a key made after the backup")
+    (demo_site.instance_dir / "report_key").write_bytes(b"a key file the backup does not have")
     assert all_rows(demo_site.database_url) != rows
+    keys_for_migrations: dict[str, bytes] = {}
 
-    kept = restore(demo_site, report.path)
+    def record_keys(url: str, keys: dict[str, Path]) -> None:
+        keys_for_migrations.update({name: path.read_bytes() for name, path in keys.items()})
+        upgrade(url)
+
+    with open_backup(report.path) as reader:
+        kept = list(restore_backup(reader, demo_site, known_revisions=KNOWN, migrate=record_keys).kept)
 
     assert all_rows(demo_site.database_url) == rows
     assert all_files(demo_site.attachments_dir) == files
     assert (demo_site.instance_dir / "secret_key").read_bytes() == SECRET_KEY
     assert (demo_site.instance_dir / "field_keys").read_bytes() == FIELD_KEYS
+    assert (demo_site.instance_dir / "report_key").read_bytes() == b"a key file the backup does not have"
+    # the migrations ran with the keys the restored data is read with: the backup's, else the installation's
+    assert keys_for_migrations == {"secret_key": SECRET_KEY, "field_keys": FIELD_KEYS,
+                                   "report_key": b"a key file the backup does not have"}
     assert filed_after in kept_instances(demo_site, kept)  # what it replaced is kept aside, not lost
     company = DemoCompany(demo_site)
     company.approve(company.request())  # and OpsFlow goes on from the restored state
@@ -215,7 +230,7 @@ def test_an_archive_with_a_damaged_attachment_is_refused_and_nothing_changes(dem
 
     with ArchiveReader(report.path) as reader:  # past the check up front, the restore checks every file again
         with pytest.raises(BackupError, match=f"the checksum of {damaged}"):
-            restore_backup(reader, demo_site, known_revisions=KNOWN, migrate=upgrade)
+            restore_backup(reader, demo_site, known_revisions=KNOWN, migrate=migrate)
     assert snapshot(demo_site) == before
 
 

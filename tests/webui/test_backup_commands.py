@@ -58,13 +58,15 @@ def test_a_backup_made_and_restored_on_the_command_line(site_app: Flask, demo_si
     assert all_files(demo_site.attachments_dir) == files
 
 
-def test_a_backup_names_the_attachment_whose_file_was_already_missing(site_app: Flask, demo_site: Installation,
-                                                                      tmp_path: Path) -> None:
+def test_a_backup_names_what_it_cannot_hold(site_app: Flask, demo_site: Installation, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     lost = sorted(all_files(demo_site.attachments_dir))[0]
     (demo_site.attachments_dir / lost).unlink()
+    monkeypatch.setenv("OPSFLOW_SECRET_KEY", "given-by-the-service-manager")
     result = site_app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup.tar")])
     assert result.exit_code == 0, result.output
     assert f"({lost}) was already missing from the attachments folder" in result.stderr
+    assert "OPSFLOW_SECRET_KEY is set: that key comes from the environment" in result.stderr
 
 
 def test_restore_refuses_what_is_not_a_whole_backup(cli_app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
