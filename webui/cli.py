@@ -1,4 +1,5 @@
-"""The `opsflow` command (also `flask --app app ...`): database, deployment, users, tokens, validation."""
+"""The `opsflow` command (also `flask --app app ...`): database, deployment, users, tokens, validation,
+backups."""
 from __future__ import annotations
 
 import sys
@@ -10,7 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from engine import Bundle, DefinitionError, refresh_statistics
 
-from . import identity_commands, key_commands
+from . import backup_commands, identity_commands, key_commands
 from .extensions import db, workflow_engine
 from .migrate import upgrade
 
@@ -117,7 +118,8 @@ def serve(host: str, port: int, no_demo: bool, workers: int) -> None:
     run(create_app, host, port, workers)
 
 
-COMMANDS = (init_db, deploy, seed_demo, *identity_commands.COMMANDS, *key_commands.COMMANDS, validate, serve)
+COMMANDS = (init_db, deploy, seed_demo, *identity_commands.COMMANDS, *key_commands.COMMANDS, validate, serve,
+            *backup_commands.COMMANDS)
 
 
 def register_commands(app: Flask) -> None:
