@@ -1,21 +1,10 @@
-"""OpsFlow's workflow kernel. Import from here; the submodules are internal."""
-from . import analytics, audit, field_crypto
+"""OpsFlow's workflow engine: the kernel, and beside it the workplace, the jobs and identity (see README.md).
+
+Import from here; the submodules and subpackages are internal. Importing the package plugs the job
+system into the kernel (`jobs/__init__.py`).
+"""
+from . import analytics, audit, backup, field_crypto
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
-from .accounts import authenticate, change_password, create_user, deactivate_user, set_password
-from .api_tokens import DEFAULT_DAYS as DEFAULT_TOKEN_DAYS
-from .api_tokens import MAX_DAYS as MAX_TOKEN_DAYS
-from .api_tokens import (
-    SCOPES,
-    ApiToken,
-    TokenCheck,
-    check_token,
-    create_token,
-    note_use,
-    revoke_token,
-    scope_allows,
-    tokens_page,
-    user_for_token,
-)
 from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
 from .database import configure_engine, engine_options, make_engine, refresh_statistics, write_sessions
@@ -33,27 +22,64 @@ from .errors import (
 )
 from .field_crypto import Encrypted, FieldKeyError, Keyring
 from .forms import validate as validate_form
-from .identity import Group, User
-from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job
-from .login_sessions import LoginSessions, SessionLimits
-from .login_throttle import TOKEN_ADDRESS, LoginThrottle, ThrottleKey, ThrottleLimits
+from .identity import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    MIN_PASSWORD_LENGTH,
+    SCOPES,
+    TOKEN_ADDRESS,
+    ApiToken,
+    Group,
+    LoginSessions,
+    LoginThrottle,
+    SessionLimits,
+    ThrottleKey,
+    ThrottleLimits,
+    TokenCheck,
+    User,
+    WeakPassword,
+    authenticate,
+    change_password,
+    check_password_policy,
+    check_token,
+    create_token,
+    create_user,
+    deactivate_user,
+    note_use,
+    revoke_token,
+    scope_allows,
+    set_password,
+    tokens_page,
+    user_for_token,
+)
+from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
-from .password_policy import MIN_LENGTH as MIN_PASSWORD_LENGTH
-from .password_policy import WeakPassword, check_password_policy
+from .parser import ParsedProcess, SourceFile, parse_dmn
 from .runtime import WorkflowEngine
-from .script_limits import ScriptLimits, StateTooLarge
+from .scripting import ScriptLimits, StateTooLarge
 from .services import ServiceCall, ServiceRegistry
 from .storable import INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, storable_number, unstorable_char
 from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
 from .tasks import to_view as task_view
-from .timer_starts import arm as arm_timer_starts
 from .views import ADDRESS, SYSTEM, Actor, EventView, InstanceView, TaskView
 from .work_calendar import CalendarDay, WorkCalendar, set_day
-from .workplace import Workplace
+from .workplace import (
+    ATTACHMENT_TYPES,
+    AttachmentView,
+    CommentView,
+    Mailer,
+    SavedFilter,
+    SmtpSettings,
+    StagedFile,
+    Workplace,
+    discard_staged,
+    smtp_mailer,
+    unread_count,
+)
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "field_crypto", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant",
+    "ADDRESS", "analytics", "audit", "backup", "field_crypto", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant",
     "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
@@ -70,5 +96,7 @@ __all__ = [
     "change_password", "deactivate_user", "set_password", "SCOPES", "TokenCheck", "check_token", "note_use",
     "revoke_token", "scope_allows", "tokens_page", "LoginSessions", "SessionLimits", "LoginThrottle",
     "ThrottleKey", "ThrottleLimits", "TOKEN_ADDRESS", "DEFAULT_TOKEN_DAYS", "MAX_TOKEN_DAYS", "WeakPassword",
-    "check_password_policy", "MIN_PASSWORD_LENGTH",
+    "check_password_policy", "MIN_PASSWORD_LENGTH", "ParsedProcess", "SourceFile", "parse_dmn",
+    "ATTACHMENT_TYPES", "AttachmentView", "CommentView", "Mailer", "SavedFilter", "SmtpSettings", "StagedFile",
+    "discard_staged", "smtp_mailer", "unread_count",
 ]

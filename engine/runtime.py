@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, field_crypto, forms, persistence, retries, tasks, timers
+from . import audit, field_crypto, forms, hooks, persistence, tasks
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -34,10 +34,10 @@ from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
 from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError, ServiceError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .persistence import InstanceRow
-from .script_limits import ScriptLimits
-from .scripting import OpsFlowScriptEngine
+from .scripting import OpsFlowScriptEngine, ScriptLimits
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry
+from .spiff_clock import spiff_clock
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
 from .workflow import OpsFlowWorkflow
 
@@ -178,7 +178,7 @@ class WorkflowEngine:
                               task.task_name if task else task_name, detail)
 
     def _advance(self, session: Session, inst: InstanceRow, wf: OpsFlowWorkflow, actor: str) -> list[Any]:
-        """Run engine steps, then set status and summary, mirror human tasks, log and schedule.
+        """Run engine steps, then set status and summary, mirror human tasks, log, and run the after-step hooks.
 
         Returns the instance's open task rows. The caller writes the instance row (`_save`).
         """
@@ -196,7 +196,7 @@ class WorkflowEngine:
 
         error: Exception | None = None
         try:
-            with timers.spiff_clock(self.clock):
+            with spiff_clock(self.clock):
                 wf.do_engine_steps(did_complete_task=did_complete)
         except Exception as exc:  # a failing script or service call fails the instance, not the server
             error = exc
@@ -225,12 +225,7 @@ class WorkflowEngine:
         for row in created:
             self._log(session, inst, "task_created", "system", row, title=row.title,
                       candidate_group=row.candidate_group)
-        # no timer waited before this step and none waits now: there is no timer job to reconcile
-        waits = bool(timers.waiting_timers(wf))
-        if waits or wf.timer_jobs is not False:
-            timers.schedule(session, inst, wf, now)
-        wf.timer_jobs = waits
-        retries.schedule(session, inst, now)
+        hooks.step_done(session, inst, wf, now)  # the job system schedules timers and retries
         return still_open + created
 
     # -- instances ----------------------------------------------------------
@@ -277,7 +272,6 @@ class WorkflowEngine:
         values["requester"] = actor.username
         now = self.clock()
         wf = OpsFlowWorkflow(**_workflow_args(self.definitions.specs(definition), self.registry, self.limits))
-        wf.timer_jobs = False
         wf.data.update(values)
         for task in wf.get_tasks(state=TaskState.READY):
             task.data.update(values)
@@ -434,7 +428,7 @@ class WorkflowEngine:
                     raise Conflict("task is no longer open")
                 task.data.update(values)
                 try:
-                    with timers.spiff_clock(self.clock):  # finishing it may reach a timer, which reads the clock
+                    with spiff_clock(self.clock):  # finishing it may reach a timer, which reads the clock
                         task.run()
                 except Exception as exc:  # the task's own post-script failed: refuse this completion, roll back
                     raise ScriptError(f"task {row.task_name} could not be completed: {exc}") from exc
@@ -455,10 +449,9 @@ class WorkflowEngine:
         return view
 
     def wake_timers(self, now: datetime | None = None, worker_id: str = "inline", limit: int = 500) -> int:
-        """Fire the timers due by `now` at once; the scheduler does the same through `jobs.JobRunner`."""
-        from .jobs import JobRunner
-
-        return JobRunner(self).run_due(now or self.clock(), worker_id, limit, kinds=(timers.TIMER_JOB,)).done
+        """Fire the timers due by `now` at once; the scheduler does the same through the job system's runner,
+        which is what this runs (`hooks.timer_waker`)."""
+        return hooks.wake_timers(self, now or self.clock(), worker_id, limit)
 
     def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskView]:
         with self.read() as session:

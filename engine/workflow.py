@@ -23,7 +23,8 @@ _FILTER_ARGS = frozenset({"state", "updated_ts", "manual", "spec_name", "spec_cl
 
 
 class OpsFlowWorkflow(BpmnWorkflow):
-    # whether timer jobs may be pending for this workflow's stored state (None: unknown, ask the jobs table)
+    # whether timer jobs may be pending for this workflow's stored state (None: unknown, ask the jobs table);
+    # the job system's after-step hook keeps it (jobs/timers.py)
     timer_jobs: bool | None = None
 
     def get_tasks_iterator(self, first_task: Any = None, **kwargs: Any) -> Iterator[Any]:

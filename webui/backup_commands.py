@@ -18,17 +18,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine.backup import (
-    BackupError,
-    Installation,
-    Manifest,
-    check_restorable,
-    create_backup,
-    open_backup,
-    restore_backup,
-)
-from engine.backup.files import size_text
-from engine.backup.installation import KIND_NAMES
+from engine import backup
 
 from .extensions import db, workflow_engine, workplace
 from .migrate import alembic_config, upgrade
@@ -55,8 +45,8 @@ class BarProgress:
             self._bar = None
 
 
-def _installation() -> Installation:
-    return Installation(current_app.config["SQLALCHEMY_DATABASE_URI"], workplace().attachment_root,
+def _installation() -> backup.Installation:
+    return backup.Installation(current_app.config["SQLALCHEMY_DATABASE_URI"], workplace().attachment_root,
                         Path(current_app.instance_path))
 
 
@@ -79,16 +69,16 @@ def _keys_in_environment() -> list[str]:
                   if value and name.startswith("OPSFLOW_") and name.endswith(("_KEY", "_KEYS")))
 
 
-def _fail(exc: BackupError) -> NoReturn:
+def _fail(exc: backup.BackupError) -> NoReturn:
     click.echo(f"error: {exc}", err=True)
     sys.exit(1)
 
 
-def _contents(manifest: Manifest) -> str:
+def _contents(manifest: backup.Manifest) -> str:
     keys = ", ".join(entry.path for entry in manifest.keys) or "none"
-    return (f"{KIND_NAMES[manifest.database_kind]} database at schema {', '.join(manifest.schema_revisions)}: "
+    return (f"{backup.KIND_NAMES[manifest.database_kind]} database at schema {', '.join(manifest.schema_revisions)}: "
             f"{len(manifest.tables)} tables, {manifest.rows} rows; {len(manifest.attachments)} attachment files "
-            f"({size_text(sum(e.size for e in manifest.attachments))}); key files: {keys}")
+            f"({backup.size_text(sum(e.size for e in manifest.attachments))}); key files: {keys}")
 
 
 @click.command("backup")
@@ -101,11 +91,11 @@ def backup_command(path: Path) -> None:
     instance/secret_key and the other key files: keep it as safe as the keys themselves."""
     started, progress = time.monotonic(), BarProgress()
     try:
-        report = create_backup(_installation(), path, clock=workflow_engine().clock, progress=progress)
-    except BackupError as exc:
+        report = backup.create_backup(_installation(), path, clock=workflow_engine().clock, progress=progress)
+    except backup.BackupError as exc:
         progress.finish()
         _fail(exc)
-    click.echo(f"backup written: {report.path} ({size_text(report.size)}) in {time.monotonic() - started:.1f} s")
+    click.echo(f"backup written: {report.path} ({backup.size_text(report.size)}) in {time.monotonic() - started:.1f} s")
     click.echo(f"  {_contents(report.manifest)}")
     for missing in report.manifest.missing_files:
         click.echo(f"warning: the file of attachment {missing.attachment_id} ({missing.path}) was already missing "
@@ -130,20 +120,20 @@ def restore_command(path: Path, yes: bool) -> None:
     installation, known = _installation(), known_revisions()
     started, progress = time.monotonic(), BarProgress()
     try:
-        with open_backup(path, progress) as reader:
+        with backup.open_backup(path, progress) as reader:
             manifest = reader.manifest
             click.echo(f"backup of {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC by OpsFlow {manifest.opsflow_version}")
             click.echo(f"  {_contents(manifest)}")
-            check_restorable(manifest, installation, known)
+            backup.check_restorable(manifest, installation, known)
             if not yes:
                 keys = " and the key files" if manifest.keys else ""
                 click.confirm(f"Replace the database {installation.database_name}, every file under "
                               f"{installation.attachments_dir}{keys} with this backup?", abort=True)
                 started = time.monotonic()
             db.engine.dispose()  # this process's own connections must not hold the database being replaced
-            report = restore_backup(reader, installation, known_revisions=known, migrate=_migrate,
+            report = backup.restore_backup(reader, installation, known_revisions=known, migrate=_migrate,
                                     clock=workflow_engine().clock, progress=progress)
-    except BackupError as exc:
+    except backup.BackupError as exc:
         progress.finish()
         _fail(exc)
     click.echo(f"restored in {time.monotonic() - started:.1f} s; schema now at {', '.join(report.schema_revisions)}")

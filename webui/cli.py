@@ -76,8 +76,7 @@ def seed_demo() -> None:
 @with_appcontext
 def validate(paths: tuple[Path, ...]) -> None:
     """Check BPMN/DMN files: OK, or each error with element id and line; non-zero exit on any error."""
-    from engine.definitions import bpmn_files
-    from engine.parser import SourceFile, parse_dmn
+    from engine import SourceFile, bpmn_files, parse_dmn
 
     failed = False
     for path in paths:

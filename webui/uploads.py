@@ -11,8 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from engine import Actor, InstanceView, InvalidData, validate_form
-from engine.attachments import ALLOWED, StagedFile, discard
+from engine import ATTACHMENT_TYPES, Actor, InstanceView, InvalidData, StagedFile, discard_staged, validate_form
 
 from .extensions import workplace
 
@@ -28,7 +27,7 @@ def _staged(form: Mapping[str, Any] | None, uploads: MultiDict) -> tuple[dict[st
             if not upload.filename:
                 continue  # the browser sends an empty part when no file was chosen
             try:
-                kept.append(workplace().stage(upload.filename, upload.stream, field.get("accept") or ALLOWED))
+                kept.append(workplace().stage(upload.filename, upload.stream, field.get("accept") or ATTACHMENT_TYPES))
             except InvalidData as exc:
                 errors[name] = exc.errors["file"]
         staged[name] = kept
@@ -41,7 +40,7 @@ def start_with_uploads(process: str, form: Mapping[str, Any] | None, data: dict[
     staged, errors = _staged(form, uploads)
     if not errors:
         return workplace().start_with_files(process, data, actor, staged, business_key)
-    discard(f for group in staged.values() for f in group)
+    discard_staged(f for group in staged.values() for f in group)
     try:
         validate_form(dict(form or {}), {**data, **staged})
     except InvalidData as exc:

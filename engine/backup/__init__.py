@@ -10,13 +10,15 @@ the progress bars.
 from .archive import ArchiveReader
 from .create import BackupReport, create_backup
 from .errors import BackupError
-from .installation import Installation
+from .files import size_text
+from .installation import KIND_NAMES, Installation
 from .manifest import FileEntry, Manifest, MissingFile
 from .progress import NO_PROGRESS, NoProgress, Progress
 from .restore import RestoreReport, check_restorable, open_backup, restore_backup
 
 __all__ = [
-    "ArchiveReader", "BackupError", "BackupReport", "FileEntry", "Installation", "Manifest", "MissingFile",
+    "KIND_NAMES", "size_text", "ArchiveReader", "BackupError", "BackupReport", "FileEntry", "Installation",
+    "Manifest", "MissingFile",
     "NO_PROGRESS", "NoProgress", "Progress", "RestoreReport", "check_restorable", "create_backup", "open_backup",
     "restore_backup",
 ]

@@ -2,6 +2,9 @@
 
 `new_engine` builds another WorkflowEngine on the same database: it shares no cache with the
 first, so whatever it does must go through the rows, as a second web worker or host would.
+
+pytest puts this folder on `sys.path` when it loads this file, so the tests in jobs/, workplace/,
+identity/ and scripting/ import the BPMN helpers here (`tiny_bpmn`) by their bare name.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine import InvalidData, validate_form
-from engine.attachments import stage
+from engine.workplace.attachments import stage
 
 FORM = {"fields": [{"name": "receipts", "type": "files", "required": True, "max_files": 2,
                     "accept": [".pdf", ".jpg"]}]}

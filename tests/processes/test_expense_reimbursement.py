@@ -9,8 +9,8 @@ from flow_driver import Driver, open_names
 from sqlalchemy import Engine
 
 from engine import Actor, InstanceView, InvalidData, ProcessInstance, ServiceRegistry, WorkflowEngine
-from engine.attachments import StagedFile, stage, start_with_files
-from engine.workplace_models import Attachment
+from engine.workplace.attachments import StagedFile, stage, start_with_files
+from engine.workplace.models import Attachment
 from modules.finance import PaymentRequest
 
 EVE = Actor("eve", groups=frozenset({"requesters"}), department="IT")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule as UrlRule
 
 from engine import HumanTask, ProcessInstance, create_token, create_user
-from engine.workplace_models import Attachment
+from engine.workplace.models import Attachment
 from modules.finance import Budget, LedgerEntry
 from modules.hr import Candidate, Employee, PerformanceReview, Position, TrainingRecord
 from modules.procurement import Supplier

@@ -207,7 +207,7 @@ def test_the_embedded_scheduler_polls_in_the_background(app: Flask, engine: Work
 
 def test_an_overdue_reminder_reaches_the_group_as_a_notification(
         app: Flask, engine: WorkflowEngine, purchase: Callable[..., int]) -> None:
-    from engine.notifications import recent
+    from engine.workplace.notifications import recent
     from rules.escalation import escalate, set_policy
 
     store = app.extensions["opsflow.rules"]

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine import ProcessInstance
-from engine.workplace_models import Attachment
+from engine.workplace.models import Attachment
 from webui.extensions import db
 
 pytest_plugins = ["api_fixtures"]

@@ -16,7 +16,7 @@ from engine import Actor, Job, ProcessInstance, WorkflowEngine, add_unique_job, 
 from rules import RULE_RUN_JOB, RuleStore
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "engine"))
+sys.path[:0] = [str(ROOT / "tests" / "engine"), str(ROOT / "tests" / "engine" / "jobs")]
 from timer_bpmn import timer_start  # noqa: E402
 from tiny_bpmn import bundle  # noqa: E402
 

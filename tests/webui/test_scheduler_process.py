@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from engine import Actor, WorkflowEngine, utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "engine"))
+sys.path[:0] = [str(ROOT / "tests" / "engine"), str(ROOT / "tests" / "engine" / "jobs")]
 from timer_bpmn import intermediate  # noqa: E402
 from tiny_bpmn import bundle  # noqa: E402
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from werkzeug.wrappers import Response
 
-from engine import Workplace
-from engine.comments import CommentView
+from engine import CommentView, Workplace
 
 from ..access import InstanceOf, TaskOf, guard
 from .auth import caller

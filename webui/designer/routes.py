@@ -14,8 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from engine import Bundle, DefinitionError, Problem, ProcessDefinition
-from engine.parser import ParsedProcess, SourceFile
+from engine import Bundle, DefinitionError, ParsedProcess, Problem, ProcessDefinition, SourceFile
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 from flask_login import current_user
 
-from engine.attachments import AttachmentView
-from engine.comments import CommentView
+from engine import AttachmentView, CommentView
 
 from ..extensions import actor_for
 

@@ -5,8 +5,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from engine.mail import SmtpSettings, smtp_mailer
-from engine.notifications import Mailer
+from engine import Mailer, SmtpSettings, smtp_mailer
 
 
 def mailer_from_config(config: Mapping[str, Any]) -> Mailer | None:

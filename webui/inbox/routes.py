@@ -7,9 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
-from engine import Conflict, Workplace
-from engine.notifications import unread_count
-from engine.workplace_models import SavedFilter
+from engine import Conflict, SavedFilter, Workplace, unread_count
 
 from ..access import SignedIn, TaskOf, guard
 from ..extensions import actor_for, db, workflow_engine

@@ -16,10 +16,10 @@ from .catalog import (
     ListSpec,
     Related,
     RelatedList,
-    add_list,
     distinct_values,
     readable,
 )
+from .routes import add_list
 from .start import STARTS, add_start
 
 bp = Blueprint("records", __name__)

@@ -2,8 +2,8 @@
 
 A `ListSpec` says which table, which columns, what can be searched and
 filtered, who may read and import it, and (for master data) how a spreadsheet
-is imported; `add_list` gives a blueprint the list, detail, Excel export,
-template and import pages, each guarded by the access policy. Every query of a
+is imported; `routes.add_list` gives a blueprint the list, detail, Excel export,
+template and import pages (`views`), each guarded by the access policy. Every query of a
 list goes through `_conditions`, which keeps to the rows the reader may see (all,
 or their own department's), so a page, an export and a related section never
 show more than the list itself would.
@@ -12,19 +12,18 @@ page and, when asked, exported on a sheet of their own beside the list.
 """
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import AccessPolicy, storable_number
 
-from ..access import Records, current_actor, guard, policy
+from ..access import current_actor, policy
 from ..extensions import db
 from ..xlsx import Sheet
 
@@ -216,26 +215,6 @@ def page_of(session: Session, spec: ListSpec, args: Any, number: int) -> Page:
 def current_filters(spec: ListSpec) -> dict[str, str]:
     keys = ["q", *[f.attr for f in spec.filters]]
     return {k: request.args[k] for k in keys if request.args.get(k)}
-
-
-def add_list(bp: Blueprint, spec: ListSpec) -> ListSpec:
-    """Register list, detail, export (and, with an importer, template and import) routes for `spec`."""
-    from . import views
-
-    spec = dataclasses.replace(spec, module=bp.name)
-    base = f"/{bp.name}/{spec.name}"
-    read = guard(Records(spec.resource, own=spec.access.own is not None))
-    write = guard(Records(spec.resource, "import"))
-    bp.add_url_rule(base, f"{spec.name}_list", read(lambda: views.list_page(bp.name, spec)))
-    bp.add_url_rule(f"{base}/export.xlsx", f"{spec.name}_export", read(lambda: views.export(spec)))
-    bp.add_url_rule(f"{base}/item/<key>", f"{spec.name}_detail",
-                    read(lambda key: views.detail(bp.name, spec, key)))
-    if spec.importer is not None:
-        bp.add_url_rule(f"{base}/template.xlsx", f"{spec.name}_template", write(lambda: views.template(spec)))
-        bp.add_url_rule(f"{base}/import", f"{spec.name}_import", write(lambda: views.import_page(bp.name, spec)),
-                        methods=["GET", "POST"])
-    CATALOG.setdefault(bp.name, []).append(spec)
-    return spec
 
 
 def declare_access(access_policy: AccessPolicy) -> None:

@@ -1,4 +1,4 @@
-"""The pages `catalog.add_list` registers: list, detail, Excel export and template, Excel import."""
+"""The pages `routes.add_list` registers: list, detail, Excel export and template, Excel import."""
 from __future__ import annotations
 
 from dataclasses import dataclass

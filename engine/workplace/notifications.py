@@ -1,0 +1,224 @@
+"""In-app notifications, written in the same transaction as the event that causes them.
+
+`subscribe` hooks the engine's write sessions: whenever an event is about to
+be written (a task created, completed or handed over), the people it
+concerns get a notification row in that same transaction, so a notification
+never exists without its event and never goes missing when the event commits.
+Mentions in comments and overdue reminders are added by their own code paths.
+After the commit, those with an e-mail address get a copy when a mailer is set.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+from .. import persistence
+from ..identity import Group, User, user_groups
+from ..models import Event, HumanTask, ProcessInstance
+from .models import Absence, Notification, NotificationSetting
+
+if TYPE_CHECKING:
+    from ..runtime import WorkflowEngine
+
+KINDS = ("task_assigned", "group_task", "decision", "mention", "overdue")
+Mailer = Callable[[list["Outgoing"]], None]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A notification on its way to an e-mail address."""
+
+    email: str
+    kind: str
+    detail: dict[str, Any]
+    instance_id: int | None
+    task_id: str | None
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    kind: str
+    instance_id: int | None
+    task_id: str | None
+    detail: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+def _pending_task(session: Session, task_id: str | None) -> HumanTask | None:
+    for obj in session.new:
+        if isinstance(obj, HumanTask) and obj.id == task_id:
+            return obj
+    return session.get(HumanTask, task_id) if task_id else None
+
+
+def _group_members(session: Session, group: str | None) -> list[str]:
+    if not group:
+        return []
+    return list(session.scalars(select(User.username).join(user_groups, user_groups.c.user_id == User.id)
+                                .join(Group, Group.id == user_groups.c.group_id)
+                                .where(Group.name == group, User.active.is_(True))))
+
+
+def _deputies(session: Session, usernames: list[str], at: datetime) -> list[str]:
+    """Who stands in today for any of these people: they see the group's tasks, so they hear of them."""
+    if not usernames:
+        return []
+    return list(session.scalars(select(Absence.deputy).where(
+        Absence.username.in_(usernames), Absence.starts_on <= at.date(), Absence.ends_on >= at.date())))
+
+
+# kinds that may concern someone; most events of a step (a timer fired, a step completed, the
+# instance completed) concern no one, and are let through without reading the instance or task
+_CONCERNING = frozenset({"task_created", "task_reminded", "task_delegated", "task_substituted", "task_reassigned",
+                         "task_completed"})
+
+
+def _recipients(session: Session, ev: Event) -> tuple[str, list[str], dict[str, Any]]:
+    """Who an event concerns, as (kind, usernames, detail); an empty list when it concerns no one."""
+    if ev.kind not in _CONCERNING:
+        return "", [], {}
+    task = _pending_task(session, ev.task_id) if ev.task_id else None
+    inst = session.get(ProcessInstance, ev.instance_id)
+    detail = {"title": task.title if task else "", "business_key": inst.business_key if inst else None}
+    if ev.kind == "task_created" and task is not None:
+        people = [u for u in _group_members(session, task.candidate_group) if u != task.excluded_user]
+        people += [d for d in _deputies(session, people, ev.at) if d != task.excluded_user]
+        return "group_task", people, detail
+    if ev.kind == "task_reminded" and task is not None:  # the scheduler's escalation rules
+        people = [task.assignee] if task.assignee else [
+            u for u in _group_members(session, task.candidate_group) if u != task.excluded_user]
+        return "overdue", people, detail
+    if ev.kind in ("task_delegated", "task_substituted", "task_reassigned"):
+        to = (ev.detail or {}).get("to")
+        return "task_assigned", [to] if to and to != ev.actor else [], {
+            **detail, "by": ev.actor, "reason": (ev.detail or {}).get("reason", "")}
+    if ev.kind == "task_completed" and inst is not None and (ev.detail or {}).get("outcome"):
+        people = [inst.started_by] if inst.started_by != ev.actor else []
+        return "decision", people, {**detail, "by": ev.actor, "outcome": ev.detail.get("outcome"),
+                                    "comment": ev.detail.get("comment")}
+    return "", [], {}
+
+
+def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime, *,
+           instance_id: int | None = None, task_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+    """Add one notification per person, and queue their e-mail copies for after the commit."""
+    people = sorted(set(usernames))
+    if not people:
+        return
+    with session.no_autoflush:
+        emails = dict(session.execute(select(NotificationSetting.username, NotificationSetting.email).where(
+            NotificationSetting.username.in_(people), NotificationSetting.email.is_not(None))).all())
+    for username in people:
+        session.add(Notification(username=username, kind=kind, instance_id=instance_id, task_id=task_id,
+                                 detail=detail or {}, created_at=now))
+        if emails.get(username):
+            session.info.setdefault("opsflow_mail", []).append(
+                Outgoing(emails[username], kind, detail or {}, instance_id, task_id))
+
+
+def _notify_events(session: Session, events: list[Event]) -> None:
+    for ev in sorted(events, key=lambda e: e.at):
+        with session.no_autoflush:
+            kind, people, detail = _recipients(session, ev)
+        if people:
+            notify(session, people, kind, ev.at, instance_id=ev.instance_id, task_id=ev.task_id, detail=detail)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """Events added as ORM objects (hand-overs, reminders, job audits)."""
+    events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get("_notified")]
+    for ev in events:
+        ev.__dict__["_notified"] = True
+    _notify_events(session, events)
+
+
+def _on_execute(execute_state: ORMExecuteState) -> None:
+    """Events the engine inserts with one statement at the end of a step."""
+    rows = persistence.inserted_rows(execute_state, persistence.EVENTS)
+    if rows:
+        _notify_events(execute_state.session, [Event(**values) for values in rows])
+
+
+def subscribe(sessions: sessionmaker[Session], mailer: Mailer | None = None) -> None:
+    """Make every write session of the engine create notifications for the events it writes."""
+    if getattr(sessions, "_opsflow_notifications", False):
+        return
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "do_orm_execute", _on_execute)
+
+    def _after_commit(session: Session) -> None:
+        outgoing = session.info.pop("opsflow_mail", [])
+        if outgoing and mailer is not None:
+            mailer(outgoing)
+
+    def _after_rollback(session: Session) -> None:
+        session.info.pop("opsflow_mail", None)
+
+    event.listen(sessions, "after_commit", _after_commit)
+    event.listen(sessions, "after_soft_rollback", lambda session, _previous: _after_rollback(session))
+    sessions._opsflow_notifications = True  # type: ignore[attr-defined]
+
+
+def notify_overdue(eng: WorkflowEngine) -> int:
+    """Remind the assignee (or the group) once about each open task past its due time; returns how many."""
+    with eng._write() as session:
+        now = eng.clock()
+        late = session.scalars(select(HumanTask).where(HumanTask.status == "open", HumanTask.due_at < now))
+        sent = 0
+        for task in list(late):
+            already = session.scalar(select(Notification.id).where(
+                Notification.task_id == task.id, Notification.kind == "overdue").limit(1))
+            if already:
+                continue
+            people = [task.assignee] if task.assignee else [
+                u for u in _group_members(session, task.candidate_group) if u != task.excluded_user]
+            notify(session, people, "overdue", now, instance_id=task.instance_id, task_id=task.id,
+                   detail={"title": task.title, "due_at": task.due_at.isoformat()})
+            sent += len(people)
+        return sent
+
+
+def unread_count(session: Session, username: str) -> int:
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.username == username, Notification.read_at.is_(None))) or 0
+
+
+def recent(eng: WorkflowEngine, username: str, limit: int = 50) -> list[NotificationView]:
+    with eng.read() as session:
+        rows = session.scalars(select(Notification).where(Notification.username == username)
+                               .order_by(Notification.id.desc()).limit(limit))
+        return [NotificationView(n.id, n.kind, n.instance_id, n.task_id, n.detail or {}, n.created_at, n.read_at)
+                for n in rows]
+
+
+def mark_read(eng: WorkflowEngine, username: str, notification_id: int | None = None) -> None:
+    """Mark one notification (or all of them) read; only ever the user's own."""
+    with eng._write() as session:
+        query = update(Notification).where(Notification.username == username, Notification.read_at.is_(None))
+        if notification_id is not None:
+            query = query.where(Notification.id == notification_id)
+        session.execute(query.values(read_at=eng.clock()))
+
+
+def email_of(eng: WorkflowEngine, username: str) -> str | None:
+    with eng.read() as session:
+        return session.scalar(select(NotificationSetting.email).where(NotificationSetting.username == username))
+
+
+def set_email(eng: WorkflowEngine, username: str, email: str | None) -> None:
+    from ..errors import InvalidData
+
+    email = (email or "").strip() or None
+    if email and ("@" not in email or len(email) > 254 or any(c.isspace() for c in email)):
+        raise InvalidData({"email": "must be an e-mail address"})
+    with eng._write() as session:
+        row = session.get(NotificationSetting, username) or NotificationSetting(username=username)
+        row.email = email
+        session.add(row)
