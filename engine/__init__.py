@@ -58,7 +58,7 @@ from .parser import ParsedProcess, SourceFile, parse_dmn
 from .runtime import WorkflowEngine
 from .scripting import ScriptLimits, StateTooLarge
 from .services import ServiceCall, ServiceRegistry
-from .storable import INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, storable_number, unstorable_char
+from .storable import ID_MAX, INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, storable_number, unstorable_char
 from .task_events import has_event, reassign, record
 from .tasks import QUEUES, queue_filter
 from .tasks import to_view as task_view
@@ -92,7 +92,7 @@ __all__ = [
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
-    "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",
+    "ID_MAX", "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",
     "change_password", "deactivate_user", "set_password", "SCOPES", "TokenCheck", "check_token", "note_use",
     "revoke_token", "scope_allows", "tokens_page", "LoginSessions", "SessionLimits", "LoginThrottle",
     "ThrottleKey", "ThrottleLimits", "TOKEN_ADDRESS", "DEFAULT_TOKEN_DAYS", "MAX_TOKEN_DAYS", "WeakPassword",

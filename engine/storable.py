@@ -15,6 +15,7 @@ from decimal import Decimal
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

@@ -2,9 +2,9 @@
 
 Three parts, installed by `install(app)` before the blueprints register:
 
-- the `int` URL converter only matches 64-bit integers, so `/instances/<id>`
-  with an id past 2**63 is a 404 like any other missing instance, never an
-  overflow in SQLite or PostgreSQL; the request's `args` and `form` read
+- the `int` URL converter only matches what an id column holds (32 bits on
+  PostgreSQL), so `/instances/<id>` with an id past 2**31 is a 404 like any
+  other missing instance, never an overflow; the request's `args` and `form` read
   such a value with `get(..., type=int)` as unreadable (the default);
 - the app's JSON provider parses with a depth bound and refuses NaN and
   Infinity (see bounded_json);
@@ -25,18 +25,18 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
-from engine import INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, unstorable_char
+from engine import ID_MAX, INT64_MIN, escape_unstorable, fits_int64, unstorable_char
 
 from .bounded_json import BoundedJSONProvider, RefusedValue, loads
 
 
 class Int64Converter(IntegerConverter):
-    """`<int:...>` as Werkzeug has it, bounded to what a database integer holds."""
+    """`<int:...>` as Werkzeug has it, bounded to what an id column holds (URL integers are ids)."""
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - Werkzeug's names
                  max: int | None = None, signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=INT64_MIN if min is None else min,
-                         max=INT64_MAX if max is None else max, signed=signed)
+                         max=ID_MAX if max is None else max, signed=signed)
 
 
 def int64(raw: str) -> int:

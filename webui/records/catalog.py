@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask import abort, render_template, request
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine import AccessPolicy, storable_number
+from engine import ID_MAX, AccessPolicy, storable_number
 
 from ..access import current_actor, policy
 from ..extensions import db
@@ -164,13 +164,16 @@ def _conditions(spec: ListSpec, args: Any) -> list[ColumnElement[bool]]:
 def typed(column: Any, raw: str) -> Any:
     """A value from the URL in the column's own type (PostgreSQL will not compare an integer with text).
 
-    A number no column holds (past 64 bits, NaN, infinity) is no record's key either: 404, not an overflow.
+    A number no column holds (past an INTEGER's 32 bits, NaN, infinity) is no record's key either: 404, not
+    an overflow.
     """
     try:
         value = column.type.python_type(raw)
     except (ValueError, ArithmeticError, TypeError):
         value = None
-    if value is None or (isinstance(value, int | float | Decimal) and not storable_number(value)):
+    narrow = isinstance(column.type, Integer) and not isinstance(column.type, BigInteger)
+    too_big = isinstance(value, int) and narrow and not -ID_MAX - 1 <= value <= ID_MAX
+    if value is None or too_big or (isinstance(value, int | float | Decimal) and not storable_number(value)):
         abort(404, description=f"{raw!r} is not a valid {column.key}")
     return value
 
