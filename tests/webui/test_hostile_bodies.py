@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable
 
 import pytest
-from engine.workplace.models import Comment
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine import Event, ProcessInstance, WorkflowEngine, create_token
+from engine.workplace.models import Comment
 from webui.extensions import db
 
 pytestmark = pytest.mark.adversarial
