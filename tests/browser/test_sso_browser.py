@@ -4,17 +4,12 @@ is told so on the login page."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
-from demo_databases import copy_demo
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, IdentityProvider
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
-
-from webui import create_app
-from webui.extensions import db
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
@@ -28,20 +23,9 @@ def idp() -> Iterator[IdentityProvider]:
 
 
 @pytest.fixture(scope="module")
-def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
-                idp: IdentityProvider) -> Iterator[str]:
-    """OpsFlow as in conftest.py, with single sign-on through the test's provider."""
-    url = copy_demo(_demo_template, tmp_path_factory.mktemp("browser"), "browser")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests", "OIDC_ISSUER": idp.url,
-                      "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET, "OIDC_NAME": "Example ID"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+def live_server_config(idp: IdentityProvider) -> dict[str, Any]:
+    return {"OIDC_ISSUER": idp.url, "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_NAME": "Example ID"}
 
 
 def test_sign_in_with_the_directory_ends_on_the_inbox(new_page: NewPage, idp: IdentityProvider) -> None:
