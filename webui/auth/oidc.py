@@ -32,7 +32,8 @@ TIMEOUT = 10  # seconds for one call to the provider: a hung provider must not h
 MAX_BYTES = 1024 * 1024
 METADATA_TTL = timedelta(hours=1)  # discovery and keys are read again after this, so a key rotation is seen
 LEEWAY = 60  # seconds of clock difference allowed between OpsFlow and the provider
-SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "Ed25519",
+                      "EdDSA")
 
 
 class ProviderError(Exception):
