@@ -6,6 +6,10 @@ OPSFLOW_LOGIN_ADDRESS_MAX_FAILURES (20 per client address), OPSFLOW_LOGIN_WINDOW
 OPSFLOW_LOGIN_LOCK_MINUTES (15, doubling with each lock in a row), OPSFLOW_SECURE_COOKIES (1: always
 mark the session cookie Secure; otherwise it is Secure when the request came over HTTPS) and
 OPSFLOW_PROXY_HOPS (how many reverse proxies to trust for X-Forwarded-For / X-Forwarded-Proto; 0).
+
+Single sign-on (OpenID Connect, see webui/auth/sso.py): OPSFLOW_OIDC_ISSUER, OPSFLOW_OIDC_CLIENT_ID and
+OPSFLOW_OIDC_CLIENT_SECRET turn it on; OPSFLOW_OIDC_NAME, OPSFLOW_OIDC_SCOPES, OPSFLOW_OIDC_USERNAME_CLAIM,
+OPSFLOW_OIDC_GROUPS_CLAIM, OPSFLOW_OIDC_CREATE_USERS and OPSFLOW_OIDC_ALLOW_PASSWORD shape it.
 """
 from __future__ import annotations
 
@@ -47,6 +51,31 @@ def _whole_number(name: str, default: int, minimum: int = 0) -> int:
     return int(raw)
 
 
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(f"{name} must be 1 or 0, not {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
+def _single_sign_on() -> dict[str, object]:
+    """Read as given; webui/auth/oidc.py says what is missing, so a half-configured SSO stops the start."""
+    get = os.environ.get
+    return {
+        "OIDC_ISSUER": get("OPSFLOW_OIDC_ISSUER", "").strip(),
+        "OIDC_CLIENT_ID": get("OPSFLOW_OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": get("OPSFLOW_OIDC_CLIENT_SECRET", ""),
+        "OIDC_NAME": get("OPSFLOW_OIDC_NAME", "").strip(),
+        "OIDC_SCOPES": get("OPSFLOW_OIDC_SCOPES", "").strip() or "openid profile email",
+        "OIDC_USERNAME_CLAIM": get("OPSFLOW_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username",
+        "OIDC_GROUPS_CLAIM": get("OPSFLOW_OIDC_GROUPS_CLAIM", "").strip(),
+        "OIDC_CREATE_USERS": _flag("OPSFLOW_OIDC_CREATE_USERS", False),
+        "PASSWORD_SIGN_IN": _flag("OPSFLOW_OIDC_ALLOW_PASSWORD", True),
+    }
+
+
 def _sign_in() -> dict[str, object]:
     return {
         "SESSION_COOKIE_SECURE": os.environ.get("OPSFLOW_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
@@ -74,4 +103,5 @@ def from_environment() -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         **_sign_in(),
+        **_single_sign_on(),
     }

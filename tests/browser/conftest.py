@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from demo_databases import copy_demo
@@ -27,9 +28,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="module")
-def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server_config() -> dict[str, Any]:
+    """Settings a test module adds to the served app's, by defining a fixture of this name."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
+                live_server_config: dict[str, Any]) -> Iterator[str]:
     url = copy_demo(_demo_template, tmp_path_factory.mktemp("browser"), "browser")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests", **live_server_config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

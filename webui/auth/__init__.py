@@ -1,4 +1,4 @@
-"""Signing in and out: the login page, sessions that end, the sign-in throttle, the cookie's flags."""
+"""Signing in and out: the login page, single sign-on, sessions that end, the sign-in throttle, the cookie's flags."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +9,8 @@ from flask.blueprints import BlueprintSetupState
 from engine import LoginSessions, LoginThrottle, SessionLimits, ThrottleLimits
 
 from ..extensions import db, login_manager
-from . import cookies, login_session
+from . import cookies, login_session, sso  # noqa: F401  (sso adds its two routes to bp)
+from .oidc import OidcSettings, Provider
 from .routes import bp
 
 
@@ -27,6 +28,9 @@ def _set_up(state: BlueprintSetupState) -> None:
             lock=timedelta(minutes=config["LOGIN_LOCK_MINUTES"])))
     app.extensions["opsflow.login_sessions"] = sessions
     app.extensions["opsflow.login_throttle"] = throttle
+    settings = OidcSettings.from_config(config)  # a half-configured single sign-on stops the start here
+    app.extensions["opsflow.sso"] = Provider(settings, clock) if settings else None
+    app.extensions["opsflow.password_sign_in"] = settings.password_sign_in if settings else True
     login_manager.user_loader(login_session.load_user)
     app.before_request(login_session.check_early)
     cookies.install(app)

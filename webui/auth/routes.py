@@ -16,7 +16,7 @@ from .sign_in import lock_message, seconds_left, sign_in
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths, so a login link cannot bounce a user to another site."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
@@ -27,16 +27,20 @@ def _safe_next(target: str | None) -> str:
 @guard(Public())
 def login() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     if request.method == "GET":
         return render_template("auth/login.html", error=None)
+    if not current_app.extensions["opsflow.password_sign_in"]:
+        name = current_app.extensions["opsflow.sso"].settings.name
+        return render_template("auth/login.html", error=_("Signing in with a password is turned off. Sign in with "
+                                                          "%(name)s.", name=name)), 403, {}
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     if not username or not password:
         return render_template("auth/login.html", error=_("Enter your user name and password.")), 401, {}
     attempt = sign_in(username, password)
     if attempt.user is not None:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     if attempt.locked_until is not None:
         return (render_template("auth/login.html", error=lock_message(attempt.locked_until)), 429,
                 {"Retry-After": str(seconds_left(attempt.locked_until))})
@@ -61,10 +65,10 @@ def language() -> Response:
         if current_user.is_authenticated:
             current_user.locale = chosen
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
 
 
 @bp.route("/")
 @guard(Public())
 def home() -> Response:
-    return redirect(_safe_next(None) if current_user.is_authenticated else url_for("auth.login"))
+    return redirect(safe_next(None) if current_user.is_authenticated else url_for("auth.login"))

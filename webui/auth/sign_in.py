@@ -68,23 +68,26 @@ def sign_in(username: str, password: str) -> Attempt:
     return Attempt(user=user)
 
 
-def _audit(username: str, action: str, **detail: object) -> None:
+def audit_sign_in(username: str, action: str, **detail: object) -> None:
     """Sign-ins are in the audit log, in a transaction of their own (a failure has nothing else to commit)."""
     audit.record(db.session, username[:100], action, f"user {username}"[:300], workflow_engine().clock(), **detail)
     db.session.commit()
 
 
-def login_succeeded(user: User) -> None:
-    _audit(user.username, "login")  # first: the throttle writes on a connection of its own
+def login_succeeded(user: User, action: str = "login", **detail: object) -> None:
+    """Also the end of a single sign-on (`login.sso`), so both ways in open the same kind of session."""
+    audit_sign_in(user.username, action, **detail)  # first: the throttle writes on a connection of its own
     throttle().clear(ThrottleKey.user(user.username))
     login_session.begin(user)
 
 
-def login_failed(username: str, keys: list[ThrottleKey]) -> datetime | None:
-    """A wrong password (or an unknown or deactivated user); returns when the lock it caused ends."""
+def login_failed(username: str, keys: list[ThrottleKey], action: str = "login.failed",
+                 **detail: object) -> datetime | None:
+    """A wrong password (or an unknown or deactivated user, or a refused single sign-on); returns when the
+    lock it caused ends. Nothing the attempt wrote is kept."""
     db.session.rollback()
     until = throttle().record_failure(keys)
-    _audit(username, "login.failed")
+    audit_sign_in(username, action, **detail)
     if until is not None:
         login_locked(username, until)
     return until
@@ -93,10 +96,10 @@ def login_failed(username: str, keys: list[ThrottleKey]) -> datetime | None:
 def login_locked(username: str, until: datetime) -> None:
     current_app.logger.warning("sign-in locked for user name %r or address %s until %s", username,
                                client_address(), until)
-    _audit(username, "login.locked", until=until.isoformat(timespec="seconds"))
+    audit_sign_in(username, "login.locked", until=until.isoformat(timespec="seconds"))
 
 
 def login_refused(username: str, until: datetime) -> None:
     """An attempt while the user name or the address is locked: the password is not even checked."""
     current_app.logger.info("sign-in refused while locked: user name %r, address %s", username, client_address())
-    _audit(username, "login.refused")
+    audit_sign_in(username, "login.refused")
