@@ -220,3 +220,35 @@ def test_a_request_returned_for_revision_is_seen_by_its_requester_not_by_every_r
     assert login("alice").get(f"/instances/{revise.instance_id}").status_code == 403
     assert login("alice").get(f"/tasks/{revise.id}").status_code == 403
     assert revise.id not in login("alice").get("/inbox?queue=group").get_data(as_text=True)
+
+
+def test_every_person_is_refused_wherever_the_policy_refuses_them(app: Flask, login: Login, secrets: set[str],
+                                                                   figure) -> None:  # noqa: ANN001
+    """Routes × people: each demo person on every page of a list, an admin screen or a start form the
+    policy does not give them is refused, with none of the company's records in the answer."""
+    from webui.access import Roles, Starts, policy
+    from webui.demo_people import DEMO_USERS, demo_actor
+
+    guarded = [(rule, path) for rule, method, path in _urls(app) if method == "GET"
+               and not rule.endpoint.startswith("api.")  # the API is walked with a token above
+               and isinstance(rule_of(app, rule.endpoint), Records | Roles | Starts)]
+    pairs = refused = 0
+    leaks: dict[str, list[str]] = {}
+    for username, *_ in DEMO_USERS:
+        client, actor = login(username), demo_actor(username)
+        for rule, path in guarded:
+            access = rule_of(app, rule.endpoint)
+            pairs += 1
+            with app.app_context():
+                try:
+                    access.check(policy(), actor, {})
+                    continue  # theirs to see
+                except Exception:  # noqa: BLE001 - Forbidden: the policy refuses them
+                    pass
+            refused += 1
+            if problems := _refused(client.get(path), secrets, path, isinstance(access, Records) and access.own):
+                leaks[f"{username} GET {path}"] = problems
+    assert leaks == {}
+    assert refused > 200, "most people are refused most lists"
+    figure("routes × people", f"{len(guarded)} list, admin and start pages × {len(DEMO_USERS)} demo people: "
+                              f"{refused} of {pairs} refused by the policy, {len(leaks)} answered with data")
