@@ -453,9 +453,11 @@ class WorkflowEngine:
         which is what this runs (`hooks.timer_waker`)."""
         return hooks.wake_timers(self, now or self.clock(), worker_id, limit)
 
-    def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskView]:
+    def open_tasks(self, actor: Actor, limit: int = 50, offset: int = 0,
+                   after: tasks.InboxKey | None = None) -> list[TaskView]:
+        """The actor's inbox in its order; `after` (`tasks.inbox_key` of the last task seen) pages by key."""
         with self.read() as session:
-            q = tasks.inbox_page(actor, limit, offset)
+            q = tasks.inbox_page(actor, limit, offset, after)
             return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
 
     # -- views --------------------------------------------------------------

@@ -151,18 +151,37 @@ def open_tasks_query(actor: Actor) -> Select[Any]:
     return select(HumanTask).where(or_(queue_filter(actor, "mine"), queue_filter(actor, "group")))
 
 
-def inbox_page(actor: Actor, limit: int, offset: int) -> Select[Any]:
-    """A page of the actor's open tasks with their instances, soonest due first.
+# where a page of the inbox ends: (due_at, created_at, id) of its last task, the inbox's own order
+InboxKey = tuple[datetime | None, datetime, str]
+
+
+def inbox_page(actor: Actor, limit: int, offset: int = 0, after: InboxKey | None = None) -> Select[Any]:
+    """A page of the actor's open tasks with their instances, soonest due first; with `after`, the
+    tasks that follow that key in the same order (a page that stays right while tasks come and go).
 
     It walks ix_human_tasks_open_queue and stops at the page size, once the
     database has statistics to see that index as the cheap way
     (`database.refresh_statistics`).
     """
-    return (open_tasks_query(actor)
-            .add_columns(ProcessInstance)
+    q = open_tasks_query(actor)
+    if after is not None:
+        q = q.where(_after(after))
+    return (q.add_columns(ProcessInstance)
             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
             .limit(limit).offset(offset))
+
+
+def inbox_key(task: TaskView) -> InboxKey:
+    return task.due_at, task.created_at, task.id
+
+
+def _after(key: InboxKey) -> ColumnElement[bool]:
+    due, created, task_id = key
+    later = or_(HumanTask.created_at > created, and_(HumanTask.created_at == created, HumanTask.id > task_id))
+    if due is None:  # undated tasks come last, by creation
+        return and_(HumanTask.due_at.is_(None), later)
+    return or_(HumanTask.due_at.is_(None), HumanTask.due_at > due, and_(HumanTask.due_at == due, later))
 
 
 def to_view(row: Any, inst: ProcessInstance | InstanceRow | None = None) -> TaskView:

@@ -28,6 +28,7 @@ from engine import (
     ServiceError,
     ServiceRegistry,
     WorkflowEngine,
+    inbox_key,
 )
 
 REQUESTER = Actor("rita", groups=frozenset({"requesters"}))
@@ -126,6 +127,8 @@ def test_open_tasks_come_by_due_date_then_creation_and_page(db: Engine, registry
     assert inbox[0].due_at == datetime(2030, 1, 8, 9, 3) and inbox[-1].due_at is None
     assert [t.instance_id for t in eng.open_tasks(ALAN, limit=2, offset=1)] == [started[3], started[1]]
     assert eng.open_tasks(OUTSIDER) == []
+    for i, task in enumerate(inbox):  # by key: what follows each task, dated or not, in the same order
+        assert eng.open_tasks(ALAN, after=inbox_key(task)) == inbox[i + 1:]
 
 
 def test_requester_excluded_from_deciding_on_their_own_request(wf_engine: WorkflowEngine) -> None:

@@ -38,6 +38,34 @@ class ApiClient:
     def post(self, path: str, user: str | None = None, **kwargs: Any) -> TestResponse:
         return self.call("POST", path, user, **kwargs)
 
+    def items(self, path: str, user: str | None = None) -> list[Any]:
+        """The items of one page of a list (the first, unless `path` carries a cursor)."""
+        response = self.get(path, user)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["items"]
+
+    def every(self, path: str, user: str, limit: int) -> tuple[list[Any], int]:
+        """Every item of a list, read page by page as a client would: by the Link header's next page,
+        checked against the body's `next`; also how many pages it took."""
+        items: list[Any] = []
+        url: str | None = f"/api/v1{path}{'&' if '?' in path else '?'}limit={limit}"
+        pages = 0
+        while url is not None:
+            response = self.client.get(url, headers={"Authorization": f"Bearer {self.tokens[user]}"})
+            assert response.status_code == 200, response.get_json()
+            body = response.get_json()
+            assert len(body["items"]) <= limit
+            items += body["items"]
+            pages += 1
+            link = response.headers.get("Link")
+            assert (link is None) == (body["next"] is None), (link, body["next"])
+            if link is not None:
+                assert link.endswith('>; rel="next"') and f"cursor={body['next']}" in link
+                url = link[1:link.index(">")]
+            else:
+                url = None
+        return items, pages
+
     def start_purchase(self, user: str = "alice", **fields: Any) -> dict[str, Any]:
         response = self.post("/process-instances", user,
                              json={"process": "purchase_approval", "data": {**PURCHASE, **fields}})

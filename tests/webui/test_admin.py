@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine import HumanTask, Job, WorkflowEngine, add_job, utcnow
+from webui.admin import incidents
 from webui.scheduler import scheduler_of
 
 SMALL = [{"name": "small", "decision": "approve", "when": [{"fact": "amount", "op": "<", "value": 5000}]}]
@@ -62,6 +64,19 @@ def test_an_incident_is_listed_and_retried_or_skipped_with_an_audit(
     history = [(e.kind, e.actor) for e in engine.get(instance_id).history if e.kind.startswith("job_")]
     assert history == [("job_failed", "system"), ("job_failed", "system"), ("job_retried", "admin"),
                        ("job_skipped", "admin")]
+
+
+def test_the_incidents_page_says_when_it_shows_only_the_newest(
+        login: Callable, engine: WorkflowEngine, purchase: Callable[..., int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incidents, "SHOWN", 1)
+    instance_id = purchase()
+    failed_job(engine, instance_id)
+    page = login("admin").get("/admin/incidents").get_data(as_text=True)
+    assert 'data-testid="more-job-incidents"' not in page
+    newest = failed_job(engine, instance_id)
+    page = login("admin").get("/admin/incidents").get_data(as_text=True)
+    assert page.count('data-testid="job-incident"') == 1 and f'data-job="{newest}"' in page
+    assert 'data-testid="more-job-incidents"' in page
 
 
 def decided_manager_tasks(engine: WorkflowEngine) -> tuple[int, int]:

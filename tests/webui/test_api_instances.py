@@ -22,7 +22,8 @@ ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 def test_processes_lists_the_latest_version_of_each(api_client: ApiClient) -> None:
     response = api_client.get("/processes", "dave")
     assert response.status_code == 200
-    assert response.get_json() == [
+    assert response.get_json()["next"] is None
+    assert response.get_json()["items"] == [
         {"key": "expense_reimbursement", "name": "Expense reimbursement", "version": 1},
         {"key": "hiring", "name": "Hiring", "version": 1},
         {"key": "order_handling", "name": "Sales order handling", "version": 1},

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from api_helpers import ApiClient, open_task
-from flask import Flask
-
-from webui.extensions import workflow_engine
 
 pytest_plugins = ["api_fixtures"]
 
@@ -21,7 +17,7 @@ def complete(api_client: ApiClient, task_id: str, user: str, **data: Any) -> Any
 def test_full_purchase_approval_through_the_api(api_client: ApiClient) -> None:
     started = api_client.start_purchase("alice")  # 10 x 12,000 = 120,000: manager, then finance
     manager_task = open_task(started)
-    assert manager_task["id"] in [t["id"] for t in api_client.get("/tasks", "bob").get_json()]
+    assert manager_task["id"] in [t["id"] for t in api_client.items("/tasks", "bob")]
 
     response = complete(api_client, manager_task["id"], "bob", decision="approve", comment="needed")
     assert response.status_code == 200
@@ -29,7 +25,7 @@ def test_full_purchase_approval_through_the_api(api_client: ApiClient) -> None:
     assert after_manager["status"] == "waiting"
     finance_task = open_task(after_manager)
     assert finance_task["candidate_group"] == "finance-directors"
-    assert finance_task["id"] in [t["id"] for t in api_client.get("/tasks", "carol").get_json()]
+    assert finance_task["id"] in [t["id"] for t in api_client.items("/tasks", "carol")]
 
     response = complete(api_client, finance_task["id"], "carol", decision="approve")
     assert response.status_code == 200
@@ -49,46 +45,55 @@ def test_full_purchase_approval_through_the_api(api_client: ApiClient) -> None:
     assert {"alice", "bob", "carol"} <= {e["actor"] for e in history}
     assert history[0]["kind"] == "instance_started" and history[-1]["kind"] == "instance_completed"
     assert [e["detail"]["comment"] for e in history if e["kind"] == "task_completed"] == ["needed", None]
-    assert finance_task["id"] not in [t["id"] for t in api_client.get("/tasks", "carol").get_json()]
+    assert finance_task["id"] not in [t["id"] for t in api_client.items("/tasks", "carol")]
 
 
 def test_task_list_shows_what_the_caller_may_work_on_now(api_client: ApiClient) -> None:
     started = api_client.start_purchase("alice")
-    bobs = api_client.get("/tasks", "bob").get_json()
+    bobs = api_client.items("/tasks", "bob")
     assert open_task(started)["id"] in [t["id"] for t in bobs]
     assert all(LIST_FIELDS <= set(t) and t["candidate_group"] == "IT-managers" for t in bobs)
     assert all(t["process"] == "purchase_approval" and t["assignee"] is None for t in bobs)
-    assert api_client.get("/tasks", "alice").get_json() == []  # requesters decide nothing
-    assert api_client.get("/tasks", "dave").get_json() == []
-    assert [t["candidate_group"] for t in api_client.get("/tasks", "carol").get_json()] == ["finance-directors"]
+    assert api_client.items("/tasks", "alice") == []  # requesters decide nothing
+    assert api_client.items("/tasks", "dave") == []
+    assert [t["candidate_group"] for t in api_client.items("/tasks", "carol")] == ["finance-directors"]
     own = api_client.start_purchase("bob")  # bob may not decide on his own request: not in his list
-    assert open_task(own)["id"] not in [t["id"] for t in api_client.get("/tasks", "bob").get_json()]
+    assert open_task(own)["id"] not in [t["id"] for t in api_client.items("/tasks", "bob")]
 
 
-def test_task_list_pages_with_limit_and_offset(api_app: Flask, api_client: ApiClient,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    for _ in range(3):
+def test_task_list_pages_by_cursor_and_says_when_there_is_more(api_client: ApiClient) -> None:
+    for _ in range(4):
         api_client.start_purchase("alice")
-    every = [t["id"] for t in api_client.get("/tasks", "bob").get_json()]
-    assert len(every) == 4  # three new ones and the seeded request waiting for a manager
+    every = [t["id"] for t in api_client.items("/tasks", "bob")]
+    assert len(every) == 5  # four new ones and the seeded request waiting for a manager
     first = api_client.get("/tasks?limit=2", "bob").get_json()
-    rest = api_client.get("/tasks?limit=2&offset=2", "bob").get_json()
-    assert [t["id"] for t in first + rest] == every
-    assert api_client.get("/tasks?offset=4", "bob").get_json() == []
+    assert len(first["items"]) == 2 and first["next"]
+    for limit in (1, 2, 3, 5, 200):
+        paged, pages = api_client.every("/tasks", "bob", limit)
+        assert [t["id"] for t in paged] == every, limit  # each once, in inbox order
+        assert pages == -(-len(every) // limit)  # a full last page already says there is no more
+    last = api_client.get("/tasks?limit=5", "bob")
+    assert last.get_json()["next"] is None and "Link" not in last.headers
 
-    for query, name in (("limit=0", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset")):
+
+def test_a_task_page_stays_right_when_tasks_are_done_between_pages(api_client: ApiClient) -> None:
+    for _ in range(4):
+        api_client.start_purchase("alice")
+    every = [t["id"] for t in api_client.items("/tasks", "bob")]
+    first = api_client.get("/tasks?limit=2", "bob").get_json()
+    done = complete(api_client, first["items"][0]["id"], "bob", decision="reject", comment="no")
+    assert done.status_code == 200
+    rest = api_client.items(f"/tasks?limit=50&cursor={first['next']}", "bob")
+    assert [t["id"] for t in rest] == every[2:]  # nothing skipped, nothing twice
+
+
+def test_bad_paging_parameters_are_400_naming_them(api_client: ApiClient) -> None:
+    for query, name in (("limit=0", "limit"), ("limit=ten", "limit"), ("cursor=xyz", "cursor"),
+                        ("cursor=W10", "cursor"), ("cursor=WzEsMiwzXQ", "cursor")):
         response = api_client.get(f"/tasks?{query}", "bob")
         assert response.status_code == 400 and name in response.get_json()["detail"], query
-
-    with api_app.app_context():
-        engine = workflow_engine()
-    seen: list[tuple[int, int]] = []
-    real = engine.open_tasks
-    monkeypatch.setattr(engine, "open_tasks", lambda actor, limit, offset: seen.append((limit, offset))
-                        or real(actor, limit, offset))
-    assert api_client.get("/tasks?limit=100000", "bob").status_code == 200
-    assert api_client.get("/tasks", "bob").status_code == 200
-    assert seen == [(200, 0), (50, 0)]
+    capped = api_client.get("/tasks?limit=100000", "bob")
+    assert capped.status_code == 200 and len(capped.get_json()["items"]) <= 200
 
 
 def test_get_one_task(api_client: ApiClient) -> None:

@@ -24,6 +24,6 @@ def test_comments_through_the_api(api_client: ApiClient) -> None:
     path = f"/process-instances/{instance['id']}/comments"
     created = api_client.post(path, "alice", json={"body": "@bob urgent please"})
     assert created.status_code == 201 and created.get_json()["mentions"] == ["bob"]
-    assert [c["body"] for c in api_client.get(path, "bob").get_json()] == ["@bob urgent please"]
+    assert [c["body"] for c in api_client.items(path, "bob")] == ["@bob urgent please"]
     assert api_client.get(path, "dave").status_code == 403
     assert api_client.get("/process-instances/9999/comments", "bob").status_code == 404

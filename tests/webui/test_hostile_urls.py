@@ -84,12 +84,15 @@ def test_a_record_key_no_column_holds_is_not_found(app: Flask, login: Login) -> 
             assert response.status_code == 404, (rule, key, response.status_code)
 
 
-def test_an_api_offset_past_64_bits_is_a_bad_parameter_and_a_huge_limit_is_capped(
+def test_an_api_cursor_past_64_bits_is_a_bad_parameter_and_a_huge_limit_is_capped(
         client: FlaskClient, admin_token: dict[str, str]) -> None:
-    for offset in PAST_64_BITS:
-        response = client.get(f"/api/v1/tasks?offset={offset}", headers=admin_token)
+    for limit in PAST_64_BITS:
+        response = client.get(f"/api/v1/tasks?limit=-{limit}", headers=admin_token)
         assert response.status_code == 400, response.get_json()
-        assert "offset" in response.get_json()["detail"]
+        assert "limit" in response.get_json()["detail"]
+    for cursor in ("WzE4NDQ2NzQ0MDczNzA5NTUxNjE2XQ", "WzEsMiwzXQ", "bnVsbA"):  # [2**64], [1,2,3], null
+        response = client.get(f"/api/v1/tasks?cursor={cursor}", headers=admin_token)
+        assert response.status_code == 400 and "cursor" in response.get_json()["detail"], cursor
     assert client.get(f"/api/v1/tasks?limit={2**64}", headers=admin_token).status_code == 200
 
 

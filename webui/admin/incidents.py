@@ -15,6 +15,8 @@ from ..xlsx import xlsx_response
 from . import bp
 from .access import admin, scheduler
 
+SHOWN = 200  # the newest; the page says when there are more (the export has the failed jobs whole)
+
 
 @bp.get("/incidents")
 @guard(Roles(("admin",)))
@@ -24,9 +26,10 @@ def incidents() -> str:
     engine = workflow_engine()
     with engine.read() as session:
         failed_instances = list(session.scalars(select(ProcessInstance).where(ProcessInstance.status == "error")
-                                                .order_by(ProcessInstance.updated_at.desc()).limit(200)))
-    return render_template("admin/incidents.html", jobs=scheduler().runner.incidents(),
-                           instances=failed_instances)
+                                                .order_by(ProcessInstance.updated_at.desc()).limit(SHOWN + 1)))
+    jobs = scheduler().runner.incidents(limit=SHOWN + 1)
+    return render_template("admin/incidents.html", jobs=jobs[:SHOWN], instances=failed_instances[:SHOWN],
+                           more_jobs=len(jobs) > SHOWN, more_instances=len(failed_instances) > SHOWN, shown=SHOWN)
 
 
 @bp.post("/incidents/jobs/<int:job_id>/<any(retry, skip):action>")

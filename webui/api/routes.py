@@ -5,17 +5,21 @@ Authentication, error mapping and JSON conversion live beside this file
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import InstanceView
+from engine import InboxKey, InstanceView, TaskView, inbox_key
 
 from ..access import InstanceOf, Roles, SignedIn, TaskOf, guard
 from ..extensions import csrf, workflow_engine
 from ..uploads import start_with_uploads
 from . import errors
 from .auth import caller
-from .parse import int_arg, json_body, multipart_body, optional_text, required_text
+from .paging import bad_cursor, cursor_arg, fitted, limit_arg, page_of, page_response
+from .parse import json_body, multipart_body, optional_text, required_text
 from .serialize import instance_json, process_json, task_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -24,13 +28,13 @@ errors.register(bp)
 
 START_FIELDS = frozenset({"process", "data", "business_key"})
 COMPLETE_FIELDS = frozenset({"data"})
-MAX_PAGE = 200
 
 
 @bp.get("/processes")
 @guard(SignedIn("the deployed processes: names and versions"))
 def list_processes() -> Response:
-    return jsonify([process_json(d) for d in workflow_engine().processes()])
+    page, after = page_of(workflow_engine().processes(), lambda d: [d.key, d.version], limit_arg(), cursor_arg())
+    return page_response([process_json(d) for d in page], after)
 
 
 @bp.post("/process-instances")
@@ -78,9 +82,28 @@ def retry_instance(instance_id: int) -> Response:
 @bp.get("/tasks")
 @guard(SignedIn("the caller's own open tasks"))
 def list_tasks() -> Response:
-    limit = int_arg("limit", default=50, minimum=1, maximum=MAX_PAGE)
-    offset = int_arg("offset", default=0, minimum=0)
-    return jsonify([task_json(t) for t in workflow_engine().open_tasks(caller().actor, limit, offset)])
+    """The caller's open tasks in inbox order (soonest due first), paged by the last task's place in it."""
+    limit = limit_arg()
+    rows = workflow_engine().open_tasks(caller().actor, limit + 1, after=_inbox_cursor())
+    page, after = fitted(rows, _task_cursor, limit)
+    return page_response([task_json(t) for t in page], after)
+
+
+def _task_cursor(task: TaskView) -> list[Any]:
+    due, created, task_id = inbox_key(task)
+    return [due.isoformat() if due else None, created.isoformat(), task_id]
+
+
+def _inbox_cursor() -> InboxKey | None:
+    key = cursor_arg()
+    if key is None:
+        return None
+    try:
+        due, created, task_id = key
+        return (datetime.fromisoformat(due) if due is not None else None, datetime.fromisoformat(created),
+                str(task_id))
+    except (TypeError, ValueError):
+        raise bad_cursor() from None
 
 
 @bp.get("/tasks/<task_id>")

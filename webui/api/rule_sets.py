@@ -12,6 +12,7 @@ from rules import RuleError, RuleSet, RuleStore
 from ..access import Roles, guard
 from .auth import caller, needs_scope
 from .errors import ApiError
+from .paging import cursor_arg, limit_arg, page_of, page_response
 from .parse import json_body, required_text
 from .routes import bp
 
@@ -35,7 +36,8 @@ def _rule_set_json(store: RuleStore, rs: RuleSet, next_runs: dict[int, Any]) -> 
 def list_rule_sets() -> Response:
     store = _store()
     next_runs = store.next_runs()
-    return jsonify([_rule_set_json(store, rs, next_runs) for rs in store.rule_sets()])
+    page, after = page_of(store.rule_sets(), lambda rs: [rs.id], limit_arg(), cursor_arg())
+    return page_response([_rule_set_json(store, rs, next_runs) for rs in page], after)
 
 
 @bp.put("/rule-sets/<int:rule_set_id>/schedule")

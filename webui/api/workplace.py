@@ -8,6 +8,7 @@ from engine import CommentView, Workplace
 
 from ..access import InstanceOf, TaskOf, guard
 from .auth import caller
+from .paging import cursor_arg, limit_arg, page_of, page_response
 from .parse import json_body, required_text
 from .routes import bp
 from .serialize import task_json
@@ -31,7 +32,9 @@ def delegate_task(task_id: str) -> Response:
 @bp.get("/process-instances/<int:instance_id>/comments")
 @guard(InstanceOf())
 def list_comments(instance_id: int) -> Response:
-    return jsonify([_comment_json(c) for c in _workplace().comments(instance_id, caller().actor)])
+    page, after = page_of(_workplace().comments(instance_id, caller().actor), lambda c: [c.id], limit_arg(),
+                          cursor_arg())
+    return page_response([_comment_json(c) for c in page], after)
 
 
 @bp.post("/process-instances/<int:instance_id>/comments")
