@@ -63,6 +63,7 @@ class WorkflowEngine:
         self._cache: OrderedDict[int, tuple[int, OpsFlowWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self._forms: dict[tuple[str, int], dict[str, Any]] = {}
 
     # -- transactions -------------------------------------------------------
     @contextmanager
@@ -112,11 +113,19 @@ class WorkflowEngine:
             return self.definitions.latest_all(session)
 
     def form(self, key: str, name: str, version: int | None = None) -> dict[str, Any] | None:
-        with self.read() as session:
-            q = select(ProcessDefinition).where(ProcessDefinition.key == key)
-            q = q.where(ProcessDefinition.version == version) if version else q
-            definition = session.scalar(q.order_by(ProcessDefinition.version.desc()).limit(1))
-            return (definition.forms or {}).get(name) if definition else None
+        """A form of a process version (the latest without one). A deployed version never changes, so its
+        forms are read once; the page that shows a task asks for two of them on every view."""
+        forms = self._forms.get((key, version)) if version else None
+        if forms is None:
+            with self.read() as session:
+                q = select(ProcessDefinition.forms, ProcessDefinition.version).where(ProcessDefinition.key == key)
+                q = q.where(ProcessDefinition.version == version) if version else q
+                row = session.execute(q.order_by(ProcessDefinition.version.desc()).limit(1)).first()
+            if row is None:
+                return None
+            forms = row.forms or {}
+            self._forms[(key, row.version)] = forms
+        return forms.get(name)
 
     # -- live workflows -----------------------------------------------------
     def _checkout(self, session: Session, inst: InstanceRow) -> OpsFlowWorkflow:
@@ -241,9 +250,10 @@ class WorkflowEngine:
         with self._write() as session:
             if not self.policy.may_start(session, actor, key):
                 raise Forbidden(f"you may not start {key}")
-            start_form = (self.definitions.require_latest(session, key).forms or {}).get("start")
-            data = forms.from_requester(start_form, data, actor)
-            inst, definition, wf, open_rows = self._launch(session, key, data, actor, business_key)
+            definition = self.definitions.require_latest(session, key)
+            data = forms.from_requester((definition.forms or {}).get("start"), data, actor)
+            inst, definition, wf, open_rows = self._launch(session, key, data, actor, business_key,
+                                                           definition=definition)
             if then is not None:
                 then(session, inst.id)
             view = self._result(inst, definition, wf, open_rows)
@@ -261,9 +271,10 @@ class WorkflowEngine:
 
     def _launch(self, session: Session, key: str, data: dict[str, Any], actor: Actor, business_key: str | None,
                 prepare: Callable[[BpmnWorkflow], None] | None = None,
+                definition: ProcessDefinition | None = None,
                 ) -> tuple[InstanceRow, ProcessDefinition, OpsFlowWorkflow, list[Any]]:
-        """`_start_in`, also returning the new instance's open task rows."""
-        definition = self.definitions.require_latest(session, key)
+        """`_start_in`, also returning the new instance's open task rows (`definition`: the latest, if read)."""
+        definition = definition or self.definitions.require_latest(session, key)
         start_form = (definition.forms or {}).get("start")
         # with a start form only its fields enter the instance: a client cannot plant `decision`
         values = forms.validate(start_form, data) if start_form else _plain(data)
@@ -295,12 +306,33 @@ class WorkflowEngine:
             if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             definition = self.definitions.get(session, inst.definition_id)
-            wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
-                                                 OpsFlowScriptEngine(self.registry, self.limits))
+            wf = self._borrow(inst, definition)
             rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
                                    .order_by(HumanTask.created_at, HumanTask.id))
             events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
-            return self._result(inst, definition, wf, list(rows), list(events))
+            view = self._result(inst, definition, wf, list(rows), list(events))
+        self._checkin(inst.id, inst.lock_version, wf)
+        return view
+
+    def _borrow(self, inst: ProcessInstance, definition: ProcessDefinition) -> OpsFlowWorkflow:
+        """The live workflow of the version read, from the cache when a step left it there (taken out
+        while it is read, so no step changes it meanwhile); decoding the state is most of a read's cost."""
+        with self._cache_lock:
+            cached = self._cache.pop(inst.id, None)
+        if cached and cached[0] == inst.lock_version:
+            return cached[1]
+        return self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
+                                               OpsFlowScriptEngine(self.registry, self.limits))
+
+    def task_form(self, task: TaskView) -> dict[str, Any] | None:
+        """The form of a task as the version its instance runs on defines it (one query, no state read)."""
+        if not task.form:
+            return None
+        with self.read() as session:
+            forms = session.scalar(select(ProcessDefinition.forms)
+                                   .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+                                   .where(ProcessInstance.id == task.instance_id))
+            return (forms or {}).get(task.form)
 
     def diagram(self, instance_id: int, actor: Actor) -> str:
         """The BPMN XML of the version this instance runs on, for whoever may see the instance."""

@@ -40,8 +40,10 @@ def may_delegate(task: TaskView, actor: Actor) -> bool:
         not task.assignee and task.candidate_group in actor.groups)
 
 
-def _people() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username)))
+def _people() -> list[Any]:
+    """Whom a task may be handed to: names only (their groups are not needed to list them)."""
+    return list(db.session.execute(select(User.username, User.display_name).where(User.active.is_(True))
+                                   .order_by(User.username)))
 
 
 def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
@@ -60,7 +62,7 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
         fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
         may_act=may_act(task, actor), general_error=(errors or {}).get("data"), has_draft=draft is not None,
-        may_delegate=may_delegate(task, actor), people=_people(),
+        may_delegate=may_delegate(task, actor), people=_people() if may_delegate(task, actor) else [],
         comments=place.comments(instance.id, actor), attachments=place.attachments(instance.id, actor),
     )
 
@@ -93,8 +95,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     view = engine.task(task_id, actor)
     if view.status != "open":
         return _already_done()
-    instance = engine.get(view.instance_id, actor)
-    form = engine.form(instance.process, view.form, instance.version) if view.form else None
+    form = engine.task_form(view)
     data = submitted(form, request.form) if form else {}
     if DRAFT_BUTTON in request.form:
         _workplace().save_draft(task_id, actor, {k: v for k, v in data.items() if k != DECISION_FIELD})
