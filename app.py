@@ -4,11 +4,15 @@ import os
 from webui import create_app
 from webui.cli import prepare
 from webui.scheduler import start_embedded
+from webui.server import run_threaded
 
 app = create_app()
 
 if __name__ == "__main__":
     prepare(app, demo=os.environ.get("OPSFLOW_DEMO", "1") != "0")
-    start_embedded(app)  # timers, rule runs, escalations in this process; OPSFLOW_SCHEDULER=off to run them apart
-    app.run(host=os.environ.get("OPSFLOW_HOST", "127.0.0.1"), port=int(os.environ.get("OPSFLOW_PORT", "5000")),
-            threaded=True)
+    scheduler = start_embedded(app)  # timers, rule runs, escalations in this process; OPSFLOW_SCHEDULER=off: apart
+    try:
+        run_threaded(app, os.environ.get("OPSFLOW_HOST", "127.0.0.1"), int(os.environ.get("OPSFLOW_PORT", "5000")))
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()

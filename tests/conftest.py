@@ -129,6 +129,15 @@ def demo_database_url(_demo_template: str, _demo_snapshot: Snapshot | None, tmp_
     return copy_demo(_demo_template, tmp_path)
 
 
+@pytest.fixture
+def served_db(_demo_template: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of the demo company for a server this test starts (and stops or kills)."""
+    url = copy_demo(_demo_template, tmp_path, "served")
+    yield url
+    if USE_PG:
+        pg_admin([f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'])
+
+
 class Clock:
     """The time a test decides: engines and stores call it; the test sets `now` or advances it."""
 

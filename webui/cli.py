@@ -100,19 +100,18 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--port", default=5000, type=int)
 @click.option("--no-demo", is_flag=True, help="do not create the demo accounts and requests")
 @click.option("--workers", default=1, type=click.IntRange(1, 64),
-              help="worker processes (gunicorn); 1 serves with Flask's own threaded server")
+              help="worker processes (gunicorn); 1 serves in this process with threads (waitress)")
 @with_appcontext
 def serve(host: str, port: int, no_demo: bool, workers: int) -> None:
     """Prepare the database and serve OpsFlow."""
     app = current_app._get_current_object()
     prepare(app, demo=not no_demo)
-    if workers == 1:
-        from werkzeug.serving import run_simple  # Flask refuses app.run() inside a CLI command
+    from .server import run, run_threaded
 
-        run_simple(host, port, app, threaded=True)
+    if workers == 1:
+        run_threaded(app, host, port)
         return
     from . import create_app
-    from .server import run
 
     run(create_app, host, port, workers)
 

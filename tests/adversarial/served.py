@@ -35,16 +35,20 @@ def free_port() -> int:
 class Server:
     """`python app.py` for real, as `make run` starts it, on a database of the test's own."""
 
-    def __init__(self, url: str, instance: Path) -> None:
+    def __init__(self, url: str, instance: Path, **env: str) -> None:
+        """`env`: settings beside the defaults here (e.g. OPSFLOW_SCHEDULER="embedded", as `make run` has it)."""
         self.url, self.instance, self.port = url, instance, free_port()
+        self.env = env
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = instance.parent / f"server-{self.port}.log"
 
     def start(self) -> Server:
         env = {**os.environ, "DATABASE_URL": self.url, "OPSFLOW_PORT": str(self.port), "OPSFLOW_DEMO": "0",
                "OPSFLOW_SCHEDULER": "off", "OPSFLOW_SECRET_KEY": "adversarial", "OPSFLOW_INSTANCE": str(self.instance),
-               "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               "PYTHONPATH": str(ROOT), **self.env}
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "the server stopped while starting"
@@ -68,6 +72,15 @@ class Server:
                 "application/json") else data
         finally:
             conn.close()
+
+    def stop(self, signum: int) -> int:
+        """Send `signum` (SIGINT as Ctrl-C does, SIGTERM as a service manager does); the exit status."""
+        assert self.process is not None
+        self.process.send_signal(signum)
+        return self.process.wait(30)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
