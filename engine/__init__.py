@@ -60,7 +60,7 @@ from .scripting import ScriptLimits, StateTooLarge
 from .services import ServiceCall, ServiceRegistry
 from .storable import ID_MAX, INT64_MAX, INT64_MIN, escape_unstorable, fits_int64, storable_number, unstorable_char
 from .task_events import has_event, reassign, record
-from .tasks import QUEUES, InboxKey, inbox_key, queue_filter
+from .tasks import QUEUES, InboxKey, in_queue_order, inbox_key, queue_filter
 from .tasks import to_view as task_view
 from .views import ADDRESS, SYSTEM, Actor, EventView, InstanceView, TaskView
 from .work_calendar import CalendarDay, WorkCalendar, set_day
@@ -85,7 +85,9 @@ __all__ = [
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
-    "OpsFlowError", "Problem", "QUEUES", "InboxKey", "inbox_key", "ProcessDefinition", "ProcessInstance", "SYSTEM",
+    "OpsFlowError", "Problem", "QUEUES", "InboxKey", "in_queue_order", "inbox_key", "ProcessDefinition",
+    "ProcessInstance",
+    "SYSTEM",
     "ScriptError",
     "ScriptLimits", "StateTooLarge",
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine", "Workplace",

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "opsflow_write"
@@ -24,10 +25,19 @@ def engine_options(url: str) -> dict[str, Any]:
     return {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
 
 
+class _HintingSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler, writing the table hints of `Select.with_hint(..., "sqlite")` (`INDEXED BY …`)
+    that SQLAlchemy's own leaves out: a query that must walk one index says so (`tasks.in_queue_order`)."""
+
+    def get_from_hint_text(self, table: Any, text: str) -> str:
+        return text
+
+
 def configure_engine(engine: Engine) -> Engine:
-    """Attach the SQLite pragmas and transaction mode; a no-op on other databases."""
+    """Attach the SQLite pragmas, transaction mode and index hints; a no-op on other databases."""
     if engine.dialect.name != "sqlite" or getattr(engine, "_opsflow_configured", False):
         return engine
+    engine.dialect.statement_compiler = _HintingSQLiteCompiler
     synchronous = os.environ.get("OPSFLOW_SQLITE_SYNCHRONOUS", "NORMAL")
 
     @event.listens_for(engine, "connect")

@@ -147,8 +147,15 @@ def queue_filter(actor: Actor, queue: str) -> ColumnElement[bool]:
 
 
 def open_tasks_query(actor: Actor) -> Select[Any]:
-    """Tasks the actor may work on now: assigned to them, or unclaimed in one of their groups."""
-    return select(HumanTask).where(or_(queue_filter(actor, "mine"), queue_filter(actor, "group")))
+    """Tasks the actor may work on now: assigned to them, or unclaimed in one of their groups.
+
+    The queues "mine" and "group" together, written with `status = 'open'` outside the OR: so the partial
+    index of open tasks holds every other column the filter reads, and a walk of it never visits a row
+    it does not return.
+    """
+    return select(HumanTask).where(_IS_OPEN, _not_excluded(actor), or_(
+        HumanTask.assignee == actor.username,
+        and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(sorted(actor.groups)))))
 
 
 # where a page of the inbox ends: (due_at, created_at, id) of its last task, the inbox's own order
@@ -159,17 +166,26 @@ def inbox_page(actor: Actor, limit: int, offset: int = 0, after: InboxKey | None
     """A page of the actor's open tasks with their instances, soonest due first; with `after`, the
     tasks that follow that key in the same order (a page that stays right while tasks come and go).
 
-    It walks ix_human_tasks_open_queue and stops at the page size, once the
-    database has statistics to see that index as the cheap way
-    (`database.refresh_statistics`).
+    It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`).
     """
     q = open_tasks_query(actor)
     if after is not None:
         q = q.where(_after(after))
-    return (q.add_columns(ProcessInstance)
-            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-            .limit(limit).offset(offset))
+    return in_queue_order(q.add_columns(ProcessInstance)
+                          .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                          .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+                          .limit(limit).offset(offset))
+
+
+def in_queue_order(query: Select[Any]) -> Select[Any]:
+    """A query of open tasks in inbox order (soonest due first) that walks ix_human_tasks_open_queue and
+    stops at its page, whatever the statistics say.
+
+    SQLite's planner, given sampled statistics (`refresh_statistics`) or none, may instead read every open
+    task of the queue through another index on `status` and sort them all: with 100,000 open tasks in one
+    group, a page went from 2 ms to over 200 ms. PostgreSQL plans it right from its own statistics.
+    """
+    return query.with_hint(HumanTask, "INDEXED BY ix_human_tasks_open_queue", "sqlite")
 
 
 def inbox_key(task: TaskView) -> InboxKey:

@@ -13,7 +13,17 @@ import time
 import traceback
 from pathlib import Path
 
-from . import bench_dashboard, bench_engine, bench_export, bench_http, bench_inbox, bench_scheduler, bench_timers
+from . import (
+    bench_dashboard,
+    bench_engine,
+    bench_export,
+    bench_http,
+    bench_inbox,
+    bench_inbox_queue,
+    bench_scheduler,
+    bench_served,
+    bench_timers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,25 +33,30 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs")
     parser.add_argument("--pg", default=os.environ.get("OPSFLOW_BENCH_PG"),
                         help="PostgreSQL URL for the PostgreSQL figures (its tables are dropped)")
+    parser.add_argument("--big-queue", action="store_true", help="inbox_one_queue with 1M open tasks, not 100k")
     parser.add_argument("--only", nargs="*", help="names of benchmarks to run (space- or comma-separated)")
     args = parser.parse_args()
     only = [name for arg in args.only or () for name in arg.split(",") if name]
     seconds = 1.5 if args.quick else 4.0
     rows = 100_000 if args.quick else 1_000_000
+    queue = 100_000 if args.quick or not args.big_queue else 1_000_000
     suite = {
         "engine_overhead": lambda: bench_engine.engine_overhead(seconds),
         "persisted_e2e": lambda: bench_engine.persisted_e2e(seconds),
         "long_process": lambda: bench_engine.long_process(),
         "write_per_step": lambda: bench_engine.write_per_step(),
         "inbox_query (SQLite)": lambda: bench_inbox.inbox_query("sqlite", rows),
+        "inbox_one_queue (SQLite)": lambda: bench_inbox_queue.inbox_one_queue("sqlite", queue),
         "dashboard": lambda: bench_dashboard.dashboard(rows),
         "excel_export": lambda: bench_export.excel_export(10_000 if args.quick else 100_000),
         "timer_lateness": lambda: bench_timers.timer_lateness(1.0, 50 if args.quick else 200),
         "timers": lambda: bench_scheduler.timers(args.pg, 3_000 if args.quick else 100_000, 20 if args.quick else 60),
         "http_e2e": lambda: bench_http.http_e2e(args.pg, seconds),
+        "served_e2e": lambda: bench_served.served_e2e(args.pg, seconds),
     }
     if args.pg:
         suite["inbox_query (PostgreSQL)"] = lambda: bench_inbox.inbox_query(args.pg, rows)
+        suite["inbox_one_queue (PostgreSQL)"] = lambda: bench_inbox_queue.inbox_one_queue(args.pg, queue)
     results: dict[str, dict] = {}
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)

@@ -56,3 +56,39 @@ def test_inbox_page_is_ordered_by_due_date_and_shows_only_my_groups(db: Engine) 
     assert [t.due_at for t in page] == sorted(t.due_at for t in page)
     expected = sum(1 for i in range(2000) if i % 50 == 0 and i % 4 in (1, 2))
     assert len(page) == min(50, expected)
+
+
+def _one_big_queue(db: Engine, n: int) -> None:
+    """`n` open tasks offered to one group, a third of them undated: the queue of a busy shared service."""
+    with db.begin() as conn:
+        conn.execute(insert(ProcessDefinition), [{
+            "key": "p", "name": "p", "version": 1, "checksum": "", "source": "", "bpmn_xml": "", "dmn_xml": [],
+            "spec_json": "{}", "forms": {}, "deployed_at": T0, "deployed_by": "t"}])
+        for start in range(0, n, 20_000):
+            ids = range(start, min(n, start + 20_000))
+            conn.execute(insert(ProcessInstance), [{
+                "id": i + 1, "definition_id": 1, "process_key": "p", "status": "waiting", "state": "{}",
+                "summary": {}, "started_by": "x", "created_at": T0, "updated_at": T0, "lock_version": 1} for i in ids])
+            conn.execute(insert(HumanTask), [{
+                "id": f"{i:036d}", "instance_id": i + 1, "process_key": "p", "task_name": "t", "title": f"t{i}",
+                "candidate_group": "g1", "status": "open", "created_at": T0 + timedelta(seconds=i),
+                "due_at": None if i % 3 == 0 else T0 + timedelta(hours=i % 500)} for i in ids])
+
+
+def test_a_queue_of_100k_open_tasks_walks_the_queue_index_whatever_the_statistics(db: Engine) -> None:
+    """Sampled statistics (`PRAGMA analysis_limit`, which the scheduler runs) once made SQLite read every
+    open task through an index on status and sort them all; the inbox names its index instead."""
+    _one_big_queue(db, 100_000)
+    eng = WorkflowEngine(db, ServiceRegistry())
+    first = eng.open_tasks(USER, limit=50)  # no statistics yet
+    refresh_statistics(db)
+    plan = _plan(db)
+    if db.dialect.name == "sqlite":
+        assert "ix_human_tasks_open_queue" in plan and "TEMP B-TREE" not in plan, plan
+    else:  # PostgreSQL picks it from its own statistics (ANALYZE, as autovacuum runs it)
+        assert "Index Scan using ix_human_tasks_open_queue" in plan and "Sort" not in plan, plan
+    page = eng.open_tasks(USER, limit=50)
+    assert page == first and len(page) == 50
+    assert [t.due_at for t in page] == sorted(t.due_at for t in page)  # the dated ones first, soonest due
+    undated = eng.open_tasks(USER, limit=50, offset=66_666)  # the 33,334 undated ones come last
+    assert eng.open_tasks(USER, limit=50, after=(None, T0, "")) == undated
