@@ -75,18 +75,23 @@ def seed_demo() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @with_appcontext
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check BPMN/DMN files: OK, or each error with element id and line; non-zero exit on any error."""
+    """Check BPMN/DMN files: OK, or each error with element id and line; non-zero exit on any error.
+
+    A BPMN file is checked with the DMN files beside it that define the decisions it calls; a folder
+    as a bundle (each BPMN with every DMN file in its folder)."""
     from engine import SourceFile, bpmn_files, parse_dmn
 
     failed = False
     for path in paths:
+        # A folder is a bundle: each BPMN with every DMN beside it. A file is checked with the DMN it calls.
+        bundle = Bundle.from_path if path.is_dir() else Bundle.for_file
         files = bpmn_files(path) + sorted(path.rglob("*.dmn")) if path.is_dir() else [path]
         for file in files:
             try:
                 if file.suffix == ".dmn":
                     parse_dmn(SourceFile(str(file), file.read_bytes()))
                 else:
-                    workflow_engine().definitions.check(Bundle.from_path(file))
+                    workflow_engine().definitions.check(bundle(file))
                 click.echo(f"{file}: OK")
             except DefinitionError as exc:
                 failed = True
