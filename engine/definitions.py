@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
+from .data_checks import data_problems
 from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
 from .parser import ParsedProcess, SourceFile, called_decisions, decision_ids, parse_bundle
@@ -111,12 +112,17 @@ class DefinitionStore:
 
     def check(self, bundle: Bundle) -> list[ParsedProcess]:
         """Parse and check a bundle without storing anything (`opsflow validate`)."""
-        parsed = parse_bundle(bundle.bpmn, list(bundle.dmn))
-        problems = [
-            Problem(f"unknown service operation {op!r}", element="bpmn:serviceTask", element_id=task_id,
-                    source=bundle.bpmn.name)
-            for p in parsed for task_id, op in sorted(p.operations.items()) if op not in self.registry
-        ]
+        """Every problem is reported at once: the parser's, then those of the flow's data and parameters."""
+        problems: list[Problem] = []
+        parsed: list[ParsedProcess] = []
+        try:
+            parsed = parse_bundle(bundle.bpmn, list(bundle.dmn))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+        for problem in data_problems(bundle.bpmn.content, bundle.bpmn.name, dict(bundle.forms),
+                                     [d.content for d in bundle.dmn], self.registry):
+            if problem not in problems:
+                problems.append(problem)
         if problems:
             raise DefinitionError(problems)
         return parsed
