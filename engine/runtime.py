@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, field_crypto, forms, hooks, persistence, tasks
+from . import audit, field_crypto, forms, hooks, persistence, tasks, work_calendar
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -438,9 +438,13 @@ class WorkflowEngine:
                 comment = values.get("comment")
                 if comment and "comment" in self.definitions.sensitive(definition):  # kept, but not readable as is
                     comment = field_crypto.keyring().encrypt(str(comment))
+                # unclaimed, it waited until someone took it and finished it at once
+                claimed = row.claimed_at or now
                 persistence.finish_task(session, task_id, status="completed", completed_at=now,
                                         completed_by=actor.username, wait_seconds=waited, outcome=outcome,
-                                        comment=comment)
+                                        comment=comment, claim_wait_seconds=(claimed - row.created_at).total_seconds(),
+                                        work_seconds=(now - claimed).total_seconds(),
+                                        late_working_seconds=work_calendar.lateness(session, row.due_at, now))
                 self._log(session, inst, "task_completed", actor.username, row, outcome=outcome, comment=comment,
                           waited_seconds=int(waited), **(detail or {}))
                 open_rows = self._advance(session, inst, wf, actor.username)

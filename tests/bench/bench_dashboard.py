@@ -27,7 +27,8 @@ def dashboard(rows: int) -> dict[str, Any]:
         figures = {}
         with Session(db) as session:
             for name, run in {
-                "steps": lambda: analytics.step_timings(session, since, now),
+                "steps": lambda: analytics.step_timings(session, since, now, with_percentiles=False),
+                "percentiles": lambda: analytics.step_percentiles(session, since),
                 "cycles": lambda: analytics.process_cycles(session, since),
                 "workload": lambda: analytics.workload(session, now),
                 "throughput": lambda: analytics.throughput(session, since, now),
