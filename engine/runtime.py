@@ -295,8 +295,10 @@ class WorkflowEngine:
             if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             definition = self.definitions.get(session, inst.definition_id)
-            wf = self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
-                                                 OpsFlowScriptEngine(self.registry, self.limits))
+            # history written without a workflow (`opsflow seed-history`) is told by its rows alone
+            wf = (self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
+                                                  OpsFlowScriptEngine(self.registry, self.limits))
+                  if inst.state else None)
             rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
                                    .order_by(HumanTask.created_at, HumanTask.id))
             events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
@@ -464,7 +466,7 @@ class WorkflowEngine:
 
     # -- views --------------------------------------------------------------
     @staticmethod
-    def _result(inst: ProcessInstance | InstanceRow, definition: ProcessDefinition, wf: BpmnWorkflow,
+    def _result(inst: ProcessInstance | InstanceRow, definition: ProcessDefinition, wf: BpmnWorkflow | None,
                 task_rows: list[Any], events: list[Event] | None = None) -> InstanceView:
         """The instance as `get` shows it (every task and event), or as a command leaves it.
 
@@ -477,7 +479,8 @@ class WorkflowEngine:
             id=inst.id, process=inst.process_key, process_name=definition.name, version=definition.version,
             status=inst.status, business_key=inst.business_key, started_by=inst.started_by,
             created_at=inst.created_at, updated_at=inst.updated_at, ended_at=inst.ended_at,
-            data=_plain(wf.data if wf.is_completed() else _current_data(wf)),
+            data=(dict(inst.summary or {}) if wf is None
+                  else _plain(wf.data if wf.is_completed() else _current_data(wf))),
             error_message=inst.error_message, error_task=inst.error_task,
             tasks=[tasks.to_view(r, inst) for r in rows],
             history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name,

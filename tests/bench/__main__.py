@@ -13,7 +13,16 @@ import time
 import traceback
 from pathlib import Path
 
-from . import bench_dashboard, bench_engine, bench_export, bench_http, bench_inbox, bench_scheduler, bench_timers
+from . import (
+    bench_dashboard,
+    bench_engine,
+    bench_export,
+    bench_history,
+    bench_http,
+    bench_inbox,
+    bench_scheduler,
+    bench_timers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +44,7 @@ def main() -> None:
         "write_per_step": lambda: bench_engine.write_per_step(),
         "inbox_query (SQLite)": lambda: bench_inbox.inbox_query("sqlite", rows),
         "dashboard": lambda: bench_dashboard.dashboard(rows),
+        "history_dashboard": lambda: bench_history.history_dashboard(rows),
         "excel_export": lambda: bench_export.excel_export(10_000 if args.quick else 100_000),
         "timer_lateness": lambda: bench_timers.timer_lateness(1.0, 50 if args.quick else 200),
         "timers": lambda: bench_scheduler.timers(args.pg, 3_000 if args.quick else 100_000, 20 if args.quick else 60),
