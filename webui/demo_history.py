@@ -25,8 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from engine import Event, HumanTask, ProcessInstance, WorkCalendar
-from engine.models import ProcessDefinition
+from engine import Event, HumanTask, ProcessDefinition, ProcessInstance, WorkCalendar
 
 PROCESS = "purchase_approval"
 BATCH = 2_000  # instances per insert round: a few thousand rows per statement
