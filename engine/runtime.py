@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, field_crypto, forms, hooks, persistence, tasks, work_calendar
+from . import audit, field_crypto, forms, hooks, migration, persistence, tasks, work_calendar
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -313,6 +313,17 @@ class WorkflowEngine:
             if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             return self.definitions.get(session, inst.definition_id).bpmn_xml
+
+    def migration_plan(self, key: str, actor: Actor, to_version: int | None = None, limit: int = 100,
+                       offset: int = 0) -> tuple[ProcessDefinition, list[migration.MigrationCheck], bool]:
+        """Dry run: which unfinished instances of older versions can move to `to_version` (the newest by
+        default), and what blocks the others; a page of them and whether there are more."""
+        return migration.plan(self, key, actor, to_version, limit, offset)
+
+    def migrate(self, key: str, actor: Actor, to_version: int | None = None,
+                instance_ids: list[int] | None = None) -> list[migration.MigrationCheck]:
+        """Move the movable instances to `to_version`, each in its own transaction and history."""
+        return migration.migrate(self, key, actor, to_version, instance_ids)
 
     def cancel(self, instance_id: int, actor: Actor) -> InstanceView:
         with self._write() as session:

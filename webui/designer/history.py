@@ -12,7 +12,8 @@ from flask_login import login_required
 
 from engine import diff_versions
 
-from ..access import Roles, guard
+from ..access import Roles, current_actor, guard
+from ..extensions import workflow_engine
 from ..security_headers import bpmn_js_modeler
 from . import bp
 from .routes import _pick, _require_designer, _versions
@@ -48,3 +49,36 @@ def diff(key: str) -> str:
                             labels=(f"v{old.version}", f"v{new.version}"))
     return render_template("designer/diff.html", key=key, name=new.name, old=old, new=new, diff=changes,
                            versions=versions)
+
+
+PAGE = 100
+
+
+@bp.get("/<key>/migrate")
+@guard(Roles(("designer",)))
+@login_required
+def migration(key: str) -> str:
+    """The dry run: each unfinished instance of an older version, whether it can move and what blocks it."""
+    _require_designer()
+    if not _versions(key):
+        abort(404, description=_("This item does not exist."))
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    target, checks, more = workflow_engine().migration_plan(key, current_actor(), request.args.get("to", type=int),
+                                                           limit=PAGE, offset=offset)
+    return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=checks,
+                           more=more, offset=offset, page=PAGE, moved=None)
+
+
+@bp.post("/<key>/migrate")
+@guard(Roles(("designer",)))
+@login_required
+def migrate(key: str) -> str:
+    """Move the movable ones; the page then lists what moved and what stayed, and why."""
+    _require_designer()
+    if not _versions(key):
+        abort(404, description=_("This item does not exist."))
+    to = request.form.get("to", type=int)
+    results = workflow_engine().migrate(key, current_actor(), to)
+    target = _pick(_versions(key), to)
+    return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=results,
+                           more=False, offset=0, page=PAGE, moved=sum(r.movable for r in results))
