@@ -2,14 +2,15 @@
 import os
 
 from webui import create_app
-from webui.cli import prepare
+from webui.cli import demo_history_size, prepare
 from webui.scheduler import start_embedded
 from webui.server import run_threaded
 
 app = create_app()
 
 if __name__ == "__main__":
-    prepare(app, demo=os.environ.get("OPSFLOW_DEMO", "1") != "0")
+    demo = os.environ.get("OPSFLOW_DEMO", "1") != "0"
+    prepare(app, demo=demo, history=demo_history_size() if demo else 0)
     scheduler = start_embedded(app)  # timers, rule runs, escalations in this process; OPSFLOW_SCHEDULER=off: apart
     try:
         run_threaded(app, os.environ.get("OPSFLOW_HOST", "127.0.0.1"), int(os.environ.get("OPSFLOW_PORT", "5000")))

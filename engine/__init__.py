@@ -53,6 +53,7 @@ from .identity import (
     user_for_token,
 )
 from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
+from .migration import MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .parser import ParsedProcess, SourceFile, parse_dmn
 from .runtime import WorkflowEngine
@@ -62,6 +63,7 @@ from .storable import ID_MAX, INT64_MAX, INT64_MIN, escape_unstorable, fits_int6
 from .task_events import has_event, reassign, record
 from .tasks import QUEUES, InboxKey, in_queue_order, inbox_key, queue_filter
 from .tasks import to_view as task_view
+from .version_diff import ElementChange, PropertyChange, VersionDiff, diff_versions
 from .views import ADDRESS, SYSTEM, Actor, EventView, InstanceView, TaskView
 from .work_calendar import CalendarDay, WorkCalendar, set_day
 from .workplace import (
@@ -94,6 +96,7 @@ __all__ = [
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
+    "ElementChange", "PropertyChange", "VersionDiff", "diff_versions", "MigrationCheck",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
     "ID_MAX", "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",
     "change_password", "deactivate_user", "set_password", "SCOPES", "TokenCheck", "check_token", "note_use",

@@ -6,6 +6,7 @@ over a million task rows on SQLite as on PostgreSQL.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -30,6 +31,13 @@ class StepTiming:
     avg_wait_s: float | None
     max_wait_s: float | None
     overdue: int
+    # nearest-rank percentiles of the completed tasks: created → claimed, claimed → completed
+    wait_p50_s: float | None = None
+    wait_p90_s: float | None = None
+    work_p50_s: float | None = None
+    work_p90_s: float | None = None
+    breached: int = 0  # completed after the due time
+    late_working_s: float | None = None  # how late, on average, in working time, of those breached
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,10 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None) -> list[StepTiming]:
-    """Per step, for tasks created in the period: done, still open, how long they waited, how many were late."""
+def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
+                 with_percentiles: bool = True) -> list[StepTiming]:
+    """Per step, for tasks created in the period: done, still open, how long they waited, how many were late;
+    with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart)."""
     # wait_seconds is set only on completion and completed_at on completion or cancellation, so plain
     # counts and averages replace per-row CASEs: a million rows stay well under a second
     late = and_(HumanTask.due_at < func.coalesce(HumanTask.completed_at, literal(now)),
@@ -102,9 +112,48 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
          .group_by(HumanTask.process_key, HumanTask.task_name))
     if process:
         q = q.where(HumanTask.process_key == process)
-    rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0))
+    spread = step_percentiles(session, since, process) if with_percentiles else {}
+    rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0),
+                       *spread.get((p, s), (None, None, None, None, 0, None)))
             for p, s, c, o, a, m, late_ in session.execute(q)]
     return sorted(rows, key=lambda r: -(r.avg_wait_s or 0))
+
+
+def _nth(session: Session, column: Any, process: str, step: str, since: datetime, n: int, total: int,
+         ) -> float | None:
+    """The n-th smallest value (from 0) of `total`: a walk along the step's index from the nearer end."""
+    descending = n > total // 2
+    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step,
+                              column.is_not(None), HumanTask.created_at >= since)
+         .order_by(column.desc() if descending else column).limit(1).offset(total - 1 - n if descending else n))
+    return _float(session.scalar(q))
+
+
+def _rank(n: int, q: float) -> int:
+    """Nearest rank: the smallest value with at least q of the values at or below it."""
+    return max(0, math.ceil(q * n) - 1)
+
+
+def step_percentiles(session: Session, since: datetime, process: str | None = None,
+                     ) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """(process, step) → (wait p50, wait p90, work p50, work p90, breached, average lateness in working time).
+
+    Neither database computes a percentile from an index (SQLite has no percentile at all), so each one
+    is the value at its rank, read by walking the step's index to it; the counts come from the same index.
+    """
+    late = HumanTask.late_working_seconds > 0
+    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.claim_wait_seconds),
+                _count_if(late), func.avg(case((late, HumanTask.late_working_seconds))))
+         .where(HumanTask.created_at >= since, HumanTask.claim_wait_seconds.is_not(None))
+         .group_by(HumanTask.process_key, HumanTask.task_name))
+    if process:
+        q = q.where(HumanTask.process_key == process)
+    found = {}
+    for p, s, n, breached, late_avg in session.execute(q).all():
+        figures = [_nth(session, column, p, s, since, _rank(int(n), share), int(n))
+                   for column in (HumanTask.claim_wait_seconds, HumanTask.work_seconds) for share in (0.5, 0.9)]
+        found[(p, s)] = (*figures, int(breached or 0), _float(late_avg))
+    return found
 
 
 def process_cycles(session: Session, since: datetime, process: str | None = None) -> list[ProcessCycle]:

@@ -18,9 +18,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
+from .data_checks import data_problems
 from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
-from .parser import ParsedProcess, SourceFile, parse_bundle
+from .parser import ParsedProcess, SourceFile, called_decisions, decision_ids, parse_bundle
 from .serializer import StateSerializer
 from .services import ServiceRegistry
 from .specs import ProcessSpecs
@@ -42,14 +43,31 @@ class Bundle:
     def from_path(cls, path: Path) -> Bundle:
         folder = path.parent
         dmn = tuple(SourceFile(p.name, p.read_bytes()) for p in sorted(folder.glob("*.dmn")))
-        forms = []
-        for p in sorted((folder / "forms").glob("*.json")):
+        return cls(SourceFile(str(path), path.read_bytes()), dmn, _forms_beside(path))
+
+    @classmethod
+    def for_file(cls, path: Path) -> Bundle:
+        """The BPMN file with only the DMN files beside it that define a decision it calls.
+
+        `opsflow validate FILE` checks what that file would run with: a DMN it never calls (or two of
+        them defining one decision id) is none of its business. A DMN file that cannot be read is kept
+        while a called decision is still unaccounted for, so its error is the one reported.
+        """
+        bpmn = SourceFile(str(path), path.read_bytes())
+        called = called_decisions(bpmn)
+        found, unreadable = [], []
+        for p in sorted(path.parent.glob("*.dmn")):
+            source = SourceFile(p.name, p.read_bytes())
             try:
-                forms.append((p.stem, json.loads(p.read_text(encoding="utf-8"))))
-            except json.JSONDecodeError as exc:
-                raise DefinitionError([Problem(f"form is not valid JSON: {exc.msg}", line=exc.lineno,
-                                               source=str(p))]) from exc
-        return cls(SourceFile(str(path), path.read_bytes()), dmn, tuple(forms))
+                ids = decision_ids(source)
+            except DefinitionError:
+                unreadable.append(source)
+                continue
+            if called & ids:
+                found.append((source, ids))
+        missing = called - {i for _, ids in found for i in ids}
+        dmn = tuple(s for s, _ in found) + (tuple(unreadable) if missing else ())
+        return cls(bpmn, dmn, _forms_beside(path))
 
     def checksum(self) -> str:
         h = hashlib.sha256(self.bpmn.content)
@@ -57,6 +75,18 @@ class Bundle:
             h.update(d.content)
         h.update(json.dumps(self.forms, sort_keys=True).encode())
         return h.hexdigest()
+
+
+def _forms_beside(path: Path) -> tuple[tuple[str, dict[str, Any]], ...]:
+    folder = path.parent
+    forms = []
+    for p in sorted((folder / "forms").glob("*.json")):
+        try:
+            forms.append((p.stem, json.loads(p.read_text(encoding="utf-8"))))
+        except json.JSONDecodeError as exc:
+            raise DefinitionError([Problem(f"form is not valid JSON: {exc.msg}", line=exc.lineno,
+                                           source=str(p))]) from exc
+    return tuple(forms)
 
 
 @dataclass(frozen=True)
@@ -82,12 +112,17 @@ class DefinitionStore:
 
     def check(self, bundle: Bundle) -> list[ParsedProcess]:
         """Parse and check a bundle without storing anything (`opsflow validate`)."""
-        parsed = parse_bundle(bundle.bpmn, list(bundle.dmn))
-        problems = [
-            Problem(f"unknown service operation {op!r}", element="bpmn:serviceTask", element_id=task_id,
-                    source=bundle.bpmn.name)
-            for p in parsed for task_id, op in sorted(p.operations.items()) if op not in self.registry
-        ]
+        """Every problem is reported at once: the parser's, then those of the flow's data and parameters."""
+        problems: list[Problem] = []
+        parsed: list[ParsedProcess] = []
+        try:
+            parsed = parse_bundle(bundle.bpmn, list(bundle.dmn))
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+        for problem in data_problems(bundle.bpmn.content, bundle.bpmn.name, dict(bundle.forms),
+                                     [d.content for d in bundle.dmn], self.registry):
+            if problem not in problems:
+                problems.append(problem)
         if problems:
             raise DefinitionError(problems)
         return parsed

@@ -89,6 +89,10 @@ class HumanTask(Base):
         # the monitor's step figures read only this index, never the wide rows
         Index("ix_human_tasks_timing", "process_key", "task_name", "created_at", "status", "wait_seconds", "due_at",
               "completed_at"),
+        # per-step percentiles walk these in order (LIMIT 1 OFFSET k) without touching a row
+        Index("ix_human_tasks_claim_wait", "process_key", "task_name", "claim_wait_seconds", "created_at",
+              "late_working_seconds"),
+        Index("ix_human_tasks_work", "process_key", "task_name", "work_seconds", "created_at"),
         Index("ix_human_tasks_open_queue", text("(due_at IS NULL)"), "due_at", "created_at", "id",
               "candidate_group", "assignee", "excluded_user",
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
@@ -114,6 +118,11 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     wait_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # created → completed, for reports
+    # created → claimed (→ completed when done without a claim) and claimed → completed, set on completion
+    claim_wait_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    work_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # working time (work calendar) between the due time and the completion; 0 when on time, None without a due time
+    late_working_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(50), nullable=True)
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -179,6 +179,24 @@ def _add_dmn(parser: SpiffBpmnParser, source: SourceFile, tree: etree._ElementTr
     return ids
 
 
+_SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def called_decisions(bpmn: SourceFile) -> set[str]:
+    """The decision ids a BPMN file's business rule tasks call; empty when the file cannot be read
+    (parsing it again reports why)."""
+    try:
+        root = load_xml(bpmn).getroot()
+    except DefinitionError:
+        return set()
+    return {(el.text or "").strip() for el in root.iter(f"{{{_SPIFF_NS}}}calledDecisionId")} - {""}
+
+
+def decision_ids(source: SourceFile) -> set[str]:
+    """The decision ids a DMN file defines, read without checking the tables."""
+    return {d.get("id") for d in dmn_decisions(load_xml(source).getroot())}
+
+
 def parse_dmn(source: SourceFile) -> list[str]:
     """Check a DMN file on its own (`opsflow validate x.dmn`); return its decision ids."""
     return _add_dmn(SpiffBpmnParser(), source, load_xml(source))

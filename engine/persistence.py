@@ -75,6 +75,11 @@ def insert_instance(session: Session, inst: InstanceRow) -> None:
     inst.id = session.execute(_INSERT, {**values, "state": "{}"}).inserted_primary_key[0]
 
 
+def move_to_definition(session: Session, instance_id: int, definition_id: int) -> None:
+    """Re-point an instance at another version of its process (a migration, in the move's transaction)."""
+    session.execute(update(INSTANCES).where(INSTANCES.c.id == instance_id).values(definition_id=definition_id))
+
+
 def save_instance(session: Session, inst: InstanceRow, state: str) -> None:
     """Write the row back if nobody changed it since it was read, bumping its version; else Conflict."""
     params = {k: getattr(inst, k) for k in _SAVE_KEYS}

@@ -83,6 +83,28 @@ class WorkCalendar:
         return local - self.utc_offset
 
 
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """The working time between two naive UTC moments: how late a task is, counted as its due time was."""
+        total, local, stop = timedelta(), start + self.utc_offset, end + self.utc_offset
+        while local < stop:
+            local = self._next_working_start(local)
+            if local >= stop:
+                break
+            end_of_day = datetime.combine(local.date(), self.day_end)
+            total += min(end_of_day, stop) - local
+            local = end_of_day
+        return total
+
+
+def lateness(session: Session, due_at: datetime | None, completed_at: datetime) -> float | None:
+    """Seconds of working time a completion came after its due time (0 on time; None without a due time)."""
+    if due_at is None:
+        return None
+    if completed_at <= due_at:
+        return 0.0
+    return load(session).working_time(due_at, completed_at).total_seconds()
+
+
 def load(session: Session) -> WorkCalendar:
     rows = session.execute(select(CalendarDay.day, CalendarDay.working)).all()
     return WorkCalendar(holidays=frozenset(d for d, w in rows if not w),

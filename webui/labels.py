@@ -38,6 +38,7 @@ EVENT = {
     "instance_error": _l("Failed"),
     "instance_cancelled": _l("Cancelled"),
     "instance_retried": _l("Retried"),
+    "instance_migrated": _l("Moved to a newer version"),
     "timer_fired": _l("Timer fired"),
     "rule_not_applied": _l("Left to a person by the rules"),
     "task_reminded": _l("Reminder: task overdue"),

@@ -63,7 +63,10 @@ def _fill(db: Any, start: int, stop: int, rng: random.Random) -> None:
                 "completed", "created_at": created, "due_at": created + timedelta(days=rng.randint(1, 9)),
                 "completed_by": None if is_open else "someone",
                 "completed_at": None if is_open else created + timedelta(minutes=wait),
-                "wait_seconds": None if is_open else wait * 60.0})
+                "wait_seconds": None if is_open else wait * 60.0,
+                "claim_wait_seconds": None if is_open else wait * 40.0,
+                "work_seconds": None if is_open else wait * 20.0,
+                "late_working_seconds": None if is_open else float(rng.choice((0, 0, 0, wait)))})
         with db.begin() as conn:
             conn.execute(insert(ProcessInstance), instances)
             conn.execute(insert(HumanTask), tasks)

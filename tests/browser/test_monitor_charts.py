@@ -17,3 +17,14 @@ def test_charts_are_drawn_for_a_manager(new_page: Callable[..., Page]) -> None:
     expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
     assert page.locator("#chart-steps").bounding_box()["height"] > 100
     expect(page.get_by_test_id("steps")).to_contain_text("Department manager approval")
+
+
+def test_waiting_and_working_are_charted_and_listed_apart(new_page: Callable[..., Page]) -> None:
+    page = new_page()
+    sign_in(page, "bob")
+    page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/")[2] + "/monitor/?days=365")
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
+    assert page.locator("#chart-spread").bounding_box()["height"] > 100
+    row = page.get_by_test_id("spread-row").filter(has_text="Department manager approval").first
+    expect(row.get_by_test_id("wait-p50")).not_to_have_text("—")
+    expect(row.get_by_test_id("work-p90")).not_to_have_text("—")

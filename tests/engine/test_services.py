@@ -108,14 +108,23 @@ def test_retry_after_the_cause_is_fixed_completes_the_step_once(ordering: Workfl
     assert len(_orders(db)) == 1
 
 
-def test_bad_parameters_fail_the_step_naming_the_field(db: Engine) -> None:
+def test_bad_parameters_are_refused_at_deploy_naming_the_field(db: Engine) -> None:
     registry = ServiceRegistry()
     registry.register("qa.place_order", lambda call, req: {}, PlaceOrder)
     wf = WorkflowEngine(db, registry)
-    wf.deploy_bundle(bundle(linear("partial", service("order", "qa.place_order", {"item": "'pens'"}))))
-    view = wf.start("partial", {}, REQUESTER)
-    assert (view.status, view.error_task) == ("error", "order")
-    assert "quantity" in view.error_message and "required" in view.error_message
+    with pytest.raises(DefinitionError) as info:
+        wf.deploy_bundle(bundle(linear("partial", service("order", "qa.place_order", {"item": "'pens'"}))))
+    [problem] = info.value.problems
+    assert problem.element_id == "order" and "needs the parameter 'quantity'" in problem.message
+    assert wf.processes() == []
+
+
+def test_a_parameter_missing_at_run_time_fails_the_step_naming_the_field() -> None:
+    op = ServiceRegistry()
+    op.register("qa.place_order", lambda call, req: {}, PlaceOrder)
+    with pytest.raises(InvalidData) as info:
+        op.get("qa.place_order").build_params({"item": "pens"})
+    assert info.value.errors == {"quantity": "required by qa.place_order"}
 
 
 def test_unknown_operation_is_refused_at_deploy_naming_the_service_task(wf_engine: WorkflowEngine) -> None:

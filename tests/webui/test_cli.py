@@ -127,3 +127,36 @@ def test_validate_names_the_element_and_line_of_each_error(runner: FlaskCliRunne
     result = runner.invoke(args=["validate", str(dmn)])
     assert result.exit_code == 1
     assert result.output.startswith(f"{dmn}: ERROR")
+
+
+def test_validate_a_file_checks_it_with_the_decisions_it_calls_only(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """Two DMN files defining one decision id beside a BPMN that calls no decision are none of its business;
+    the folder as a bundle still reports them, and a BPMN calling that decision is told which files clash."""
+    folder = tmp_path / "flows"
+    shutil.copytree(PURCHASE_DIR, folder)
+    shutil.copy(PURCHASE_DIR / "approval_level.dmn", folder / "approval_level_copy.dmn")
+    plain = folder / "link_free.bpmn"
+    plain.write_text(LINK_EVENT_BPMN.replace('id="link_jump"', 'id="plain"').replace(
+        """<bpmn:intermediateThrowEvent id="Throw_to_end">
+      <bpmn:incoming>Flow_1</bpmn:incoming>
+      <bpmn:linkEventDefinition id="Link_def_1" name="to_end" />
+    </bpmn:intermediateThrowEvent>""", """<bpmn:endEvent id="Throw_to_end"><bpmn:incoming>Flow_1</bpmn:incoming>
+    </bpmn:endEvent>"""), encoding="utf-8")
+
+    result = runner.invoke(args=["validate", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"{plain}: OK"]
+
+    calling = folder / "purchase_approval.bpmn"
+    result = runner.invoke(args=["validate", str(calling)])
+    assert result.exit_code == 1
+    assert "approval_level" in result.output and "also defined in" in result.output
+
+    result = runner.invoke(args=["validate", str(folder)])
+    assert result.exit_code == 1
+    assert f"{plain}: ERROR" in result.output, "a folder stays one bundle: its DMN files clash for every BPMN"
+
+    (folder / "approval_level_copy.dmn").unlink()
+    (folder / "unread.dmn").write_text("<not-closed>", encoding="utf-8")
+    result = runner.invoke(args=["validate", str(calling)])
+    assert result.exit_code == 0, "a broken DMN file that defines nothing called is left out"

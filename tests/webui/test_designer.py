@@ -63,6 +63,21 @@ def test_check_accepts_a_deployed_process_and_names_what_is_wrong(login: Login) 
     assert dave.post("/designer/purchase_approval/check", json={}).status_code == 400
 
 
+def test_check_and_deploy_report_every_read_of_unset_data_and_every_wrong_parameter(login: Login) -> None:
+    dave = login("dave")
+    xml = _latest_xml(dave)
+    broken = (xml.replace('id="amount" type="float" value="amount"', 'id="amount" type="float" value="amount_total"')
+              .replace('id="payee" type="str"', 'id="payee_name" type="str"'))
+    body = dave.post("/designer/purchase_approval/check", json={"xml": broken}).get_json()
+    assert body["ok"] is False
+    found = {(p["element_id"], p["message"]) for p in body["problems"]}
+    assert any(e == "Task_check_budget" and "'Check department budget' reads 'amount_total'" in m for e, m in found)
+    assert any(e == "Task_request_payment" and "takes no parameter 'payee_name'" in m for e, m in found)
+    assert any(e == "Task_request_payment" and "needs the parameter 'payee'" in m for e, m in found)
+    response = dave.post("/designer/purchase_approval/deploy", json={"xml": broken, "version": 1})
+    assert response.status_code == 422 and len(response.get_json()["problems"]) == 3
+
+
 def test_deploy_stores_a_new_version_with_the_forms_and_decisions_it_came_with(
         login: Login, engine: WorkflowEngine) -> None:
     dave = login("dave")

@@ -35,6 +35,8 @@ def test_manager_sees_steps_cycles_and_workload(login: Login, engine: WorkflowEn
     assert "Department manager approval" in steps and "Finance director approval" in steps
     assert "IT managers" in html
     assert 'id="monitor-data"' in html and "chart.umd.min.js" in html
+    spread = html.split('data-testid="spread-table"')[1].split("</table>")[0]
+    assert 'data-step="Task_manager_approval"' in spread and 'data-testid="wait-p90"' in spread
 
 
 def test_process_filter_narrows_the_figures(login: Login) -> None:
@@ -53,10 +55,14 @@ def test_export_is_a_workbook_with_the_same_figures(login: Login, engine: Workfl
     response = login("admin").get("/monitor/export.xlsx?days=30")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(BytesIO(response.data))
-    assert book.sheetnames == ["Steps", "Cycle times", "Workload", "Per day"]
+    assert book.sheetnames == ["Steps", "Cycle times", "Workload", "Per day", "Waiting and working"]
     steps = {(row[0], row[1]): row for row in book["Steps"].iter_rows(min_row=2, values_only=True)}
     assert steps[("Purchase approval", "Department manager approval")][2:4] == (
         expected["step_done"], expected["step_open"])
     cycles = list(book["Cycle times"].iter_rows(min_row=2, values_only=True))
     assert sum(c[1] for c in cycles) == expected["started"] and sum(c[2] for c in cycles) == expected["completed"]
     assert book["Per day"].max_row == 32  # header and 31 days
+    spread = {(row[0], row[1]): row for row in book["Waiting and working"].iter_rows(min_row=2, values_only=True)}
+    manager = spread[("Purchase approval", "Department manager approval")]
+    assert manager[2] == expected["step_done"] and None not in manager[3:7]
+    assert manager[3] <= manager[4] and manager[5] <= manager[6], "p50 never above p90"

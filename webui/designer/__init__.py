@@ -7,6 +7,6 @@ bp = Blueprint("designer", __name__, url_prefix="/designer")
 formatting.register(bp)
 engine_errors.register(bp)
 
-from . import routes  # noqa: E402,F401  (registers the views on bp)
+from . import history, routes  # noqa: E402,F401  (registers the views on bp)
 
 __all__ = ["bp"]

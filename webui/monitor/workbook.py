@@ -19,6 +19,9 @@ def workbook(report: analytics.Report, names: dict[str, str]) -> BytesIO:
     """Written by the app's own writer, so a step or person named `=...` stays text (see webui.xlsx)."""
     steps = ([str(process_label(s.process)), names.get(f"{s.process}:{s.step}", s.step), s.completed, s.open,
               _hours(s.avg_wait_s), _hours(s.max_wait_s), s.overdue] for s in report.steps)
+    spread = ([str(process_label(s.process)), names.get(f"{s.process}:{s.step}", s.step), s.completed,
+               _hours(s.wait_p50_s), _hours(s.wait_p90_s), _hours(s.work_p50_s), _hours(s.work_p90_s), s.breached,
+               _hours(s.late_working_s)] for s in report.steps if s.completed)
     cycles = ([str(process_label(c.process)), c.started, c.completed, c.active, c.failed, _hours(c.avg_cycle_s)]
               for c in report.cycles)
     load = ([w.owner, _("yes") if w.assigned else _("no"), w.open, w.overdue] for w in report.workload)
@@ -30,4 +33,7 @@ def workbook(report: analytics.Report, names: dict[str, str]) -> BytesIO:
                             _("Average cycle time (h)")], cycles),
         (_("Workload"), [_("Person or group"), _("Claimed"), _("Open"), _("Overdue")], load),
         (_("Per day"), [_("Day"), _("Started"), _("Completed")], days),
+        (_("Waiting and working"), [_("Process"), _("Step"), _("Completed"), _("Waiting p50 (h)"),
+                                    _("Waiting p90 (h)"), _("Working p50 (h)"), _("Working p90 (h)"),
+                                    _("Completed late"), _("Late by (working hours, average)")], spread),
     ]))

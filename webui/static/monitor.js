@@ -11,6 +11,14 @@ document.addEventListener("DOMContentLoaded", () => {
                          backgroundColor: "#1f6feb" }] },
     options: { indexAxis: "y", plugins: { legend: { display: false } }, animation: false },
   });
+  const hours = (list) => list.map((s) => +(s / 3600).toFixed(2));
+  new window.Chart(document.getElementById("chart-spread"), {
+    type: "bar",
+    data: { labels: stepLabels,
+            datasets: [{ label: data.text.waiting, data: hours(data.steps.wait_p90), backgroundColor: "#f08c00" },
+                       { label: data.text.working, data: hours(data.steps.work_p90), backgroundColor: "#2f9e44" }] },
+    options: { indexAxis: "y", animation: false, scales: { x: { stacked: true }, y: { stacked: true } } },
+  });
   new window.Chart(document.getElementById("chart-days"), {
     type: "line",
     data: { labels: data.days.labels,
