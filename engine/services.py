@@ -37,6 +37,8 @@ class ServiceCall:
     start_process: StartProcess | None = None
     # the engine's clock at this step: what an operation stamps its records with, never the wall clock
     now: datetime = field(default_factory=utcnow)
+    # the step's own id in the workflow: the same when the step is retried, new on each pass of a loop
+    task_id: str = ""
 
 
 Operation = Callable[[ServiceCall, Any], dict[str, Any]]

@@ -156,7 +156,7 @@ class OpsFlowScriptEngine(PythonScriptEngine):
         call = ServiceCall(
             session=self.call.session, instance_id=self.call.instance_id, task_name=_step_name(task),
             actor=self.call.actor, process_key=self.call.process_key, start_process=self.call.start_process,
-            now=self.call.now,
+            now=self.call.now, task_id=str(task.id),
         )
         try:
             with call.session.begin_nested():
