@@ -15,6 +15,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class Headers(dict):
+    """Header names as sent, looked up case-insensitively (as HTTP means them)."""
+
+    def __getitem__(self, name: str) -> str:
+        for key, value in self.items():
+            if key.lower() == name.lower():
+                return value
+        raise KeyError(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+
 @dataclass
 class Received:
     method: str
@@ -65,7 +81,7 @@ def serve(receiver: Receiver) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            got = Received(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
+            got = Received(self.command, self.path, Headers(self.headers.items()), self.rfile.read(length))
             status, body = receiver.handle(got)
             data = json.dumps(body).encode()
             try:

@@ -1,7 +1,9 @@
 """Integration: calls to other systems through a transactional outbox, webhooks, named connections.
 
 Importing the package (`engine/__init__.py` does) registers the outbox's sending as a standalone job
-kind, so every `JobRunner` delivers what a committed step recorded. The kernel imports nothing of it.
+kind, so every `JobRunner` delivers what a committed step recorded, and the webhook signer on the
+outbox; `webhooks.subscribe(engine)` makes an engine's steps record webhook deliveries. The kernel
+imports nothing of it.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import timedelta
 
 from ..jobs import register_standalone_kind
 from ..services import ServiceCall
-from . import outbox
+from . import outbox, subscriptions, webhooks
 from .models import Connection, OutboxMessage, WebhookSubscription
 from .outbox import OUTBOX_JOB, DeliveryFailed, Sent, record
 
@@ -23,4 +25,4 @@ def call_key(call: ServiceCall, purpose: str = "") -> str:
 
 
 __all__ = ["OUTBOX_JOB", "Connection", "DeliveryFailed", "OutboxMessage", "Sent", "WebhookSubscription", "call_key",
-           "outbox", "record"]
+           "outbox", "record", "subscriptions", "webhooks"]
