@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     with app.app_context():
         engine = configure_engine(db.engine)
-    registry = register_all(ServiceRegistry())
+    registry = integration.http_request.register(register_all(ServiceRegistry()))  # flows call other systems
     policy = declare_access(AccessPolicy())
     app.extensions["opsflow.policy"] = policy
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)

@@ -10,19 +10,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..jobs import register_standalone_kind
-from ..services import ServiceCall
-from . import outbox, subscriptions, webhooks
+from . import connections, http_request, outbox, subscriptions, webhooks
 from .models import Connection, OutboxMessage, WebhookSubscription
-from .outbox import OUTBOX_JOB, DeliveryFailed, Sent, record
+from .outbox import OUTBOX_JOB, DeliveryFailed, Sent, call_key, record
 
 register_standalone_kind(OUTBOX_JOB, outbox.send, lease=timedelta(seconds=60))
-
-
-def call_key(call: ServiceCall, purpose: str = "") -> str:
-    """The idempotency key of the call a service step makes: the same each time that step is retried,
-    another on each pass of a loop through it."""
-    return f"{call.instance_id}:{call.task_name}:{call.task_id or '-'}{':' + purpose if purpose else ''}"
+if http_request.answer not in outbox.after_sent:
+    outbox.after_sent.append(http_request.answer)
 
 
 __all__ = ["OUTBOX_JOB", "Connection", "DeliveryFailed", "OutboxMessage", "Sent", "WebhookSubscription", "call_key",
-           "outbox", "record", "subscriptions", "webhooks"]
+           "connections", "http_request", "outbox", "record", "subscriptions", "webhooks"]

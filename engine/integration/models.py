@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +41,8 @@ class OutboxMessage(Base):
     instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     subscription_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     event: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # the service step waiting for the answer, and how to map it: {"task_id": ..., "response": {...}}
+    reply: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..jobs import JobTicket, add_unique_job
+from ..services import ServiceCall
 from .models import OutboxMessage
 
 OUTBOX_JOB = "outbox"
@@ -46,6 +47,12 @@ class Sent:
     body: str
 
 
+def call_key(call: ServiceCall, purpose: str = "") -> str:
+    """The idempotency key of the call a service step makes: the same each time that step is retried,
+    another on each pass of a loop through it."""
+    return f"{call.instance_id}:{call.task_name}:{call.task_id or '-'}{':' + purpose if purpose else ''}"
+
+
 def add_signer(signer: Signer) -> None:
     if signer not in _signers:
         _signers.append(signer)
@@ -53,7 +60,7 @@ def add_signer(signer: Signer) -> None:
 
 def record(session: Session, *, key: str, method: str, url: str, now: datetime, body: str | None = None,
            headers: dict[str, str] | None = None, instance_id: int | None = None,
-           subscription_id: int | None = None, event: str | None = None) -> bool:
+           subscription_id: int | None = None, event: str | None = None, reply: dict[str, Any] | None = None) -> bool:
     """Queue one call in the caller's transaction; False when a call with this key is already recorded.
 
     The key must say what the call is for (`<instance>:<step>`), so a step that runs again (a retry)
@@ -61,7 +68,7 @@ def record(session: Session, *, key: str, method: str, url: str, now: datetime, 
     """
     values = dict(key=key, method=method.upper(), url=url, headers=json.dumps(headers or {}), body=body,
                   status="pending", attempts=0, instance_id=instance_id, subscription_id=subscription_id,
-                  event=event, created_at=now)
+                  event=event, reply=reply, created_at=now)
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboxMessage)
     statement = insert.values(**values)
@@ -88,8 +95,9 @@ def http_send(method: str, url: str, headers: dict[str, str], body: str | None) 
 
 Transport = Callable[[str, str, dict[str, str], "str | None"], Sent]
 transport: list[Transport] = [http_send]  # the one way out; a test of a fault it cannot cause may swap it
-# what runs once a message is sent: (engine, message, now), e.g. resuming the instance that waits for its answer
-after_sent: list[Callable[[Any, OutboxMessage, datetime], None]] = []
+# what runs in the transaction that notes a message sent: (engine, session, message, answer, now), e.g.
+# resuming the service step that waits for the answer; if it fails, the message is sent again (same key)
+after_sent: list[Callable[[Any, Session, OutboxMessage, Sent, datetime], None]] = []
 
 
 def send(engine: Any, ticket: JobTicket, now: datetime) -> dict[str, Any] | None:
@@ -109,13 +117,14 @@ def send(engine: Any, ticket: JobTicket, now: datetime) -> dict[str, Any] | None
     except Exception as exc:
         _note_failure(engine, message_id, ticket, exc)
         raise
-    with engine._write() as session:
+    with engine._write() as session:  # "sent" and what follows from the answer commit together, or neither
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
             status="sent", sent_at=now, attempts=ticket.attempts, response_status=sent.status,
             response_body=sent.body, last_error=None))
         message = session.get(OutboxMessage, message_id)
-    for hook in after_sent:
-        hook(engine, message, now)
+        for hook in after_sent:
+            hook(engine, session, message, sent, now)
+    engine._commit_hooks(session)
     return {"status": sent.status}
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.Column("subscription_id", sa.Integer(), nullable=True),
         sa.Column("event", sa.String(length=60), nullable=True),
+        sa.Column("reply", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),

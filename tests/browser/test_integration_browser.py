@@ -1,5 +1,5 @@
 """The administrator subscribes the ERP to new requests, gives it the secret, watches the delivery log fill,
-exports it and disables the subscription."""
+exports it and disables the subscription; a designer picks `http.request` for a service step."""
 from __future__ import annotations
 
 import io
@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import open_budget_check_in_designer, sign_in
 from http_receiver import Receiver
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
@@ -69,3 +69,12 @@ def test_admin_subscribes_a_system_and_follows_its_deliveries(new_page: NewPage,
     page.get_by_test_id("disable").click()
     expect(page.locator(".flash")).to_contain_text("ERP gets no new deliveries")
     expect(page.get_by_test_id("subscription")).to_have_attribute("data-active", "no")
+
+
+def test_a_designer_picks_http_request_for_a_service_step(new_page: NewPage) -> None:
+    page = new_page()
+    panel = open_budget_check_in_designer(page)
+    panel.locator('[data-field="parameters"]').fill("")
+    panel.locator('[data-field="operation"]').select_option("http.request")
+    expect(panel.locator('[data-field="parameters"]')).to_have_value(
+        "connection = connection\npath = path\nmethod = method\nbody = body\nresponse = response\nheaders = headers")
