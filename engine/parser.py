@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .dmn_validation import dmn_decisions, dmn_problems
 from .errors import DefinitionError, Problem
+from .scripting import ServiceTask
 from .specs import ProcessSpecs
 from .validation import (
     BPMN_NS,
@@ -48,6 +50,15 @@ class ParsedProcess:
     specs: ProcessSpecs
     operations: dict[str, str] = field(default_factory=dict)  # task id -> operation name
     forms: dict[str, str] = field(default_factory=dict)  # user task id -> the form it names
+
+
+class OpsFlowBpmnParser(SpiffBpmnParser):
+    """Spiff's parser with OpsFlow's service task, whose operation may answer later (`services.Waiting`)."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("serviceTask"): (SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("serviceTask")][0], ServiceTask),
+    }
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -199,7 +210,7 @@ def decision_ids(source: SourceFile) -> set[str]:
 
 def parse_dmn(source: SourceFile) -> list[str]:
     """Check a DMN file on its own (`opsflow validate x.dmn`); return its decision ids."""
-    return _add_dmn(SpiffBpmnParser(), source, load_xml(source))
+    return _add_dmn(OpsFlowBpmnParser(), source, load_xml(source))
 
 
 def parse_bundle(bpmn: SourceFile, dmn: list[SourceFile] | tuple = ()) -> list[ParsedProcess]:
@@ -211,7 +222,7 @@ def parse_bundle(bpmn: SourceFile, dmn: list[SourceFile] | tuple = ()) -> list[P
     dmn_trees = [(d, load_xml(d)) for d in dmn]
     if problems:
         raise DefinitionError(problems)
-    parser = SpiffBpmnParser()
+    parser = OpsFlowBpmnParser()
     for d, dtree in dmn_trees:
         _add_dmn(parser, d, dtree)
     try:

@@ -199,9 +199,12 @@ class WorkflowEngine:
         engine.call = ServiceCall(session, inst.id, "", actor, inst.process_key, start_process, self.clock())
         steps: list[str] = []
 
+        waiting: list[str] = []
+
         def did_complete(task: Any) -> None:
-            if type(task.task_spec).__name__ in _LOGGED_STEPS:
-                steps.append(task.task_spec.bpmn_id or task.task_spec.name)
+            if type(task.task_spec).__name__ in _LOGGED_STEPS:  # a service step left STARTED waits for its answer
+                name = task.task_spec.bpmn_id or task.task_spec.name
+                (waiting if task.state == TaskState.STARTED else steps).append(name)
 
         error: Exception | None = None
         try:
@@ -214,6 +217,8 @@ class WorkflowEngine:
         now = self.clock()
         for name in steps:
             self._log(session, inst, "step_completed", actor, task_name=name)
+        for name in waiting:
+            self._log(session, inst, "step_waiting", actor, task_name=name)
         if error is not None:
             failed = wf.get_tasks(state=TaskState.ERROR)
             inst.status = "error"
@@ -406,6 +411,39 @@ class WorkflowEngine:
         self._commit_hooks(session)
         return view
 
+    # -- service steps that answer later ----------------------------------------
+    def resume_service(self, instance_id: int, task_id: str, result: dict[str, Any], actor: str = "system") -> bool:
+        """Give a waiting service step its answer (a call's response, a worker's result) and go on from it.
+
+        False, and nothing written, when the step no longer waits: it was answered already (a second
+        delivery of the same answer), or the instance was cancelled meanwhile.
+        """
+        with self._write() as session:
+            resumed = self._resume_in(session, instance_id, task_id, result, actor)
+        self._commit_hooks(session)
+        return resumed
+
+    def _resume_in(self, session: Session, instance_id: int, task_id: str, result: dict[str, Any],
+                   actor: str = "system") -> bool:
+        """`resume_service` inside the caller's transaction (where the answer's own rows are written)."""
+        inst = persistence.load_instance(session, instance_id)
+        if inst is None:
+            raise NotFound(f"no process instance {instance_id}")
+        if inst.status in ("completed", "cancelled"):
+            return False
+        wf = self._checkout(session, inst)
+        task = _waiting_service_task(wf, task_id)
+        if task is None:
+            self._checkin(inst.id, inst.lock_version, wf)
+            return False
+        task.data[task.task_spec.result_variable] = result
+        task.complete()
+        self._log(session, inst, "step_completed", actor, task_name=task.task_spec.bpmn_id or task.task_spec.name,
+                  answered_later=True)
+        self._advance(session, inst, wf, actor)
+        self._save(session, inst, wf)
+        return True
+
     # -- human tasks --------------------------------------------------------
     def _task_row(self, session: Session, task_id: str, lock: bool = True) -> HumanTask:
         """The task's row, locked until commit (PostgreSQL) so that two people acting on it queue:
@@ -575,3 +613,14 @@ def _summary(data: dict[str, Any], hidden: frozenset[str] = frozenset()) -> dict
 
 
 __all__ = ["WorkflowEngine", "OpsFlowError"]
+
+
+def _waiting_service_task(wf: OpsFlowWorkflow, task_id: str) -> Any:
+    """The service task `task_id` if it is still waiting for its answer (STARTED), else None."""
+    try:
+        task = wf.get_task_from_id(UUID(task_id))
+    except Exception:  # not a UUID, or no such task in this workflow (Spiff's TaskNotFoundException)
+        return None
+    if task is None or task.state != TaskState.STARTED or not hasattr(task.task_spec, "result_variable"):
+        return None
+    return task

@@ -18,10 +18,12 @@ from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from . import field_crypto
+from .scripting import ServiceTask
 from .specs import ProcessSpecs
 from .workflow import OpsFlowWorkflow
 
@@ -62,7 +64,9 @@ class _WithoutTasks:
 
 class StateSerializer:
     def __init__(self) -> None:
-        self.registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+        # OpsFlow's service task in place of Spiff's; both are written as type `ServiceTask`
+        config = {ServiceTask if cls is SpiffServiceTask else cls: converter for cls, converter in SPIFF_CONFIG.items()}
+        self.registry = BpmnWorkflowSerializer.configure(config)
         self._encode = create_encoder(self.registry)(separators=(",", ":")).encode
         # the registry keeps converters as partials of their bound from_dict
         restore = self.registry.convert_from_dict[self.registry.typenames[BpmnWorkflow]]

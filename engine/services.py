@@ -21,6 +21,8 @@ from .errors import InvalidData
 
 StartProcess = Callable[[str, dict[str, Any], str | None], int]
 OPERATION_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9]*_[a-z0-9_]+$")
+# the engine's own operations, which belong to no module (`http.request`); no module may be named like them
+BUILTIN_NAME = re.compile(r"^(http)\.[a-z]+$")
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,22 @@ class ServiceCall:
     start_process: StartProcess | None = None
     # the engine's clock at this step: what an operation stamps its records with, never the wall clock
     now: datetime = field(default_factory=utcnow)
+    # the step's own id in the workflow: the same when the step is retried, new on each pass of a loop
+    task_id: str = ""
 
 
-Operation = Callable[[ServiceCall, Any], dict[str, Any]]
+@dataclass(frozen=True)
+class Waiting:
+    """What an operation returns when its answer comes later (a call sent after the commit, a worker's run).
+
+    The service step then waits (the instance is `waiting`) until `WorkflowEngine.resume_service` gives
+    it its result, which then goes on through the same step path as an answer given at once.
+    """
+
+    reason: str = ""
+
+
+Operation = Callable[[ServiceCall, Any], "dict[str, Any] | Waiting"]
 # what a module does when an instance of its process is cancelled: (call, the instance's data) -> what it changed
 CancelHook = Callable[[ServiceCall, dict[str, Any]], dict[str, Any] | None]
 # what a module finds wrong with the data a new instance would start with: (session, data) -> {field: message}
@@ -72,8 +87,11 @@ class ServiceRegistry:
         self._cancel_hooks: dict[str, list[CancelHook]] = {}
         self._start_checks: dict[str, list[StartCheck]] = {}
 
-    def register(self, name: str, func: Operation, params: type) -> None:
-        if not OPERATION_NAME.match(name):
+    def register(self, name: str, func: Operation, params: type, *, builtin: bool = False) -> None:
+        """`builtin`: one of the engine's own operations (`http.request`), named `<kind>.<verb>`."""
+        if builtin and not BUILTIN_NAME.match(name):
+            raise ValueError(f"built-in operation {name!r} must look like http.<verb>")
+        if not builtin and (not OPERATION_NAME.match(name) or name.split(".")[0] == "http"):
             raise ValueError(f"operation name {name!r} must look like <module>.<verb>_<noun>")
         if name in self._operations:
             raise ValueError(f"operation {name!r} is registered twice")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
+from http_receiver import Receiver, serve
 from pg_snapshot import Snapshot
 from sqlalchemy import Engine, make_url, text
 
@@ -66,6 +67,16 @@ def db(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """Another system over real HTTP on a free local port, counting what it is sent (`http_receiver`)."""
+    got = Receiver()
+    server = serve(got)
+    yield got
+    got.release()
+    server.shutdown()
 
 
 @pytest.fixture

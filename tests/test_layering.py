@@ -168,7 +168,7 @@ def _part(module: str) -> str:
     if module == "engine":
         return "api"
     room = module.split(".")[1]
-    return room if room in ("identity", "jobs", "workplace") else "kernel"
+    return room if room in ("identity", "jobs", "workplace", "integration") else "kernel"
 
 
 # what each part of engine/ may import (engine/README.md); `api` imports them all and nothing imports it
@@ -176,6 +176,7 @@ MAY_IMPORT = {
     "kernel": {"kernel"},
     "identity": {"kernel", "identity"},
     "jobs": {"kernel", "jobs"},
+    "integration": {"kernel", "jobs", "integration"},
     "workplace": {"kernel", "identity", "workplace"},
 }
 

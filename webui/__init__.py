@@ -7,7 +7,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from engine import AccessPolicy, ServiceRegistry, WorkflowEngine, configure_engine, engine_options
+from engine import AccessPolicy, ServiceRegistry, WorkflowEngine, configure_engine, engine_options, integration
 from modules import declare_access, register_all
 
 from . import access, audit_trail, security_headers
@@ -36,10 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     with app.app_context():
         engine = configure_engine(db.engine)
-    registry = register_all(ServiceRegistry())
+    registry = integration.http_request.register(register_all(ServiceRegistry()))  # flows call other systems
     policy = declare_access(AccessPolicy())
     app.extensions["opsflow.policy"] = policy
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)
+    integration.webhooks.subscribe(app.extensions["opsflow.engine"])  # deliveries written with their events
 
     security_headers.register(app)
     install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter

@@ -28,6 +28,7 @@ DECISION = {"approve": _l("Approved"), "reject": _l("Rejected")}
 EVENT = {
     "instance_started": _l("Submitted"),
     "step_completed": _l("Automatic step done"),
+    "step_waiting": _l("Waiting for another system"),
     "task_created": _l("Waiting for approval"),
     "task_claimed": _l("Claimed"),
     "task_unclaimed": _l("Released"),

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from .. import hooks
 from . import retries, timers
-from .runner import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, register_kind
+from .runner import (
+                     Job,
+                     JobRunner,
+                     JobTicket,
+                     RunReport,
+                     add_job,
+                     add_unique_job,
+                     register_kind,
+                     register_standalone_kind,
+)
 from .timer_starts import arm as arm_timer_starts
 
 register_kind(timers.TIMER_JOB, timers.run)
@@ -18,4 +27,4 @@ hooks.after_step(retries.schedule_after_step)
 hooks.timer_waker(timers.wake_due)
 
 __all__ = ["Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job", "arm_timer_starts",
-           "register_kind"]
+           "register_kind", "register_standalone_kind"]

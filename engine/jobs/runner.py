@@ -40,6 +40,7 @@ from ..views import Actor
 Handler = Callable[[Session, "Job"], None]
 KindHandler = Callable[[Any, Session, "Job"], None]  # (engine, session, job)
 StandaloneHandler = Callable[["JobTicket", datetime], "dict[str, Any] | None"]
+StandaloneKind = Callable[[Any, "JobTicket", datetime], "dict[str, Any] | None"]  # (engine, ticket, now)
 STATUSES = ("pending", "running", "done", "failed", "skipped", "cancelled")
 
 
@@ -107,7 +108,9 @@ def add_unique_job(session: Session, kind: str, due_at: datetime, unique_key: st
     if dialect not in ("postgresql", "sqlite"):
         raise NotImplementedError(f"add_unique_job on {dialect}")
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Job).values(**values)
-    return session.execute(statement.on_conflict_do_nothing(index_elements=["unique_key"])).rowcount == 1
+    # RETURNING, not rowcount: an ORM insert on psycopg reports no rowcount
+    inserted = statement.on_conflict_do_nothing(index_elements=["unique_key"]).returning(Job.id)
+    return session.execute(inserted).first() is not None
 
 
 _KINDS: dict[str, KindHandler] = {}
@@ -119,6 +122,18 @@ def register_kind(kind: str, handler: KindHandler) -> None:
     `engine/jobs/__init__.py` registers the timer and retry kinds here, so the runner imports none of them.
     """
     _KINDS[kind] = handler
+
+
+_STANDALONE_KINDS: dict[str, tuple[StandaloneKind, timedelta | None]] = {}
+
+
+def register_standalone_kind(kind: str, handler: StandaloneKind, *, lease: timedelta | None = None) -> None:
+    """Every JobRunner runs jobs of `kind` as `handler(engine, ticket, now)` outside any transaction.
+
+    For work that waits on something slow (a call to another system) and must not hold the write
+    lock meanwhile: the outbox registers its sending here.
+    """
+    _STANDALONE_KINDS[kind] = (handler, lease)
 
 
 def _claimable(now: datetime) -> Any:
@@ -137,7 +152,8 @@ class JobRunner:
         self.backoff = backoff
         self.handlers: dict[str, Handler] = {kind: partial(run, engine) for kind, run in _KINDS.items()}
         self.handlers.update(handlers or {})
-        self.standalone: dict[str, tuple[StandaloneHandler, timedelta]] = {}
+        self.standalone: dict[str, tuple[StandaloneHandler, timedelta]] = {
+            kind: (partial(run, engine), kind_lease or lease) for kind, (run, kind_lease) in _STANDALONE_KINDS.items()}
 
     def register(self, kind: str, handler: Handler) -> None:
         self.handlers[kind] = handler

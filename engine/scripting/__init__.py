@@ -4,6 +4,7 @@ A part of the kernel: `runtime.py` and deploy-time validation use it."""
 from __future__ import annotations
 
 from .limits import MB, ScriptLimits, StateTooLarge
-from .script_engine import OpsFlowScriptEngine, RestrictedEnvironment, check_source
+from .script_engine import OpsFlowScriptEngine, RestrictedEnvironment, ServiceTask, check_source
 
-__all__ = ["MB", "OpsFlowScriptEngine", "RestrictedEnvironment", "ScriptLimits", "StateTooLarge", "check_source"]
+__all__ = ["MB", "OpsFlowScriptEngine", "RestrictedEnvironment", "ScriptLimits", "ServiceTask", "StateTooLarge",
+           "check_source"]

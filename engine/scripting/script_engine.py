@@ -18,9 +18,10 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from ..errors import ScriptError, ServiceError
-from ..services import ServiceCall, ServiceRegistry
+from ..services import ServiceCall, ServiceRegistry, Waiting
 from . import sandbox
 from .cheap_code import CheapCode, compile_cheap
 from .limits import ScriptLimits
@@ -148,7 +149,7 @@ class OpsFlowScriptEngine(PythonScriptEngine):
         return super().get_error_line_number_and_content(script, err)
 
     def call_service(self, task: Any, operation_name: str = "", operation_params: dict | None = None,
-                     **kwargs: Any) -> str:
+                     **kwargs: Any) -> str | Waiting:
         op = self.registry.get(operation_name)
         if op is None or self.call is None:
             raise WorkflowTaskException(f"unknown service operation {operation_name!r}", task=task)
@@ -156,11 +157,29 @@ class OpsFlowScriptEngine(PythonScriptEngine):
         call = ServiceCall(
             session=self.call.session, instance_id=self.call.instance_id, task_name=_step_name(task),
             actor=self.call.actor, process_key=self.call.process_key, start_process=self.call.start_process,
-            now=self.call.now,
+            now=self.call.now, task_id=str(task.id),
         )
         try:
             with call.session.begin_nested():
                 result = op.func(call, op.build_params(values))
         except Exception as exc:
             raise ServiceError(operation_name, exc) from exc
+        if isinstance(result, Waiting):
+            return result
         return json.dumps(result if result is not None else {}, default=str)
+
+
+class ServiceTask(SpiffServiceTask):
+    """Spiff's service task, except that an operation answering `Waiting` leaves the task STARTED.
+
+    It keeps Spiff's class name, so the serializer reads and writes it under the same type name and
+    every spec stored before it existed loads as this class.
+    """
+
+    def _execute(self, task: Any) -> bool | None:
+        result = task.workflow.script_engine.call_service(task, operation_name=self.operation_name,
+                                                          operation_params=self.evaluate_params(task))
+        if isinstance(result, Waiting):
+            return None  # STARTED: the engine completes it when the answer comes (`resume_service`)
+        task.data[self.result_variable] = json.loads(result)
+        return True

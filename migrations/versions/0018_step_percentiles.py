@@ -1,13 +1,13 @@
 """per-step waiting and working time, and lateness in working hours, on the task rows
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0016
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,9 @@
-"""Steps the browser tests share: signing in as a demo user."""
+"""Steps the browser tests share: signing in as a demo user, opening a task of the purchase flow in the designer."""
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -12,3 +12,13 @@ def sign_in(page: Page, username: str) -> None:
     page.locator("input[name=password]").fill("demo")
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/inbox"))
+
+
+def open_budget_check_in_designer(page: Page) -> Locator:
+    """Dave opens the purchase approval in the designer and selects its budget check; returns the panel."""
+    sign_in(page, "dave")
+    page.get_by_test_id("nav-designer").click()
+    page.get_by_test_id("designer-processes").get_by_role("link", name="Purchase approval").click()
+    expect(page.get_by_test_id("designer-canvas")).to_have_attribute("data-ready", "true")
+    page.locator('g[data-element-id="Task_check_budget"]').click()
+    return page.get_by_test_id("designer-panel")

@@ -33,6 +33,9 @@ def live_server_config() -> dict[str, Any]:
     return {}
 
 
+_SERVED: dict[str, Any] = {}  # the app behind each live server's address, for `live_app`
+
+
 @pytest.fixture(scope="module")
 def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
                 live_server_config: dict[str, Any]) -> Iterator[str]:
@@ -41,11 +44,20 @@ def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    address = f"http://127.0.0.1:{server.server_port}"
+    _SERVED[address] = app
+    yield address
+    _SERVED.pop(address, None)
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_app(live_server: str) -> Any:
+    """The Flask app the live server serves: for a test that must run its jobs as the scheduler would."""
+    return _SERVED[live_server]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import open_budget_check_in_designer, sign_in
 from lxml import etree
 from playwright.sync_api import Page, expect
 
@@ -72,13 +72,7 @@ def test_every_shipped_flow_survives_a_round_trip_through_the_modeler(new_page: 
 
 def test_designer_edits_a_task_is_told_what_is_wrong_and_deploys(new_page: NewPage) -> None:
     page = new_page()
-    sign_in(page, "dave")
-    page.get_by_test_id("nav-designer").click()
-    page.get_by_test_id("designer-processes").get_by_role("link", name="Purchase approval").click()
-    expect(page.get_by_test_id("designer-canvas")).to_have_attribute("data-ready", "true")
-
-    page.locator('g[data-element-id="Task_check_budget"]').click()
-    panel = page.get_by_test_id("designer-panel")
+    panel = open_budget_check_in_designer(page)
     expect(panel.get_by_test_id("designer-element-type")).to_have_text("Service task")
     expect(panel.locator('[data-field="operation"]')).to_have_value("finance.check_budget")
     panel.locator('[data-field="parameters"]').fill("department = department\namount = amount *")

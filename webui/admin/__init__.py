@@ -10,6 +10,6 @@ formatting.register(bp)
 engine_errors.register(bp)
 bp.record_once(lambda state: init_app(state.app))
 
-from . import audit, calendar_days, commands, groups, incidents, people, permissions, rule_sets  # noqa: E402,F401  (views and commands register themselves on bp)
+from . import audit, calendar_days, commands, connections, groups, incidents, people, permissions, rule_sets, webhooks  # noqa: E402,F401  (views and commands register themselves on bp)
 
 __all__ = ["bp"]

@@ -16,7 +16,7 @@ from .. import labels
 from ..formatting import duration, person
 
 SYSTEM_ACTORS = frozenset({"system", ""})
-SYSTEM_KINDS = frozenset({"step_completed", "task_created", "instance_completed"})
+SYSTEM_KINDS = frozenset({"step_completed", "step_waiting", "task_created", "instance_completed"})
 
 
 @dataclass(frozen=True)
