@@ -1,0 +1,148 @@
+"""The API's request and response shapes, as pydantic models.
+
+They are the one source of truth twice over: request bodies are validated
+with them (`parse.body`), and the OpenAPI description (`describe.py`) is
+generated from their JSON Schema, so what the docs say a body may hold is
+what the server accepts. Response models describe what `serialize.py`
+writes; the test suite checks every answer it gets against them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    """A request body: strict types (no "7" for 7), unknown fields refused before the model sees them."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Answer(BaseModel):
+    """A response body; only its JSON Schema is used (the views build plain dicts)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors -----------------------------------------------------------------
+class Error(Answer):
+    """Every failure: `error` says what went wrong, `detail` (often field -> problem) where."""
+
+    error: str
+    detail: Any = None
+
+
+# -- processes --------------------------------------------------------------
+class Process(Answer):
+    key: str
+    name: str
+    version: int
+
+
+# -- tasks ------------------------------------------------------------------
+class Task(Answer):
+    id: str
+    title: str | None
+    process: str | None
+    instance_id: int
+    task_name: str
+    status: str = Field(description="open, completed, cancelled")
+    form: str | None
+    candidate_group: str | None
+    assignee: str | None
+    business_key: str | None
+    started_by: str | None
+    created_at: datetime | None
+    due_at: datetime | None
+    claimed_at: datetime | None
+    completed_at: datetime | None
+    completed_by: str | None
+    outcome: str | None
+    comment: str | None
+
+
+# -- instances --------------------------------------------------------------
+class Event(Answer):
+    id: int
+    kind: str
+    actor: str | None
+    at: datetime | None
+    task_id: str | None
+    task_name: str | None
+    detail: Any = None
+
+
+class InstanceError(Answer):
+    message: str
+    task: str | None
+
+
+class Instance(Answer):
+    id: int
+    process: str
+    process_name: str
+    version: int = Field(description="the version of the process definition the instance runs on")
+    status: str = Field(description="running, waiting, completed, cancelled, error")
+    business_key: str | None
+    started_by: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    ended_at: datetime | None
+    data: dict[str, Any]
+    error: InstanceError | None
+    tasks: list[Task]
+    history: list[Event]
+
+
+class StartInstance(Body):
+    """JSON, or multipart/form-data with the same names (`data` as JSON text) and one part per file."""
+
+    process: str = Field(description="the key of the process to start")
+    data: Any = Field(default=None, description="the start form's values (an object)")
+    business_key: str | None = Field(default=None, max_length=200)
+
+
+class CompleteTask(Body):
+    data: Any = Field(default=None, description="the task form's values (an object)")
+
+
+# -- the workplace ----------------------------------------------------------
+class Delegate(Body):
+    to: str = Field(description="the username to hand the task to")
+    reason: str
+
+
+class NewComment(Body):
+    body: str
+
+
+class Comment(Answer):
+    id: int
+    instance_id: int
+    author: str
+    body: str
+    mentions: list[str]
+    created_at: datetime
+
+
+# -- rule sets --------------------------------------------------------------
+class Schedule(Body):
+    schedule: str = Field(description="a cron expression: minute hour day-of-month month day-of-week")
+
+
+class RuleSetAnswer(Answer):
+    id: int
+    name: str
+    process_key: str
+    task_name: str | None
+    schedule: str
+    timezone: str
+    next_run: datetime
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
+    Schedule, RuleSetAnswer,
+)
