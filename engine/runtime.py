@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, field_crypto, forms, hooks, persistence, tasks
+from . import audit, field_crypto, forms, hooks, messages, persistence, tasks
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -360,6 +360,12 @@ class WorkflowEngine:
             view = self._result(inst, self.definitions.get(session, inst.definition_id), wf, open_rows)
         self._commit_hooks(session)
         return view
+
+    def send_message(self, name: str, correlation_key: str, payload: dict[str, Any],
+                     actor: Actor) -> messages.Delivery:
+        """Start the process that begins with this message, or wake the one instance waiting for it
+        (engine/messages.py says how a message finds its place)."""
+        return messages.send(self, name, correlation_key, payload, actor)
 
     # -- human tasks --------------------------------------------------------
     def _task_row(self, session: Session, task_id: str, lock: bool = True) -> HumanTask:

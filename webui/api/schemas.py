@@ -142,7 +142,24 @@ class RuleSetAnswer(Answer):
     next_run: datetime
 
 
+# -- messages ---------------------------------------------------------------
+class Message(Body):
+    """A message from another system (the BPMN message's name), about the instance with this business key."""
+
+    name: str = Field(min_length=1, max_length=200, description="the name of the BPMN message")
+    correlation_key: str = Field(min_length=1, max_length=200,
+                                 description="the business key of the instance it is about; an instance a "
+                                             "message starts takes it as its business key")
+    payload: dict[str, Any] = Field(default_factory=dict, description="fields added to the instance's data")
+
+
+class MessageDelivery(Answer):
+    started: bool = Field(description="true: the message started a new instance; false: it woke a waiting one")
+    element: str | None = Field(description="the id of the BPMN element that took the message")
+    instance: Instance
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
-    Schedule, RuleSetAnswer,
+    Schedule, RuleSetAnswer, Message, MessageDelivery,
 )
