@@ -50,6 +50,7 @@ class Operation:
     public: bool = False
     headers: dict[int, dict[str, str]] = field(default_factory=dict)  # status -> header -> description
     content_type: str = "application/json"
+    upload: dict[str, Any] | None = None  # the schema of a multipart/form-data body (a file upload)
 
 
 def operation(summary: str, tag: str, answers: dict[int, tuple[str, Any]], **kwargs: Any) -> Callable[[View], View]:
@@ -122,6 +123,8 @@ def _operation(rule_path: str, method: str, endpoint: str, op: Operation) -> dic
         if op.multipart:
             content["multipart/form-data"] = {"schema": {"type": "object", "additionalProperties": True}}
         out["requestBody"] = {"required": False, "content": content}
+    if op.upload is not None:
+        out["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.upload}}}
     return out
 
 

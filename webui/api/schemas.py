@@ -41,6 +41,22 @@ class Process(Answer):
     version: int
 
 
+class Definition(Answer):
+    """One deployed version of a process."""
+
+    key: str
+    name: str
+    version: int
+    deployed_at: datetime
+    deployed_by: str
+
+
+class Deployed(Answer):
+    key: str
+    version: int
+    created: bool = Field(description="false: the file was the same as the latest version, nothing changed")
+
+
 # -- tasks ------------------------------------------------------------------
 class Task(Answer):
     id: str
@@ -79,21 +95,32 @@ class InstanceError(Answer):
     task: str | None
 
 
-class Instance(Answer):
+class InstanceHead(Answer):
+    """What an instance is and where it stands: the part its list and its whole answer share."""
+
     id: int
     process: str
     process_name: str
     version: int = Field(description="the version of the process definition the instance runs on")
     status: str = Field(description="running, waiting, completed, cancelled, error")
     business_key: str | None
-    started_by: str | None
-    created_at: datetime | None
-    updated_at: datetime | None
+    started_by: str
+    created_at: datetime
+    updated_at: datetime
     ended_at: datetime | None
-    data: dict[str, Any]
     error: InstanceError | None
+
+
+class Instance(InstanceHead):
+    data: dict[str, Any]
     tasks: list[Task]
     history: list[Event]
+
+
+class InstanceSummary(InstanceHead):
+    """An instance in a list, without its tasks and history."""
+
+    summary: dict[str, Any] = Field(description="a few plain values of its data (sensitive ones left out)")
 
 
 class StartInstance(Body):
@@ -160,6 +187,7 @@ class MessageDelivery(Answer):
 
 
 MODELS: tuple[type[BaseModel], ...] = (
+    Definition, Deployed, InstanceSummary,
     Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
     Schedule, RuleSetAnswer, Message, MessageDelivery,
 )
