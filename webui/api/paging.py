@@ -61,9 +61,10 @@ def page_args(sorts: Sequence[str], default_sort: str) -> Page:
     return Page(limit, offset, sort)
 
 
-def answer(rows: list[T], page: Page, to_json: Callable[[T], dict[str, Any]]) -> Response:
-    """`rows`: up to `page.limit + 1` rows read from `page.offset`; the extra one says there is more."""
-    more = len(rows) > page.limit
+def answer(rows: list[T], page: Page, to_json: Callable[[T], dict[str, Any]], more: bool | None = None) -> Response:
+    """`rows`: up to `page.limit + 1` rows read from `page.offset`; the extra one says there is more
+    (or `more` says it, for a reader that pages itself)."""
+    more = len(rows) > page.limit if more is None else more
     items = [to_json(r) for r in rows[:page.limit]]
     following = _cursor(page.offset + page.limit, page.sort) if more else None
     response = jsonify({"items": items, "next": following})

@@ -8,10 +8,13 @@ writes; the test suite checks every answer it gets against them.
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from engine import analytics, audit
 
 
 class Body(BaseModel):
@@ -77,6 +80,32 @@ class Task(Answer):
     completed_by: str | None
     outcome: str | None
     comment: str | None
+
+
+class InboxItem(Answer):
+    """A task in the inbox, with its instance's few plain values (the amount before opening it)."""
+
+    task: Task
+    summary: dict[str, Any]
+
+
+class Draft(Answer):
+    data: dict[str, Any]
+    version: int = Field(description="send it back when saving: a newer draft is not overwritten (409)")
+
+
+class TaskForm(Answer):
+    """What a client needs to fill a task: its form's definition (the engine validates against it), and the
+    caller's draft."""
+
+    form: str | None = Field(description="the form's name; null: the task takes free data")
+    definition: dict[str, Any] | None
+    draft: Draft | None
+
+
+class SaveDraft(Body):
+    data: dict[str, Any]
+    version: int = Field(ge=0, le=2**31 - 1, description="the draft's version as read (0 when there was none)")
 
 
 # -- instances --------------------------------------------------------------
@@ -169,6 +198,20 @@ class RuleSetAnswer(Answer):
     next_run: datetime
 
 
+# -- audit and reports ------------------------------------------------------
+def _mirror(source: type, name: str, doc: str) -> type[Answer]:
+    """A response model with the fields of an engine dataclass, so the description follows the engine."""
+    hints = get_type_hints(source)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(source)}
+    return create_model(name, __base__=Answer, __doc__=doc, **fields)
+
+
+AuditItem = _mirror(audit.AuditRow, "AuditItem", "One action: from the audit log, or an instance's event "
+                                                 "(`instance.<kind>` on `instance <id>`).")
+FlowReport = _mirror(analytics.Report, "FlowReport", "The monitor's figures: waiting per step, cycle times, "
+                                                     "workload and throughput since `since`.")
+
+
 # -- messages ---------------------------------------------------------------
 class Message(Body):
     """A message from another system (the BPMN message's name), about the instance with this business key."""
@@ -187,7 +230,7 @@ class MessageDelivery(Answer):
 
 
 MODELS: tuple[type[BaseModel], ...] = (
-    Definition, Deployed, InstanceSummary,
+    Definition, Deployed, InstanceSummary, InboxItem, Draft, TaskForm, SaveDraft, AuditItem, FlowReport,
     Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
     Schedule, RuleSetAnswer, Message, MessageDelivery,
 )
