@@ -18,6 +18,8 @@ from flask import Flask
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from engine import ID_MAX
+
 from .schemas import MODELS
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -27,7 +29,9 @@ _REF = "#/components/schemas/{model}"
 _ALWAYS = {401: "no token, or an invalid one", 403: "the token's scope or the caller's rights do not cover it",
            429: "too many invalid tokens from this address"}
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_PARAM_TYPES = {"int": {"type": "integer", "minimum": 0}, None: {"type": "string"}, "string": {"type": "string"}}
+# URL integers are ids (webui/input_guard.py bounds them to what an id column holds)
+_PARAM_TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": ID_MAX}, None: {"type": "string"},
+                "string": {"type": "string"}}
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def model_body(model: type[BaseModel]) -> dict[str, Any]:
 
 def multipart_body(allowed: frozenset[str]) -> dict[str, Any]:
     """The text parts of a multipart request (`data` holds a JSON object); its files are read apart."""
-    unknown = sorted(set(request.form) - allowed)
+    unknown = sorted({name or "" for name in request.form} - allowed)  # a part without a name has None
     if unknown:
         raise ApiError(400, "unknown field " + ", ".join(repr(k) for k in unknown),
                        {k: f"is not a part of this request (expected: {', '.join(sorted(allowed))})" for k in unknown})

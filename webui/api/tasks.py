@@ -29,8 +29,8 @@ from .routes import bp
 from .serialize import plain, task_json
 
 FILTERS = (Query("tab", {"type": "string", "enum": list(TABS), "default": "mine"},
-                 "mine: claimed by or given to the caller; group: offered to their groups; delegated: handed on by "
-                 "them; done: completed by them"),
+                 "the inbox screen's tabs: the caller's own tasks, their groups' tasks, the ones they delegated, "
+                 "the ones they completed"),
            Query("q", {"type": "string"}, "a part of the title or the business key"),
            Query("process", {"type": "string"}, "the process key"),
            Query("requester", {"type": "string"}, "the requester's username"),
