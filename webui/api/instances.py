@@ -1,6 +1,7 @@
-"""REST API v1: the list of process instances, filtered, sorted and paged, showing only what the caller may see.
+"""REST API v1: the list of process instances (filtered, sorted, paged, showing only what the caller may see),
+and suspending and resuming one.
 
-Starting, reading one, cancelling and retrying are in routes.py; this list
+Starting, reading one, cancelling and retrying are in routes.py; the list
 answers with each instance's summary (its few plain values), never its state.
 """
 from __future__ import annotations
@@ -8,23 +9,24 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Response, request
+from flask import Response, jsonify, request
 from sqlalchemy import select
 
 from engine import ProcessDefinition, ProcessInstance
 
-from ..access import SignedIn, guard
+from ..access import Roles, SignedIn, guard
 from ..extensions import workflow_engine
 from . import schemas as s
 from .auth import caller
 from .describe import Query, operation
 from .errors import ApiError
 from .paging import NEXT_LINK, answer, page_args, page_of, page_query
+from .parse import model_body
 from .routes import bp
-from .serialize import plain, timestamp
+from .serialize import instance_json, plain, timestamp
 
 SORTS = ("-created_at", "created_at", "-updated_at", "updated_at")
-STATUSES = ("running", "waiting", "completed", "cancelled", "error")
+STATUSES = ("running", "waiting", "suspended", "completed", "cancelled", "error")
 FILTERS = (Query("process", {"type": "string"}, "the process key"),
            Query("status", {"type": "string", "enum": list(STATUSES)}, "where the instance stands"),
            Query("business_key", {"type": "string"}, "the business key, exactly"),
@@ -88,3 +90,23 @@ def list_instances() -> Response:
                  .where(engine.policy.visible_instances(session, caller().actor), *wanted)
                  .order_by(*direction).offset(page.offset).limit(page.limit + 1))
         return answer(list(session.execute(query)), page, summary_json)
+
+
+@bp.post("/process-instances/<int:instance_id>/suspend")
+@guard(Roles(("admin",)))
+@operation("Hold an instance: its tasks, timers and messages wait until it is resumed (administrators)",
+           "instances", {200: ("the instance", s.Instance)}, body=s.InstanceCommand)
+def suspend_instance(instance_id: int) -> Response:
+    revision = model_body(s.InstanceCommand).get("revision")
+    view = workflow_engine().suspend(instance_id, caller().actor, revision)
+    return jsonify(instance_json(workflow_engine().get(view.id, caller().actor)))
+
+
+@bp.post("/process-instances/<int:instance_id>/resume")
+@guard(Roles(("admin",)))
+@operation("Let a suspended instance go on (administrators)", "instances", {200: ("the instance", s.Instance)},
+           body=s.InstanceCommand)
+def resume_instance(instance_id: int) -> Response:
+    revision = model_body(s.InstanceCommand).get("revision")
+    view = workflow_engine().resume(instance_id, caller().actor, revision)
+    return jsonify(instance_json(workflow_engine().get(view.id, caller().actor)))

@@ -72,17 +72,21 @@ def get_instance(instance_id: int) -> Response:
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
-@operation("Cancel an instance (its requester or an administrator)", "instances", {200: ("the instance", s.Instance)})
+@operation("Cancel an instance (its requester or an administrator)", "instances", {200: ("the instance", s.Instance)},
+           body=s.InstanceCommand)
 @guard(InstanceOf())
 def cancel_instance(instance_id: int) -> Response:
-    return _whole(workflow_engine().cancel(instance_id, caller().actor))
+    revision = model_body(s.InstanceCommand).get("revision")
+    return _whole(workflow_engine().cancel(instance_id, caller().actor, revision))
 
 
 @bp.post("/process-instances/<int:instance_id>/retry")
-@operation("Run the failed step again (administrators)", "instances", {200: ("the instance", s.Instance)})
+@operation("Run the failed step again (administrators)", "instances", {200: ("the instance", s.Instance)},
+           body=s.InstanceCommand)
 @guard(Roles(("admin",)))
 def retry_instance(instance_id: int) -> Response:
-    return _whole(workflow_engine().retry(instance_id, caller().actor))
+    revision = model_body(s.InstanceCommand).get("revision")
+    return _whole(workflow_engine().retry(instance_id, caller().actor, revision))
 
 
 @bp.get("/tasks")

@@ -131,7 +131,7 @@ class InstanceHead(Answer):
     process: str
     process_name: str
     version: int = Field(description="the version of the process definition the instance runs on")
-    status: str = Field(description="running, waiting, completed, cancelled, error")
+    status: str = Field(description="running, waiting, suspended, completed, cancelled, error")
     business_key: str | None
     started_by: str
     created_at: datetime
@@ -141,6 +141,7 @@ class InstanceHead(Answer):
 
 
 class Instance(InstanceHead):
+    revision: int = Field(description="raised by every change; send it with a command to act only on what you saw")
     data: dict[str, Any]
     tasks: list[Task]
     history: list[Event]
@@ -158,6 +159,13 @@ class StartInstance(Body):
     process: str = Field(description="the key of the process to start")
     data: Any = Field(default=None, description="the start form's values (an object)")
     business_key: str | None = Field(default=None, max_length=200)
+
+
+class InstanceCommand(Body):
+    """The body of cancel, suspend, resume and retry: optional; with a revision, a changed instance is a 409."""
+
+    revision: int | None = Field(default=None, ge=0, le=2**31 - 1,
+                                 description="the instance's revision as read; omitted: act whatever changed")
 
 
 class CompleteTask(Body):
@@ -230,7 +238,8 @@ class MessageDelivery(Answer):
 
 
 MODELS: tuple[type[BaseModel], ...] = (
-    Definition, Deployed, InstanceSummary, InboxItem, Draft, TaskForm, SaveDraft, AuditItem, FlowReport,
+    InstanceCommand, Definition, Deployed, InstanceSummary, InboxItem, Draft, TaskForm, SaveDraft, AuditItem,
+    FlowReport,
     Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
     Schedule, RuleSetAnswer, Message, MessageDelivery,
 )
