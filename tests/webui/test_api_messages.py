@@ -9,7 +9,7 @@ from api_helpers import ApiClient
 from flask import Flask
 from sqlalchemy import select
 
-from engine import AuditEntry, Bundle
+from engine import AuditEntry, Bundle, SourceFile
 from webui.extensions import db, workflow_engine
 
 pytest_plugins = ["api_fixtures"]
@@ -108,3 +108,14 @@ def test_a_bad_message_is_refused_naming_the_field(messages: ApiClient) -> None:
     response = messages.post("/messages", "admin", json={"name": "order_placed", "correlation_key": "A",
                                                           "priority": 1})
     assert response.status_code == 400 and set(response.get_json()["detail"]) == {"priority"}
+
+
+def test_a_message_two_processes_start_with_is_409_naming_them(messages: ApiClient, api_app: Flask) -> None:
+    second = FLOWS.read_text().replace('id="paid_order" name="Paid order"', 'id="paid_order_b2b" name="B2B order"')
+    second = second.replace('id="refund_check"', 'id="refund_check_b2b"')
+    with api_app.app_context():
+        workflow_engine().deploy_bundle(Bundle(SourceFile("b2b.bpmn", second.encode())), "admin")
+    status, body = send(messages, "order_placed", "SO-77")
+    assert status == 409 and body["detail"] == {"processes": ["paid_order", "paid_order_b2b"]}
+    listed = messages.get("/process-instances?business_key=SO-77", "admin").get_json()
+    assert listed["items"] == []  # nothing started
