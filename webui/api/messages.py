@@ -19,7 +19,7 @@ from .serialize import instance_json
 @operation("Send a message: wake the instance waiting for it, or start the process that begins with it",
            "messages", {200: ("delivered to the waiting instance", s.MessageDelivery),
                         201: ("started a new instance", s.MessageDelivery)},
-           headers={201: {"Location": "the new instance's URL"}})
+           body=s.Message, headers={201: {"Location": "the new instance's URL"}})
 def send_message() -> tuple[Response, int, dict[str, str]]:
     body = model_body(s.Message)
     who = caller()
