@@ -53,6 +53,7 @@ from .identity import (
     user_for_token,
 )
 from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
+from .messages import Delivery
 from .migration import MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .parser import ParsedProcess, SourceFile, parse_dmn
@@ -86,7 +87,7 @@ __all__ = [
     "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
-    "Base", "Bundle", "Conflict", "DefinitionError", "DeployResult", "Event",
+    "Base", "Bundle", "Conflict", "Delivery", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
     "OpsFlowError", "Problem", "QUEUES", "InboxKey", "in_queue_order", "inbox_key", "ProcessDefinition",
     "ProcessInstance",

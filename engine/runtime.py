@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, field_crypto, forms, hooks, migration, persistence, tasks, work_calendar
+from . import audit, field_crypto, forms, hooks, messages, migration, persistence, suspension, tasks, work_calendar
 from .access import AccessPolicy
 from .clock import utcnow
 from .database import read_sessions, write_sessions
@@ -38,6 +38,7 @@ from .scripting import OpsFlowScriptEngine, ScriptLimits
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry
 from .spiff_clock import spiff_clock
+from .suspension import check_not_suspended, check_revision
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
 from .workflow import OpsFlowWorkflow
 
@@ -362,9 +363,11 @@ class WorkflowEngine:
         """Move the movable instances to `to_version`, each in its own transaction and history."""
         return migration.migrate(self, key, actor, to_version, instance_ids)
 
-    def cancel(self, instance_id: int, actor: Actor) -> InstanceView:
+    def cancel(self, instance_id: int, actor: Actor, revision: int | None = None) -> InstanceView:
+        """`revision`: the instance's revision the caller saw; a changed instance is not cancelled (Conflict)."""
         with self._write() as session:
             with self._instance(session, instance_id, limit_state=False) as (inst, wf):
+                check_revision(inst, revision)
                 if inst.status in ("completed", "cancelled"):
                     raise Conflict(f"instance is already {inst.status}")
                 if not (actor.is_admin or inst.started_by == actor.username):
@@ -395,21 +398,31 @@ class WorkflowEngine:
                 effects.append(result)
         return effects
 
-    def retry(self, instance_id: int, actor: Actor) -> InstanceView:
+    def retry(self, instance_id: int, actor: Actor, revision: int | None = None) -> InstanceView:
         """Run the failed step again (an operator's action after fixing the cause)."""
         if not actor.is_admin:
             raise Forbidden("only an administrator may retry an instance")
-        with self._write() as session:
-            with self._instance(session, instance_id) as (inst, wf):
-                if inst.status != "error":
-                    raise Conflict("instance is not in error")
-                for task in wf.get_tasks(state=TaskState.ERROR):
-                    task._set_state(TaskState.READY)
-                self._log(session, inst, "instance_retried", actor.username, task_name=inst.error_task)
-                open_rows = self._advance(session, inst, wf, actor.username)
-            view = self._result(inst, self.definitions.get(session, inst.definition_id), wf, open_rows)
-        self._commit_hooks(session)
-        return view
+
+        def ready_again(wf: OpsFlowWorkflow) -> None:
+            for task in wf.get_tasks(state=TaskState.ERROR):
+                task._set_state(TaskState.READY)
+
+        return suspension.run_on(self, instance_id, actor, revision, "error", "instance_retried", ready_again)
+
+    def suspend(self, instance_id: int, actor: Actor, revision: int | None = None) -> InstanceView:
+        """Hold an instance (an administrator's action): no task of it can be claimed or completed, no timer
+        fires, no message reaches it, until it is resumed."""
+        return suspension.suspend(self, instance_id, actor, revision)
+
+    def resume(self, instance_id: int, actor: Actor, revision: int | None = None) -> InstanceView:
+        """Let a suspended instance go on: what came due meanwhile (a timer) runs now."""
+        return suspension.resume(self, instance_id, actor, revision)
+
+    def send_message(self, name: str, correlation_key: str, payload: dict[str, Any],
+                     actor: Actor) -> messages.Delivery:
+        """Start the process that begins with this message, or wake the one instance waiting for it
+        (engine/messages.py says how a message finds its place)."""
+        return messages.send(self, name, correlation_key, payload, actor)
 
     # -- service steps that answer later ----------------------------------------
     def resume_service(self, instance_id: int, task_id: str, result: dict[str, Any], actor: str = "system") -> bool:
@@ -467,6 +480,7 @@ class WorkflowEngine:
             if row.status != "open":
                 raise Conflict("task is no longer open")
             inst = session.get(ProcessInstance, row.instance_id)
+            check_not_suspended(inst)
             if row.assignee == actor.username:
                 return tasks.to_view(row, inst)
             if row.assignee:
@@ -503,6 +517,7 @@ class WorkflowEngine:
             tasks.check_may_complete(row, actor)
             tasks.check_four_eyes(session, row, actor)
             with self._instance(session, row.instance_id) as (inst, wf):
+                check_not_suspended(inst)
                 definition = self.definitions.get(session, inst.definition_id)
                 form = (definition.forms or {}).get(row.form) if row.form else None
                 values = forms.validate(form, data) if form else _plain(data)
@@ -564,7 +579,7 @@ class WorkflowEngine:
             created_at=inst.created_at, updated_at=inst.updated_at, ended_at=inst.ended_at,
             data=(dict(inst.summary or {}) if wf is None
                   else _plain(wf.data if wf.is_completed() else _current_data(wf))),
-            error_message=inst.error_message, error_task=inst.error_task,
+            error_message=inst.error_message, error_task=inst.error_task, revision=inst.lock_version,
             tasks=[tasks.to_view(r, inst) for r in rows],
             history=[EventView(e.id, e.kind, e.actor, e.at, e.task_id, e.task_name,
                                {k: field_crypto.reveal(v) for k, v in (e.detail or {}).items()})

@@ -85,3 +85,4 @@ class InstanceView:
     error_task: str | None = None
     tasks: list[TaskView] = field(default_factory=list)
     history: list[EventView] = field(default_factory=list)
+    revision: int = 0  # counts the instance's changes: a command may name the one it saw (optimistic concurrency)

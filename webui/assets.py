@@ -18,6 +18,8 @@ FILES = {
     "bpmn-js/dist/assets/bpmn-js.css": "bpmn-js/bpmn-js.css",
     "bpmn-js/dist/assets/bpmn-font/css/bpmn.css": "bpmn-js/bpmn-font/css/bpmn.css",
     "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
 }
 FOLDERS = {"bpmn-js/dist/assets/bpmn-font/font": "bpmn-js/bpmn-font/font"}
 

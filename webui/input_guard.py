@@ -73,15 +73,16 @@ def _texts() -> Iterator[tuple[str, str]]:
     yield from _pairs(request.args.items(multi=True))
     yield from _pairs(request.form.items(multi=True))
     for name, upload in request.files.items(multi=True):
-        yield name, name
-        yield name, upload.filename or ""
+        yield name or "", name or ""
+        yield name or "", upload.filename or ""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str):
             yield name, value
 
 
-def _pairs(items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+def _pairs(items: Iterable[tuple[str | None, str]]) -> Iterator[tuple[str, str]]:
     for name, value in items:
+        name = name or ""  # a multipart part without a name comes as None
         yield name, name
         yield name, value
 

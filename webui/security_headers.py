@@ -13,7 +13,8 @@ The designer is the one exception: bpmn-js's modeler writes its popup-menu
 icons as markup with `style` attributes and draws with `data:` images from
 its stylesheet, so its page (`bpmn_js_modeler`) also allows inline style
 attributes (`style-src-attr`, not `<style>` elements or scripts) and
-`data:` images.
+`data:` images. The API docs page (`swagger_ui`) allows the `data:` images
+of Swagger UI's stylesheet (its icons), and nothing else more.
 
 Pages carry `Cache-Control: no-store` unless they say otherwise, so a page
 with someone's data is not kept for the back button after they sign out.
@@ -39,6 +40,7 @@ POLICY = {
     "frame-ancestors": "'none'",
 }
 BPMN_JS_MODELER = {**POLICY, "img-src": "'self' data:", "style-src-attr": "'unsafe-inline'"}
+SWAGGER_UI = {**POLICY, "img-src": "'self' data:"}
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -51,6 +53,12 @@ View = TypeVar("View", bound=Callable[..., object])
 def bpmn_js_modeler(view: View) -> View:
     """Mark a view whose page runs bpmn-js's modeler (see the module's docstring for what it allows)."""
     view.csp = BPMN_JS_MODELER  # type: ignore[attr-defined]
+    return view
+
+
+def swagger_ui(view: View) -> View:
+    """Mark the view of the API docs page (Swagger UI: see the module's docstring)."""
+    view.csp = SWAGGER_UI  # type: ignore[attr-defined]
     return view
 
 

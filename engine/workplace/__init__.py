@@ -91,8 +91,12 @@ class Workplace:
         return attachments.open_file(self.engine, self.attachment_root, instance_id, attachment_id, actor)
 
     # drafts and bulk decisions
-    def save_draft(self, task_id: str, actor: Actor, data: dict[str, Any]) -> None:
-        drafts.save(self.engine, task_id, actor, data)
+    def save_draft(self, task_id: str, actor: Actor, data: dict[str, Any],
+                   expected_version: int | None = None) -> int:
+        return drafts.save(self.engine, task_id, actor, data, expected_version)
+
+    def draft_with_version(self, task_id: str, actor: Actor) -> tuple[dict[str, Any], int] | None:
+        return drafts.current(self.engine, task_id, actor)
 
     def draft(self, task_id: str, actor: Actor) -> dict[str, Any] | None:
         return drafts.load(self.engine, task_id, actor)

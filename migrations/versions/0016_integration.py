@@ -1,13 +1,13 @@
 """integration: the outbox of calls to other systems, webhook subscriptions, named connections
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api_conformance import check
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -30,7 +31,9 @@ class ApiClient:
         headers = dict(kwargs.pop("headers", {}))
         if user is not None:
             headers["Authorization"] = f"Bearer {self.tokens[user]}"
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        response = self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+        check(self.client.application, method, path, response)
+        return response
 
     def get(self, path: str, user: str | None = None, **kwargs: Any) -> TestResponse:
         return self.call("GET", path, user, **kwargs)

@@ -122,6 +122,20 @@ def test_the_json_in_a_multipart_start_meets_the_same_bounds(app: Flask) -> None
     assert _written(app) == before
 
 
+def test_a_multipart_part_without_a_name_is_refused_not_a_server_error(app: Flask) -> None:
+    """Found by schemathesis: a part with no name reaches Werkzeug's form as None."""
+    with app.app_context():
+        token = create_token(db.session, "alice", scope="act")
+        db.session.commit()
+    before = _written(app)
+    body = (b'--b\r\nContent-Disposition: form-data; name="process"\r\n\r\npurchase_approval\r\n'
+            b'--b\r\nContent-Disposition: form-data\r\n\r\nnull\r\n--b--\r\n')
+    response = app.test_client().post("/api/v1/process-instances", headers={"Authorization": f"Bearer {token}"},
+                                      data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 400 and set(response.get_json()["detail"]) == {""}
+    assert _written(app) == before
+
+
 def _refused(response, field: str) -> bool:  # noqa: ANN001 - the test client's response
     return response.status_code == 400 and (
         f"The field {field} holds a character that cannot be stored (\\x00)." in response.get_data(as_text=True))

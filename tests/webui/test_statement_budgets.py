@@ -24,15 +24,15 @@ pytest_plugins = ["api_fixtures"]
 
 # (statements, commits) per request, as counted on SQLite (PostgreSQL sends one fewer for a completion)
 BUDGETS: dict[str, tuple[int, int]] = {
-    "api start": (22, 2),
+    "api start": (23, 2),  # one of them reads the webhook subscriptions to the events it logs
     "api task list": (5, 1),
     "api task": (8, 1),
-    "api complete": (27, 2),
+    "api complete": (28, 2),
     "api instance": (8, 1),
-    "page start": (20, 2),
+    "page start": (21, 2),
     "page inbox": (15, 2),
     "page task": (20, 5),
-    "page complete": (34, 5),
+    "page complete": (35, 5),
     "page instance": (15, 3),
 }
 FORM = {"supplier": "ACME", "reason": "new hire", "lines-1-item": "Docking station", "lines-1-quantity": "2",

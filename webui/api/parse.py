@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from flask import request
+from pydantic import BaseModel, ValidationError
 
 from engine import INT64_MAX
 
@@ -50,9 +51,38 @@ def json_body(allowed: frozenset[str]) -> dict[str, Any]:
     return body
 
 
+_PROBLEMS = {"missing": "is required", "string_type": "must be a string", "dict_type": "must be an object",
+             "int_type": "must be an integer", "bool_type": "must be a boolean", "list_type": "must be an array"}
+
+
+def _problem(error: Any) -> str:
+    if error["type"] == "string_too_long":
+        return f"must be at most {error['ctx']['max_length']} characters"
+    if error["type"] == "string_too_short":
+        return "must not be empty"
+    return _PROBLEMS.get(error["type"], str(error["msg"]).lower())
+
+
+def checked(model: type[BaseModel], body: dict[str, Any]) -> dict[str, Any]:
+    """`body` checked against the request's schema, the one its description shows: 400 naming each bad field."""
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        detail = {".".join(str(p) for p in e["loc"]) or "body": _problem(e) for e in exc.errors()}
+        name, problem = next(iter(detail.items()))
+        error = f"missing field {name!r}" if problem == "is required" else f"field {name!r} {problem}"
+        raise ApiError(400, error, detail) from None
+    return body
+
+
+def model_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON body of a request described by `model` (its fields, and their types)."""
+    return checked(model, json_body(frozenset(model.model_fields)))
+
+
 def multipart_body(allowed: frozenset[str]) -> dict[str, Any]:
     """The text parts of a multipart request (`data` holds a JSON object); its files are read apart."""
-    unknown = sorted(set(request.form) - allowed)
+    unknown = sorted({name or "" for name in request.form} - allowed)  # a part without a name has None
     if unknown:
         raise ApiError(400, "unknown field " + ", ".join(repr(k) for k in unknown),
                        {k: f"is not a part of this request (expected: {', '.join(sorted(allowed))})" for k in unknown})

@@ -17,33 +17,38 @@ from ..access import InstanceOf, Roles, SignedIn, TaskOf, guard
 from ..extensions import csrf, workflow_engine
 from ..uploads import start_with_uploads
 from . import errors
+from . import schemas as s
 from .auth import caller
-from .paging import bad_cursor, cursor_arg, fitted, limit_arg, page_of, page_response
-from .parse import json_body, multipart_body, optional_text, required_text
+from .describe import operation
+from .paging import KEYSET_QUERY, NEXT_LINK, bad_cursor, cursor_arg, fitted, limit_arg, page_in, page_of, page_response
+from .parse import checked, model_body, multipart_body, optional_text, required_text
 from .serialize import instance_json, process_json, task_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: there is no cross-site request to forge
 errors.register(bp)
 
-START_FIELDS = frozenset({"process", "data", "business_key"})
-COMPLETE_FIELDS = frozenset({"data"})
+START_FIELDS = frozenset(s.StartInstance.model_fields)
 
 
 @bp.get("/processes")
+@operation("The deployed processes, latest version of each", "processes", {200: ("the processes", page_of(s.Process))},
+           headers=NEXT_LINK, query=KEYSET_QUERY)
 @guard(SignedIn("the deployed processes: names and versions"))
 def list_processes() -> Response:
-    page, after = page_of(workflow_engine().processes(), lambda d: [d.key, d.version], limit_arg(), cursor_arg())
+    page, after = page_in(workflow_engine().processes(), lambda d: [d.key, d.version], limit_arg(), cursor_arg())
     return page_response([process_json(d) for d in page], after)
 
 
 @bp.post("/process-instances")
+@operation("Start an instance", "instances", {201: ("the new instance", s.Instance)}, body=s.StartInstance,
+           multipart=True, headers={201: {"Location": "the new instance's URL"}})
 @guard(SignedIn("the engine refuses a process the caller may not start"))
 def start_instance() -> tuple[Response, int, dict[str, str]]:
     """JSON, or multipart/form-data when the start form takes files: `process`, `data` (JSON text),
     `business_key`, and one file part per file named after its field."""
     uploading = request.mimetype == "multipart/form-data"
-    body = multipart_body(START_FIELDS) if uploading else json_body(START_FIELDS)
+    body = checked(s.StartInstance, multipart_body(START_FIELDS)) if uploading else model_body(s.StartInstance)
     key = required_text(body, "process")
     business_key = optional_text(body, "business_key", max_length=200)
     who = caller()
@@ -62,24 +67,33 @@ def _whole(view: InstanceView) -> Response:
 
 
 @bp.get("/process-instances/<int:instance_id>")
+@operation("An instance with its tasks and history", "instances", {200: ("the instance", s.Instance)})
 @guard(InstanceOf())
 def get_instance(instance_id: int) -> Response:
     return jsonify(instance_json(workflow_engine().get(instance_id, caller().actor)))
 
 
 @bp.post("/process-instances/<int:instance_id>/cancel")
+@operation("Cancel an instance (its requester or an administrator)", "instances", {200: ("the instance", s.Instance)},
+           body=s.InstanceCommand)
 @guard(InstanceOf())
 def cancel_instance(instance_id: int) -> Response:
-    return _whole(workflow_engine().cancel(instance_id, caller().actor))
+    revision = model_body(s.InstanceCommand).get("revision")
+    return _whole(workflow_engine().cancel(instance_id, caller().actor, revision))
 
 
 @bp.post("/process-instances/<int:instance_id>/retry")
+@operation("Run the failed step again (administrators)", "instances", {200: ("the instance", s.Instance)},
+           body=s.InstanceCommand)
 @guard(Roles(("admin",)))
 def retry_instance(instance_id: int) -> Response:
-    return _whole(workflow_engine().retry(instance_id, caller().actor))
+    revision = model_body(s.InstanceCommand).get("revision")
+    return _whole(workflow_engine().retry(instance_id, caller().actor, revision))
 
 
 @bp.get("/tasks")
+@operation("The caller's open tasks in inbox order (soonest due first)", "tasks",
+           {200: ("the tasks", page_of(s.Task))}, headers=NEXT_LINK, query=KEYSET_QUERY)
 @guard(SignedIn("the caller's own open tasks"))
 def list_tasks() -> Response:
     """The caller's open tasks in inbox order (soonest due first), paged by the last task's place in it."""
@@ -107,25 +121,30 @@ def _inbox_cursor() -> InboxKey | None:
 
 
 @bp.get("/tasks/<task_id>")
+@operation("A task", "tasks", {200: ("the task", s.Task)})
 @guard(TaskOf())
 def get_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().task(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/claim")
+@operation("Claim a task", "tasks", {200: ("the task", s.Task)})
 @guard(TaskOf())
 def claim_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().claim(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
+@operation("Release a claimed task", "tasks", {200: ("the task", s.Task)})
 @guard(TaskOf())
 def unclaim_task(task_id: str) -> Response:
     return jsonify(task_json(workflow_engine().unclaim(task_id, caller().actor)))
 
 
 @bp.post("/tasks/<task_id>/complete")
+@operation("Complete a task with its form's values", "tasks", {200: ("the instance", s.Instance)},
+           body=s.CompleteTask)
 @guard(TaskOf())
 def complete_task(task_id: str) -> Response:
-    body = json_body(COMPLETE_FIELDS)
+    body = model_body(s.CompleteTask)
     return _whole(workflow_engine().complete(task_id, caller().actor, body.get("data", {})))

@@ -10,13 +10,13 @@ from engine import Forbidden
 from rules import RuleError, RuleSet, RuleStore
 
 from ..access import Roles, guard
+from . import schemas as s
 from .auth import caller, needs_scope
+from .describe import operation
 from .errors import ApiError
-from .paging import cursor_arg, limit_arg, page_of, page_response
-from .parse import json_body, required_text
+from .paging import KEYSET_QUERY, NEXT_LINK, cursor_arg, limit_arg, page_in, page_of, page_response
+from .parse import model_body, required_text
 from .routes import bp
-
-SCHEDULE_FIELDS = frozenset({"schedule"})
 
 
 def _store() -> RuleStore:
@@ -31,21 +31,25 @@ def _rule_set_json(store: RuleStore, rs: RuleSet, next_runs: dict[int, Any]) -> 
 
 
 @bp.get("/rule-sets")
+@operation("The rule sets with their schedules (administrators)", "rule sets",
+           {200: ("the rule sets", page_of(s.RuleSetAnswer))}, headers=NEXT_LINK, query=KEYSET_QUERY)
 @guard(Roles(("admin",)))
 @needs_scope("admin")
 def list_rule_sets() -> Response:
     store = _store()
     next_runs = store.next_runs()
-    page, after = page_of(store.rule_sets(), lambda rs: [rs.id], limit_arg(), cursor_arg())
+    page, after = page_in(store.rule_sets(), lambda rs: [rs.id], limit_arg(), cursor_arg())
     return page_response([_rule_set_json(store, rs, next_runs) for rs in page], after)
 
 
 @bp.put("/rule-sets/<int:rule_set_id>/schedule")
+@operation("Change when a rule set runs (administrators)", "rule sets", {200: ("the rule set", s.RuleSetAnswer)},
+           body=s.Schedule)
 @guard(Roles(("admin",)))
 @needs_scope("admin")
 def set_rule_set_schedule(rule_set_id: int) -> Response:
     store = _store()
-    schedule = required_text(json_body(SCHEDULE_FIELDS), "schedule")
+    schedule = required_text(model_body(s.Schedule), "schedule")
     try:
         rule_set = store.set_schedule(rule_set_id, schedule, caller().actor.username)
     except RuleError as exc:

@@ -63,7 +63,7 @@ def instance_json(view: InstanceView) -> dict[str, Any]:
         "id": view.id, "process": view.process, "process_name": view.process_name, "version": view.version,
         "status": view.status, "business_key": view.business_key, "started_by": view.started_by,
         "created_at": timestamp(view.created_at), "updated_at": timestamp(view.updated_at),
-        "ended_at": timestamp(view.ended_at), "data": plain(view.data),
+        "ended_at": timestamp(view.ended_at), "revision": view.revision, "data": plain(view.data),
         "error": {"message": view.error_message, "task": view.error_task} if view.error_message else None,
         "tasks": [task_json(t) for t in view.tasks],
         "history": [event_json(e) for e in view.history],

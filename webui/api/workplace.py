@@ -7,14 +7,13 @@ from werkzeug.wrappers import Response
 from engine import CommentView, Workplace
 
 from ..access import InstanceOf, TaskOf, guard
+from . import schemas as s
 from .auth import caller
-from .paging import cursor_arg, limit_arg, page_of, page_response
-from .parse import json_body, required_text
+from .describe import operation
+from .paging import KEYSET_QUERY, NEXT_LINK, cursor_arg, limit_arg, page_in, page_of, page_response
+from .parse import model_body, required_text
 from .routes import bp
 from .serialize import task_json
-
-DELEGATE_FIELDS = frozenset({"to", "reason"})
-COMMENT_FIELDS = frozenset({"body"})
 
 
 def _workplace() -> Workplace:
@@ -22,25 +21,30 @@ def _workplace() -> Workplace:
 
 
 @bp.post("/tasks/<task_id>/delegate")
+@operation("Hand a task to someone, with the reason", "tasks", {200: ("the task", s.Task)}, body=s.Delegate)
 @guard(TaskOf())
 def delegate_task(task_id: str) -> Response:
-    body = json_body(DELEGATE_FIELDS)
+    body = model_body(s.Delegate)
     view = _workplace().delegate(task_id, caller().actor, required_text(body, "to"), required_text(body, "reason"))
     return jsonify(task_json(view))
 
 
 @bp.get("/process-instances/<int:instance_id>/comments")
+@operation("An instance's comments", "instances", {200: ("the comments", page_of(s.Comment))},
+           headers=NEXT_LINK, query=KEYSET_QUERY)
 @guard(InstanceOf())
 def list_comments(instance_id: int) -> Response:
-    page, after = page_of(_workplace().comments(instance_id, caller().actor), lambda c: [c.id], limit_arg(),
+    page, after = page_in(_workplace().comments(instance_id, caller().actor), lambda c: [c.id], limit_arg(),
                           cursor_arg())
     return page_response([_comment_json(c) for c in page], after)
 
 
 @bp.post("/process-instances/<int:instance_id>/comments")
+@operation("Comment on an instance (@name mentions notify)", "instances", {201: ("the comment", s.Comment)},
+           body=s.NewComment)
 @guard(InstanceOf())
 def add_comment(instance_id: int) -> tuple[Response, int]:
-    body = json_body(COMMENT_FIELDS)
+    body = model_body(s.NewComment)
     return jsonify(_comment_json(_workplace().add_comment(instance_id, caller().actor,
                                                           required_text(body, "body")))), 201
 

@@ -91,3 +91,9 @@ def all_rows(session: Session, actor: Actor, tab: str, filters: Filters, limit: 
     """Every row of the list (up to `limit`), for the Excel export."""
     query = _base(actor, tab, filters).order_by(*order(filters, tab)).limit(limit)
     return [InboxRow(task_view(task, inst), inst.summary or {}) for task, inst in session.execute(query)]
+
+
+def rows_from(session: Session, actor: Actor, tab: str, filters: Filters, offset: int, limit: int) -> list[InboxRow]:
+    """`limit` rows of the list from `offset`, for a client paging by cursor (the API)."""
+    query = _base(actor, tab, filters).order_by(*order(filters, tab)).offset(offset).limit(limit)
+    return [InboxRow(task_view(task, inst), inst.summary or {}) for task, inst in session.execute(query)]
