@@ -101,7 +101,7 @@ def served(url: str, workers: int, clients: int, seconds: float) -> dict[str, fl
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start; see {log.name}") from None
                 time.sleep(0.2)
-        tokens = {u: _opsflow(env, "create-token", u).splitlines()[-1] for u in ("alice", "bob")}
+        tokens = {u: _opsflow(env, "create-token", u, "--scope", "act").splitlines()[-1] for u in ("alice", "bob")}
         db = make_engine(url)
         with db.begin() as conn:
             conn.execute(text(UNLIMITED_BUDGETS))
