@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from . import field_crypto, persistence, priority, work_calendar
 from .errors import Forbidden
@@ -166,12 +166,13 @@ def inbox_page(actor: Actor, limit: int, offset: int = 0, after: InboxKey | None
     """A page of the actor's open tasks with their instances, soonest due first; with `after`, the
     tasks that follow that key in the same order (a page that stays right while tasks come and go).
 
-    It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`).
+    It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`), and leaves each
+    instance's state unread: a page of tasks needs none of it.
     """
     q = open_tasks_query(actor)
     if after is not None:
         q = q.where(_after(after))
-    return in_queue_order(q.add_columns(ProcessInstance)
+    return in_queue_order(q.add_columns(ProcessInstance).options(defer(ProcessInstance.state))
                           .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                           .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
                           .limit(limit).offset(offset))

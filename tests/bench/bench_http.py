@@ -44,26 +44,32 @@ def _lifecycle(call: Any) -> list[float]:
     return [(t1 - t0) * 1000, (t2 - t1) * 1000]
 
 
-def test_client(seconds: float) -> float:
+def in_process(folder: str) -> Any:
+    """The app on a new demo database in `folder`, and a JSON call through its test client as alice or bob."""
     from engine import create_token
     from webui import create_app
     from webui.cli import prepare
     from webui.extensions import db
 
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/http.db", "TESTING": True})
+    prepare(app)
+    with app.app_context():
+        tokens = {u: create_token(db.session, u, scope="act") for u in ("alice", "bob")}
+        db.session.execute(text(UNLIMITED_BUDGETS))
+        db.session.commit()
+    client = app.test_client()
+
+    def call(method: str, path: str, user: str, body: dict) -> dict:
+        r = client.open(path, method=method, json=body, headers={"Authorization": f"Bearer {tokens[user]}"})
+        assert r.status_code in (200, 201), r.get_data(as_text=True)
+        return r.get_json()
+
+    return call
+
+
+def test_client(seconds: float) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/http.db", "TESTING": True})
-        prepare(app)
-        with app.app_context():
-            tokens = {u: create_token(db.session, u, scope="act") for u in ("alice", "bob")}
-            db.session.execute(text(UNLIMITED_BUDGETS))
-            db.session.commit()
-        client = app.test_client()
-
-        def call(method: str, path: str, user: str, body: dict) -> dict:
-            r = client.open(path, method=method, json=body, headers={"Authorization": f"Bearer {tokens[user]}"})
-            assert r.status_code in (200, 201), r.get_data(as_text=True)
-            return r.get_json()
-
+        call = in_process(tmp)
         return rate("test client, SQLite", lambda i: _lifecycle(call), seconds)
 
 
@@ -95,7 +101,7 @@ def served(url: str, workers: int, clients: int, seconds: float) -> dict[str, fl
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start; see {log.name}") from None
                 time.sleep(0.2)
-        tokens = {u: _opsflow(env, "create-token", u).splitlines()[-1] for u in ("alice", "bob")}
+        tokens = {u: _opsflow(env, "create-token", u, "--scope", "act").splitlines()[-1] for u in ("alice", "bob")}
         db = make_engine(url)
         with db.begin() as conn:
             conn.execute(text(UNLIMITED_BUDGETS))

@@ -65,7 +65,7 @@ def test_create_token_prints_a_token_with_its_scope_and_expiry(cli_app: Flask, r
     client = cli_app.test_client()
     response = client.get("/api/v1/processes", headers=bearer(token))
     assert response.status_code == 200
-    assert "purchase_approval" in [p["key"] for p in response.get_json()]
+    assert "purchase_approval" in [p["key"] for p in response.get_json()["items"]]
 
     read_only = runner.invoke(args=["create-token", "svc-erp"]).output.strip()  # scope read by default
     assert read_only != token

@@ -15,9 +15,9 @@ from api_helpers import PURCHASE, ApiClient, open_task
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from statements import Count, counting
 
 from engine import HumanTask
+from tests.bench.statements import Count, counting
 from webui.extensions import db
 
 pytest_plugins = ["api_fixtures"]

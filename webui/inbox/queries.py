@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine import Actor, HumanTask, ProcessInstance, TaskView, Workplace, in_queue_order, queue_filter, task_view
 
@@ -46,7 +46,8 @@ def tab_filter(actor: Actor, tab: str) -> ColumnElement[bool]:
 
 def _base(actor: Actor, tab: str, filters: Filters | None) -> Any:
     wanted = conditions(filters) if filters else []
-    query = select(HumanTask, ProcessInstance).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    query = (select(HumanTask, ProcessInstance).options(defer(ProcessInstance.state))  # a list shows no state
+             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id))
     return query.where(tab_filter(actor, tab), *wanted)
 
 

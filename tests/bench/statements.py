@@ -1,6 +1,7 @@
 """Counting what a request costs the database: statements and commits, by SQLAlchemy's own events.
 
-Kept apart from the tests so the request profile in tests/bench counts the same way.
+Used by the statement budgets (tests/webui/test_statement_budgets.py) and the request profile
+(tests/bench/request_profile.py), so both count the same way.
 """
 from __future__ import annotations
 
