@@ -439,21 +439,52 @@ class WorkflowEngine:
     def _resume_in(self, session: Session, instance_id: int, task_id: str, result: dict[str, Any],
                    actor: str = "system") -> bool:
         """`resume_service` inside the caller's transaction (where the answer's own rows are written)."""
-        inst = persistence.load_instance(session, instance_id)
-        if inst is None:
-            raise NotFound(f"no process instance {instance_id}")
-        if inst.status in ("completed", "cancelled"):
+        waiting = self._waiting_step(session, instance_id, task_id)
+        if waiting is None:
             return False
-        wf = self._checkout(session, inst)
-        task = _waiting_service_task(wf, task_id)
-        if task is None:
-            self._checkin(inst.id, inst.lock_version, wf)
-            return False
+        inst, wf, task = waiting
         task.data[task.task_spec.result_variable] = result
         task.complete()
         self._log(session, inst, "step_completed", actor, task_name=task.task_spec.bpmn_id or task.task_spec.name,
                   answered_later=True)
         self._advance(session, inst, wf, actor)
+        self._save(session, inst, wf)
+        return True
+
+    def _waiting_step(self, session: Session, instance_id: int,
+                      task_id: str) -> tuple[InstanceRow, OpsFlowWorkflow, Any] | None:
+        """The instance, its workflow and the service task `task_id` if that task still waits for its answer."""
+        inst = persistence.load_instance(session, instance_id)
+        if inst is None:
+            raise NotFound(f"no process instance {instance_id}")
+        if inst.status in ("completed", "cancelled"):
+            return None
+        wf = self._checkout(session, inst)
+        task = _waiting_service_task(wf, task_id)
+        if task is None:
+            self._checkin(inst.id, inst.lock_version, wf)
+            return None
+        return inst, wf, task
+
+    def _service_waiting(self, session: Session, instance_id: int, task_id: str) -> bool:
+        waiting = self._waiting_step(session, instance_id, task_id)
+        if waiting is not None:
+            self._checkin(waiting[0].id, waiting[0].lock_version, waiting[1])
+        return waiting is not None
+
+    def _fail_waiting_in(self, session: Session, instance_id: int, task_id: str, error: str,
+                         actor: str = "system") -> bool:
+        """A waiting service step whose work failed elsewhere (on a worker): the instance goes to error,
+        with its retry job, as if the step had failed here. False when the step no longer waits."""
+        waiting = self._waiting_step(session, instance_id, task_id)
+        if waiting is None:
+            return False
+        inst, wf, task = waiting
+        task.error()
+        inst.status, inst.error_task = "error", task.task_spec.bpmn_id or task.task_spec.name
+        inst.error_message, inst.updated_at = error[:4000], self.clock()
+        self._log(session, inst, "instance_error", actor, task_name=inst.error_task, error=inst.error_message)
+        hooks.step_done(session, inst, wf, inst.updated_at)  # the job system schedules the retry
         self._save(session, inst, wf)
         return True
 

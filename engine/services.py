@@ -55,6 +55,8 @@ class Waiting:
 
 
 Operation = Callable[[ServiceCall, Any], "dict[str, Any] | Waiting"]
+# hands a step's call to workers elsewhere: (call, operation name, evaluated parameters) -> Waiting
+Dispatch = Callable[[ServiceCall, str, dict[str, Any]], Waiting]
 # what a module does when an instance of its process is cancelled: (call, the instance's data) -> what it changed
 CancelHook = Callable[[ServiceCall, dict[str, Any]], dict[str, Any] | None]
 # what a module finds wrong with the data a new instance would start with: (session, data) -> {field: message}
@@ -86,6 +88,8 @@ class ServiceRegistry:
         self._operations: dict[str, RegisteredOperation] = {}
         self._cancel_hooks: dict[str, list[CancelHook]] = {}
         self._start_checks: dict[str, list[StartCheck]] = {}
+        # None: every operation runs in the step (inline, the default); set, operations run on workers
+        self.dispatch: Dispatch | None = None
 
     def register(self, name: str, func: Operation, params: type, *, builtin: bool = False) -> None:
         """`builtin`: one of the engine's own operations (`http.request`), named `<kind>.<verb>`."""

@@ -41,6 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["opsflow.policy"] = policy
     app.extensions["opsflow.engine"] = WorkflowEngine(engine, registry, policy=policy)
     integration.webhooks.subscribe(app.extensions["opsflow.engine"])  # deliveries written with their events
+    if app.config.get("SERVICE_WORKERS", "inline") != "inline":  # service steps on Celery workers
+        from .service_workers import init_app as init_service_workers
+
+        init_service_workers(app, registry)
 
     security_headers.register(app)
     install_input_guard(app)  # before the blueprints: their `<int:...>` routes take its converter

@@ -104,4 +104,10 @@ def from_environment() -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         **_sign_in(),
         **_single_sign_on(),
+        **_service_workers(),
     }
+
+
+def _service_workers() -> dict[str, object]:
+    """Where service steps run: `inline` (in the step, the default) or `celery` (on workers, see README)."""
+    return {"SERVICE_WORKERS": os.environ.get("OPSFLOW_SERVICE_WORKERS", "").strip().lower() or "inline"}

@@ -161,7 +161,10 @@ class OpsFlowScriptEngine(PythonScriptEngine):
         )
         try:
             with call.session.begin_nested():
-                result = op.func(call, op.build_params(values))
+                params = op.build_params(values)  # a bad parameter fails here, wherever the operation runs
+                if self.registry.dispatch is not None:
+                    return self.registry.dispatch(call, operation_name, values)
+                result = op.func(call, params)
         except Exception as exc:
             raise ServiceError(operation_name, exc) from exc
         if isinstance(result, Waiting):
