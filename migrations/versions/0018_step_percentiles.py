@@ -1,4 +1,5 @@
-"""per-step waiting and working time, and lateness in working hours, on the task rows
+"""per-step waiting and working time, and lateness in working hours, on the task rows; the monitor's
+instance indexes
 
 Revision ID: 0018
 Revises: 0016
@@ -30,9 +31,14 @@ def upgrade() -> None:
     op.create_index("ix_human_tasks_claim_wait", "human_tasks",
                     ["process_key", "task_name", "claim_wait_seconds", "created_at", "late_working_seconds"])
     op.create_index("ix_human_tasks_work", "human_tasks", ["process_key", "task_name", "work_seconds", "created_at"])
+    op.create_index("ix_process_instances_started", "process_instances",
+                    ["process_key", "created_at", "status", "ended_at"])
+    op.create_index("ix_process_instances_ended", "process_instances", ["status", "ended_at", "process_key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_process_instances_ended", table_name="process_instances")
+    op.drop_index("ix_process_instances_started", table_name="process_instances")
     op.drop_index("ix_human_tasks_work", table_name="human_tasks")
     op.drop_index("ix_human_tasks_claim_wait", table_name="human_tasks")
     with op.batch_alter_table("human_tasks") as batch_op:

@@ -60,3 +60,14 @@ def test_the_monitor_and_a_history_request_open_on_it(cli_app: Flask, runner: Fl
                                    .where(ProcessInstance.department == "IT").order_by(ProcessInstance.id).limit(1))
     page = client.get(f"/instances/{oldest}")
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
+
+
+def test_the_demo_set_up_writes_its_history_once(cli_app: Flask) -> None:
+    from webui.cli import prepare
+    from webui.demo_history import history_count
+
+    prepare(cli_app, history=120)
+    prepare(cli_app, history=120)
+    with cli_app.app_context():
+        assert history_count(db.engine) == 120
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) > 120, "and the demo requests"

@@ -294,7 +294,9 @@ def test_a_backup_of_an_older_schema_is_restored_and_brought_up_to_date(demo_sit
     db.dispose()
     assert {t: len(restored[t]) for t in rows} == {t: len(r) for t, r in rows.items()}
     history = ("process_definitions", "process_instances", "human_tasks", "events", "audit_log", "attachments")
-    assert {t: restored[t] for t in history} == {t: rows[t] for t in history}  # no migration since rewrites these
+    # no migration since rewrites these; a column added since (the task rows' waiting and working time) comes last
+    width = {t: len(rows[t][0]) if rows[t] else 0 for t in history}
+    assert {t: sorted((r[:width[t]] for r in restored[t]), key=repr) for t in history} == {t: rows[t] for t in history}
 
 
 def test_a_backup_of_the_other_database_kind_is_refused(demo_site: Installation, tmp_path: Path) -> None:
