@@ -161,6 +161,12 @@ def step_names(session: Session, process: str) -> dict[str, str]:
     return _names(row[0], row[1]) if row else {}
 
 
+def version_step_names(session: Session, definition_id: int) -> dict[str, str]:
+    """BPMN element id → name in one deployed version: an instance's steps read as its own version names them."""
+    xml = session.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == definition_id))
+    return _names(definition_id, xml) if xml else {}
+
+
 @lru_cache(maxsize=64)
 def _names(_definition_id: int, xml: str) -> dict[str, str]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

@@ -19,6 +19,9 @@ from engine import User, utcnow
 
 from . import labels
 from .extensions import db
+from .step_names import step_name
+
+RULES_ACTOR = "system"  # who the rules act as (rules/auto_approval.py)
 
 CURRENCY = "CNY"
 
@@ -110,6 +113,8 @@ def person(username: str | None) -> str:
     """A user's display name ('Bob 张伟'), looked up once per request; the user name if unknown."""
     if not username:
         return ""
+    if username == RULES_ACTOR:
+        return _("Automatic approver (rules)")
     cache: dict[str, str] = g.setdefault("display_names", {})
     if username not in cache:
         name = db.session.scalar(select(User.display_name).where(User.username == username))
@@ -128,4 +133,5 @@ def register(bp: Blueprint) -> None:
     for name, func in labels.LABELS.items():
         bp.add_app_template_global(func, name)
     bp.add_app_template_global(overdue, "overdue")
+    bp.add_app_template_global(step_name, "step_name")
     bp.add_app_template_global(labels.outcome, "outcome_of")

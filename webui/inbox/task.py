@@ -1,6 +1,7 @@
 """The task page: a request's facts laid out for a decision, and the decision itself (or a draft of it)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..form_fields import fields, submitted
 from . import bp
 
 DECISION_FIELD = "decision"
+RAW_EXCEPTION = re.compile(r"\w*(Error|Exception)\b")  # "ZeroDivisionError: division by zero": for administrators
 DRAFT_BUTTON = "_save_draft"
 
 
@@ -105,7 +107,10 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     except InvalidData as exc:
         return _page(view, actor, data, exc.errors), 422
     except (ScriptError, StateTooLarge) as exc:  # the flow's own script or a limit refused it: the task stays open
-        reason = _("This task could not be completed: %(reason)s", reason=exc.message)
+        shown = actor.is_admin or not RAW_EXCEPTION.match(exc.message)  # a limit is theirs to know; a script's bug not
+        reason = _("This task could not be completed: %(reason)s", reason=exc.message) if shown else \
+            _("This task could not be completed: a step that follows it failed. It stays open for you; please "
+              "tell an administrator.")
         return _page(view, actor, data, {"data": reason}), 422
     except Conflict:
         return _already_done()
