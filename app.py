@@ -4,11 +4,14 @@ import os
 from webui import create_app
 from webui.cli import prepare
 from webui.scheduler import start_embedded
+from webui.welcome import welcome
 
 app = create_app()
 
 if __name__ == "__main__":
-    prepare(app, demo=os.environ.get("OPSFLOW_DEMO", "1") != "0")
+    demo = os.environ.get("OPSFLOW_DEMO", "1") != "0"
+    host, port = os.environ.get("OPSFLOW_HOST", "127.0.0.1"), int(os.environ.get("OPSFLOW_PORT", "5000"))
+    prepare(app, demo=demo)
     start_embedded(app)  # timers, rule runs, escalations in this process; OPSFLOW_SCHEDULER=off to run them apart
-    app.run(host=os.environ.get("OPSFLOW_HOST", "127.0.0.1"), port=int(os.environ.get("OPSFLOW_PORT", "5000")),
-            threaded=True)
+    print(welcome(host, port, demo), flush=True)
+    app.run(host=host, port=port, threaded=True)
