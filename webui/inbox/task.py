@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Conflict, InvalidData, ScriptError, StateTooLarge, TaskView, User, Workplace
 
+from .. import step_names
 from ..access import TaskOf, guard
 from ..business_data import facts
 from ..extensions import actor_for, db, workflow_engine
@@ -58,6 +59,7 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
     drawn = fields(form, values, errors)
     return render_template(
         "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
+        names=step_names.of_version(instance.process, instance.version),
         decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
         fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
