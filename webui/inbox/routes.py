@@ -47,8 +47,10 @@ def index() -> str:
     bulk = workplace().bulk_capable([r.task.id for r in listing.rows]) if tab in ("mine", "group") else set()
     processes = sorted({d.key for d in workflow_engine().processes()})
     names = step_names.of_instances({r.task.instance_id for r in listing.rows})
+    handed = workplace().handed_to(actor.username, [r.task.id for r in listing.rows]) if tab == "mine" else {}
     return render_template("inbox/index.html", listing=listing, counts=counts, tab=tab, filters=filters,
-                           bulk=bulk, saved=_saved(actor.username), processes=processes, names=names)
+                           bulk=bulk, saved=_saved(actor.username), processes=processes, names=names,
+                           handed=handed)
 
 
 @bp.get("/inbox/export.xlsx")

@@ -60,6 +60,8 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
     return render_template(
         "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
         names=step_names.of_version(instance.process, instance.version),
+        handover=place.handed_to(task.assignee, [task.id]).get(task.id) if task.assignee and task.status == "open"
+        else None,
         decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
         fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
