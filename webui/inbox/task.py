@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Conflict, InvalidData, ScriptError, StateTooLarge, TaskView, User, Workplace
 
-from .. import step_names
+from .. import budget_now, step_names
 from ..access import TaskOf, guard
 from ..business_data import facts
 from ..extensions import actor_for, db, workflow_engine
@@ -58,7 +58,8 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
         values = draft if draft is not None else _as_requested(form, start_form, instance.data)
     drawn = fields(form, values, errors)
     return render_template(
-        "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
+        "inbox/task.html", task=task, instance=instance,
+        facts=facts(budget_now.as_of_now(instance.data) if task.status == "open" else instance.data, start_form),
         names=step_names.of_version(instance.process, instance.version),
         handover=place.handed_to(task.assignee, [task.id]).get(task.id) if task.assignee and task.status == "open"
         else None,
