@@ -70,6 +70,7 @@ ELEMENT = {
 }
 
 APPROVAL_LEVEL = {
+    "auto_or_manager": _l("Automatic approval possible, otherwise the department manager"),
     "manager": _l("Department manager"),
     "manager_and_finance": _l("Department manager and finance director"),
 }

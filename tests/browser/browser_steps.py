@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
@@ -12,3 +13,10 @@ def sign_in(page: Page, username: str) -> None:
     page.locator("input[name=password]").fill("demo")
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/inbox"))
+
+
+def signed_in(new_page: Callable[..., Page], username: str, locale: str = "en-US") -> Page:
+    """A fresh browser context in `locale`, signed in as `username`, on their inbox."""
+    page = new_page(locale=locale)
+    sign_in(page, username)
+    return page

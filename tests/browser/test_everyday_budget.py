@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import signed_in
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -33,8 +33,7 @@ def test_an_open_task_shows_the_budget_left_now(new_page: NewPage, served_app: t
         spent = engine.start("purchase_approval", _request(f"Spent laptops {locale}"), demo_actor("alice"))
         engine.complete(next(t.id for t in spent.tasks if t.status == "open"), demo_actor("bob"),
                         {"decision": "approve", "comment": "ok"})  # a payment request of ¥9,000 since the check
-    page = new_page(locale=locale)
-    sign_in(page, "bob")
+    page = signed_in(new_page, "bob", locale)
     page.goto(f"/inbox?tab=group&q=Waiting laptops {locale}")
     page.get_by_test_id("task-row").first.locator("a.row-title").click()
     facts = page.get_by_test_id("facts")

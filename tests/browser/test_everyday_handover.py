@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import signed_in
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -25,8 +25,7 @@ def test_the_person_given_a_task_sees_who_handed_it_over_and_why(new_page: NewPa
         workflow_engine().start("purchase_approval", {
             "supplier": "HP China", "reason": "drawings", "department": "IT",
             "lines": [{"item": item, "quantity": 1, "unit_price": 9000.0}]}, demo_actor("alice"))
-    bob = new_page(locale=locale)
-    sign_in(bob, "bob")
+    bob = signed_in(new_page, "bob", locale)
     bob.goto(f"/inbox?tab=group&q={item}")
     bob.get_by_test_id("task-row").filter(has_text=item).locator("a.row-title").click()
     bob.get_by_test_id("delegate").locator("summary").click()
@@ -34,8 +33,7 @@ def test_the_person_given_a_task_sees_who_handed_it_over_and_why(new_page: NewPa
     bob.get_by_test_id("delegate-reason").fill("预算问题请财务先看")
     bob.get_by_test_id("delegate-submit").click()
 
-    carol = new_page(locale=locale)
-    sign_in(carol, "carol")
+    carol = signed_in(new_page, "carol", locale)
     row = carol.get_by_test_id("task-row").filter(has_text=item)
     expect(row.get_by_test_id("handed-over")).to_contain_text(WORDS[locale][0])
     expect(row.get_by_test_id("handed-over")).to_contain_text("预算问题请财务先看")

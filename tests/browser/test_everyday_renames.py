@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import signed_in
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -46,8 +46,7 @@ def instances(served_app: tuple[str, Flask], tmp_path_factory: pytest.TempPathFa
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_each_instance_names_its_steps_as_its_own_version_does(new_page: NewPage, instances: dict[str, int],
                                                               locale: str) -> None:
-    page = new_page(locale=locale)
-    sign_in(page, "bob")
+    page = signed_in(new_page, "bob", locale)
     page.get_by_test_id("tab-group").click()
     new_row = page.get_by_test_id("task-row").filter(has_text="New-version laptop")
     old_row = page.get_by_test_id("task-row").filter(has_text="Old-version laptop")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import signed_in
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -20,8 +20,7 @@ WORDS = {"zh-CN": {"new": "新建申请", "purchase": "采购审批", "expense":
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_every_flow_starts_from_new_request(new_page: NewPage, locale: str) -> None:
     words = WORDS[locale]
-    page = new_page(locale=locale)
-    sign_in(page, "frank")  # sales: he may file purchases and expenses, and enter sales orders
+    page = signed_in(new_page, "frank", locale)  # sales: he may file purchases and expenses, and enter sales orders
     expect(page.get_by_test_id("nav-new")).to_have_text(words["new"])
     page.get_by_test_id("nav-new").click()
     tabs = page.get_by_test_id("start-tabs")
@@ -39,8 +38,7 @@ def test_every_flow_starts_from_new_request(new_page: NewPage, locale: str) -> N
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_releasing_a_task_is_not_worded_as_returning_it(new_page: NewPage, locale: str) -> None:
     words = WORDS[locale]
-    page = new_page(locale=locale)
-    sign_in(page, "bob")
+    page = signed_in(new_page, "bob", locale)
     page.get_by_test_id("tab-group").click()
     page.get_by_test_id("task-row").first.locator("a.row-title").click()
     page.get_by_test_id("claim").click()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import sign_in, signed_in
 from playwright.sync_api import Page, expect
 
 from engine import utcnow
@@ -29,8 +29,7 @@ def _read(text: str, locale: str) -> datetime:
 
 
 def _submit_and_approve(new_page: NewPage, locale: str, supplier: str) -> tuple[Page, datetime, datetime]:
-    page = new_page(locale=locale)
-    sign_in(page, "alice")
+    page = signed_in(new_page, "alice", locale)
     page.get_by_test_id("nav-new").click()
     page.locator("#f-supplier").fill(supplier)
     page.locator("#f-lines-1-item").fill("Label printer")
@@ -68,8 +67,7 @@ def test_a_moment_reads_the_same_on_every_screen(new_page: NewPage, locale: str)
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_an_effective_date_is_entered_on_the_local_clock(new_page: NewPage, locale: str) -> None:
-    page = new_page(locale=locale)
-    sign_in(page, "admin")
+    page = signed_in(new_page, "admin", locale)
     page.goto("/admin/rules")
     page.get_by_test_id("rule-set").first.locator("a.row-title").click()
     page.get_by_test_id("save-draft").click()

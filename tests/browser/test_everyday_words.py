@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from broken_flow import broken_flow
-from browser_steps import sign_in
+from browser_steps import signed_in
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -55,8 +55,7 @@ def made(served_app: tuple[str, Flask], tmp_path_factory: pytest.TempPathFactory
 
 
 def _as_alice(new_page: NewPage, locale: str, instance_id: int) -> Page:
-    page = new_page(locale=locale)
-    sign_in(page, "alice")
+    page = signed_in(new_page, "alice", locale)
     page.goto(f"/instances/{instance_id}")
     return page
 
@@ -75,8 +74,7 @@ def test_a_rule_decision_reads_as_a_named_approver_and_a_sentence(new_page: NewP
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_returned_request_says_so_in_words(new_page: NewPage, locale: str) -> None:
-    page = new_page(locale=locale)
-    sign_in(page, "frank")  # the demo's request for monitors came back from his manager
+    page = signed_in(new_page, "frank", locale)  # the demo's request for monitors came back from his manager
     page.get_by_test_id("task-row").filter(has_text="显示器支架").locator("a.row-title").click()
     expect(page.get_by_test_id("earlier-approvals")).to_contain_text(WORDS[locale]["returned"])
     page.goto("/notifications")
@@ -93,8 +91,7 @@ def test_a_failed_step_is_named_and_the_requester_sees_no_exception(new_page: Ne
     expect(page.locator("main")).not_to_contain_text("ZeroDivisionError")
     expect(page.locator("main")).not_to_contain_text("Activity_12e329a")
 
-    admin = new_page(locale=locale)
-    sign_in(admin, "admin")
+    admin = signed_in(new_page, "admin", locale)
     admin.goto("/admin/incidents")
     row = admin.get_by_test_id("instance-incident").filter(has_text=f"#{made['broken']}")
     expect(row).to_contain_text("Compute bonus")
@@ -104,8 +101,7 @@ def test_a_failed_step_is_named_and_the_requester_sees_no_exception(new_page: Ne
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_groups_and_lanes_read_by_their_names(new_page: NewPage, locale: str) -> None:
-    page = new_page(locale=locale)
-    sign_in(page, "bob")
+    page = signed_in(new_page, "bob", locale)
     page.goto("/monitor/")
     expect(page.get_by_test_id("workload")).not_to_contain_text(re.compile(r"Sales-managers|finance-clerks"))
     page.goto("/instances/3")  # the demo request waiting for the finance director

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import Conflict, InstanceView
 
-from .. import labels, step_names
+from .. import auto_path, labels, step_names
 from ..access import InstanceOf, Roles, guard
 from ..business_data import facts
 from ..extensions import actor_for, workflow_engine
@@ -40,6 +40,8 @@ def show(instance_id: int) -> str:
         rejected_by=_decider(instance, "reject"), open_tasks=[t for t in instance.tasks if t.status == "open"],
         may_cancel=instance.status not in FINISHED and (actor.is_admin or instance.started_by == actor.username),
         may_retry=instance.status == "error" and actor.is_admin,
+        auto=auto_path.for_process(instance.process) if instance.status == "waiting"
+        and instance.data.get(auto_path.FLAG) else None,
     )
 
 
