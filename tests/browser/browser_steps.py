@@ -15,8 +15,8 @@ def sign_in(page: Page, username: str) -> None:
     expect(page).to_have_url(re.compile(r"/inbox"))
 
 
-def signed_in(new_page: Callable[..., Page], username: str, locale: str = "en-US") -> Page:
-    """A fresh browser context in `locale`, signed in as `username`, on their inbox."""
-    page = new_page(locale=locale)
+def signed_in(new_page: Callable[..., Page], username: str, locale: str = "en-US", **options: object) -> Page:
+    """A fresh browser context in `locale` (and `options`, a viewport say), signed in as `username`, on their inbox."""
+    page = new_page(locale=locale, **options)
     sign_in(page, username)
     return page
