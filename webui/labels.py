@@ -46,6 +46,7 @@ EVENT = {
     "job_failed": _l("Scheduled work failed"),
     "job_retried": _l("Scheduled work retried"),
     "job_skipped": _l("Scheduled work skipped"),
+    "request_revised": _l("Request revised"),
 }
 
 PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l("Purchase approval"),
