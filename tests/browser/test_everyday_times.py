@@ -2,12 +2,14 @@
 the purchase-order and payment-request lists; a rule set's effective date is entered on the same clock."""
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from browser_steps import sign_in, signed_in
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from engine import utcnow
@@ -63,6 +65,9 @@ def test_a_moment_reads_the_same_on_every_screen(new_page: NewPage, locale: str)
         page.goto(f"{listing}?q={supplier}")
         row = page.get_by_test_id("record-row").first
         assert _read(row.inner_text(), locale) == approved, f"{listing} shows the moment as the instance page does"
+        sheet = load_workbook(io.BytesIO(page.request.get(f"{listing}/export.xlsx?q={supplier}").body())).active
+        exported = next(v for v in next(sheet.iter_rows(min_row=2, values_only=True)) if isinstance(v, datetime))
+        assert exported.replace(second=0, microsecond=0) == approved, f"{listing}'s export is on the same clock"
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
