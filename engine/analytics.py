@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import Date, and_, case, cast, func, literal, select
+from sqlalchemy import Date, Select, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -89,8 +89,11 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None) -> list[StepTiming]:
-    """Per step, for tasks created in the period: done, still open, how long they waited, how many were late."""
+def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
+                 instances: Select[Any] | None = None) -> list[StepTiming]:
+    """Per step, for tasks created in the period: done, still open, how long they waited, how many were late.
+
+    `instances` (a select of instance ids) narrows it to those: the versions that gave a renamed step one name."""
     # wait_seconds is set only on completion and completed_at on completion or cancellation, so plain
     # counts and averages replace per-row CASEs: a million rows stay well under a second
     late = and_(HumanTask.due_at < func.coalesce(HumanTask.completed_at, literal(now)),
@@ -102,6 +105,8 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
          .group_by(HumanTask.process_key, HumanTask.task_name))
     if process:
         q = q.where(HumanTask.process_key == process)
+    if instances is not None:
+        q = q.where(HumanTask.instance_id.in_(instances))
     rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0))
             for p, s, c, o, a, m, late_ in session.execute(q)]
     return sorted(rows, key=lambda r: -(r.avg_wait_s or 0))

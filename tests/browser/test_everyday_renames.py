@@ -63,3 +63,17 @@ def test_each_instance_names_its_steps_as_its_own_version_does(new_page: NewPage
     page.goto(f"/instances/{instances['old']}")
     expect(page.get_by_test_id("step-row").filter(has_text=OLD[locale])).to_have_count(1)
     expect(page.locator("main")).not_to_contain_text(RENAMED)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_monitor_counts_a_renamed_step_under_each_name(new_page: NewPage, instances: dict[str, int],
+                                                           locale: str) -> None:
+    page = signed_in(new_page, "bob", locale)
+    page.goto("/monitor/?process=purchase_approval")
+    rows = page.get_by_test_id("steps").get_by_test_id("step-row")
+    renamed = rows.filter(has_text=RENAMED)
+    expect(renamed).to_have_count(1)
+    expect(renamed.locator("td").nth(3)).to_have_text("1")  # the one request on version 2, waiting
+    expect(rows.filter(has_text=OLD[locale])).to_have_count(1)  # version 1's requests, under their own name
+    old_open = int(rows.filter(has_text=OLD[locale]).locator("td").nth(3).inner_text())
+    assert old_open >= 1
