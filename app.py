@@ -5,15 +5,18 @@ from webui import create_app
 from webui.cli import demo_history_size, prepare
 from webui.scheduler import start_embedded
 from webui.server import run_threaded
+from webui.welcome import welcome
 
 app = create_app()
 
 if __name__ == "__main__":
     demo = os.environ.get("OPSFLOW_DEMO", "1") != "0"
+    host, port = os.environ.get("OPSFLOW_HOST", "127.0.0.1"), int(os.environ.get("OPSFLOW_PORT", "5000"))
     prepare(app, demo=demo, history=demo_history_size() if demo else 0)
     scheduler = start_embedded(app)  # timers, rule runs, escalations in this process; OPSFLOW_SCHEDULER=off: apart
+    print(welcome(host, port, demo), flush=True)
     try:
-        run_threaded(app, os.environ.get("OPSFLOW_HOST", "127.0.0.1"), int(os.environ.get("OPSFLOW_PORT", "5000")))
+        run_threaded(app, host, port)
     finally:
         if scheduler is not None:
             scheduler.shutdown()

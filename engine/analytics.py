@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import Date, DateTime, and_, bindparam, case, cast, func, literal, literal_column, select
+from sqlalchemy import Date, DateTime, Select, and_, bindparam, case, cast, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -99,9 +99,11 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
-                 with_percentiles: bool = True) -> list[StepTiming]:
+                 with_percentiles: bool = True, instances: Select[Any] | None = None) -> list[StepTiming]:
     """Per step, for tasks created in the period: done, still open, how long they waited, how many were late;
-    with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart)."""
+    with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart).
+
+    `instances` (a select of instance ids) narrows it to those: the versions that gave a renamed step one name."""
     # wait_seconds is set only on completion and completed_at on completion or cancellation, so plain
     # counts and averages replace per-row CASEs: a million rows stay well under a second
     late = and_(HumanTask.due_at < func.coalesce(HumanTask.completed_at, literal(now)),
@@ -113,6 +115,8 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
          .group_by(HumanTask.process_key, HumanTask.task_name))
     if process:
         q = q.where(HumanTask.process_key == process)
+    if instances is not None:
+        q = q.where(HumanTask.instance_id.in_(instances))
     spread = step_percentiles(session, since, process) if with_percentiles else {}
     rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0),
                        *spread.get((p, s), (None, None, None, None, 0, None)))
@@ -218,6 +222,12 @@ def step_names(session: Session, process: str) -> dict[str, str]:
                           .where(ProcessDefinition.key == process)
                           .order_by(ProcessDefinition.version.desc()).limit(1)).first()
     return _names(row[0], row[1]) if row else {}
+
+
+def version_step_names(session: Session, definition_id: int) -> dict[str, str]:
+    """BPMN element id → name in one deployed version: an instance's steps read as its own version names them."""
+    xml = session.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == definition_id))
+    return _names(definition_id, xml) if xml else {}
 
 
 @lru_cache(maxsize=64)

@@ -68,7 +68,7 @@ def run_rule_set(engine: WorkflowEngine, store: RuleStore, facts: FactProviders,
         summary.decisions.append((row.id, decision))
         if decision.outcome == "approve":
             detail = {"rule": decision.rule, "rule_set": rule_set.name, "rule_version": live.version,
-                      "inputs": decision.inputs}
+                      "inputs": decision.inputs, "checks": decision.checks}
             try:
                 engine.complete(row.id, RULES_ACTOR, {
                     "decision": "approve",
@@ -83,7 +83,7 @@ def run_rule_set(engine: WorkflowEngine, store: RuleStore, facts: FactProviders,
                 record(engine, row.instance_id, "rule_not_applied", "system", task_id=row.id,
                        task_name=row.task_name, once_per=("rule_version",), rule_set=rule_set.name,
                        rule_version=live.version, rule=decision.rule, reasons=decision.reasons,
-                       inputs=decision.inputs)
+                       inputs=decision.inputs, checks=decision.checks)
             except Conflict:  # another scheduler wrote the same note at this moment
                 pass
         if progress:

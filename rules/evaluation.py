@@ -36,6 +36,8 @@ class Decision:
     rule: str | None
     inputs: dict[str, Any] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    # each condition looked at, as data a screen can put in words: {rule, decision, fact, op, value, holds[, actual]}
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check(rules: Any) -> list[dict[str, Any]]:
@@ -72,23 +74,29 @@ def check(rules: Any) -> list[dict[str, Any]]:
     return rules
 
 
-def _holds(cond: Mapping[str, Any], facts: Callable[[str], Any], inputs: dict[str, Any]) -> tuple[bool, str]:
+def _holds(cond: Mapping[str, Any], facts: Callable[[str], Any], inputs: dict[str, Any],
+           seen: dict[str, Any]) -> tuple[bool, str]:
     name, op, expected = cond["fact"], cond["op"], cond["value"]
+    seen.update(fact=name, op=op, value=expected, holds=False)
     value = facts(name)
     if value is MISSING:
         return False, f"fact {name} is not available"
-    inputs[name] = value
+    inputs[name] = seen["actual"] = value
     try:
         ok = bool(OPERATORS[op](value, expected))
     except TypeError:
         return False, f"{name}={value!r} cannot be compared with {op} {expected!r}"
+    seen["holds"] = ok
     return ok, f"{name}={value!r} {op} {expected!r}" + ("" if ok else " does not hold")
 
 
-def _matches(rule: Mapping[str, Any], facts: Callable[[str], Any], inputs: dict[str, Any]) -> tuple[bool, list[str]]:
+def _matches(rule: Mapping[str, Any], facts: Callable[[str], Any], inputs: dict[str, Any],
+             checks: list[dict[str, Any]]) -> tuple[bool, list[str]]:
     reasons = []
     for cond in rule["when"]:
-        ok, reason = _holds(cond, facts, inputs)
+        seen: dict[str, Any] = {"rule": rule["name"], "decision": rule["decision"]}
+        ok, reason = _holds(cond, facts, inputs, seen)
+        checks.append(seen)
         if not ok:
             return False, [f"{rule['name']}: {reason}"]
         reasons.append(reason)
@@ -99,14 +107,15 @@ def evaluate(rules: list[dict[str, Any]], facts: Callable[[str], Any]) -> Decisi
     """Decide by `rules` on the facts `facts(name)` returns (MISSING when none is known)."""
     inputs: dict[str, Any] = {}
     reasons: list[str] = []
+    checks: list[dict[str, Any]] = []
     for rule in (r for r in rules if r["decision"] == "never"):
-        matched, why = _matches(rule, facts, inputs)
+        matched, why = _matches(rule, facts, inputs, checks)
         if matched:
-            return Decision(None, rule["name"], inputs, [f"vetoed by {why[0]}"])
+            return Decision(None, rule["name"], inputs, [f"vetoed by {why[0]}"], checks)
         reasons.extend(why)
     for rule in (r for r in rules if r["decision"] == "approve"):
-        matched, why = _matches(rule, facts, inputs)
+        matched, why = _matches(rule, facts, inputs, checks)
         if matched:
-            return Decision("approve", rule["name"], inputs, why)
+            return Decision("approve", rule["name"], inputs, why, checks)
         reasons.extend(why)
-    return Decision(None, None, inputs, reasons)
+    return Decision(None, None, inputs, reasons, checks)

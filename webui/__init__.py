@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from engine import AccessPolicy, ServiceRegistry, WorkflowEngine, configure_engine, engine_options, integration
@@ -81,9 +80,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"current_locale": locale_key(), "languages": app.config["LANGUAGES"]}
+        return {"current_locale": locale_key(), "languages": app.config["LANGUAGES"],
+                "time_zone": app.config["BABEL_DEFAULT_TIMEZONE"]}
 
-    app.add_template_filter(lambda value, fmt="medium": format_datetime(value, fmt) if value else "", "dt")
     app.add_template_filter(pick_label, "label")
 
 

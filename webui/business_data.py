@@ -17,13 +17,14 @@ from . import labels
 from .form_fields import pick_label
 from .formatting import money, number, person
 
-MONEY_KEYS = frozenset({"unit_price", "amount", "budget_remaining"})
+MONEY_KEYS = frozenset({"unit_price", "amount", "budget_remaining", "budget_at_check"})
 COMPUTED: list[tuple[str, Any, str | None]] = [
     # key, label, shown right after this key (None: at the end)
     ("amount", _l("Amount"), "unit_price"),
     ("requester", _l("Requester"), None),
     ("approval_level", _l("Approval level"), None),
     ("budget_remaining", _l("Remaining budget"), None),  # purchase approval's finance.check_budget
+    ("budget_at_check", _l("Remaining at the budget check"), None),  # set on an open task when it has changed
     ("employee_name", _l("Employee"), "employee_number"),  # performance review: what the steps before said
     ("self_rating", _l("Self rating"), None),
     ("rating", _l("Reviewer's rating"), None),
@@ -48,6 +49,8 @@ class Fact:
 
 
 def facts(data: Mapping[str, Any], start_form: Mapping[str, Any] | None) -> list[Fact]:
+    if data.get("auto_approval_eligible") and data.get("approval_level") == "manager":  # the DMN's small requests
+        data = {**data, "approval_level": "auto_or_manager"}
     out: list[Fact] = []
     for spec in (start_form or {}).get("fields", []):
         name = spec["name"]

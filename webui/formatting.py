@@ -6,18 +6,22 @@ so the same value looks the same on the inbox, the task and the instance page.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, g
-from flask_babel import format_currency, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import to_utc as _to_utc
 from sqlalchemy import select
 
 from engine import User, utcnow
 
 from . import labels
 from .extensions import db
+from .step_names import step_name
+
+RULES_ACTOR = "system"  # who the rules act as (rules/auto_approval.py)
 
 CURRENCY = "CNY"
 
@@ -38,8 +42,44 @@ def number(value: Any) -> str:
     return format_decimal(value)
 
 
-def when(value: datetime | None, fmt: str = "short") -> str:
-    return format_datetime(value, fmt) if value else ""
+# One way to write a moment per language, on every screen: the day, then the time on a 24-hour clock.
+WHEN_PATTERN = {"zh": "yyyy年M月d日 HH:mm", "en": "d MMM yyyy, HH:mm"}
+DAY_PATTERN = {"zh": "yyyy年M月d日", "en": "d MMM yyyy"}
+
+
+def _pattern(patterns: dict[str, str]) -> str:
+    locale = get_locale()
+    return patterns.get(locale.language if locale else "en", patterns["en"])
+
+
+def when(value: datetime | None) -> str:
+    """A stored (naive UTC) moment as the reader's clock shows it: in OPSFLOW_TIMEZONE, in their language."""
+    return format_datetime(value, _pattern(WHEN_PATTERN)) if value else ""
+
+
+def day(value: date | None) -> str:
+    """A calendar day (a due date, an absence), written as the day part of `when`."""
+    return format_date(value, _pattern(DAY_PATTERN)) if value else ""
+
+
+def local(value: datetime) -> datetime:
+    """A stored (naive UTC) moment as a naive wall-clock time in OPSFLOW_TIMEZONE: what exports write."""
+    return to_user_timezone(value).replace(tzinfo=None)
+
+
+def entered(value: datetime) -> datetime:
+    """A time someone typed, read on OPSFLOW_TIMEZONE's clock, as the naive UTC moment the engine stores."""
+    return _to_utc(value)
+
+
+def day_start(day: date) -> datetime:
+    """The stored (naive UTC) moment a local calendar day begins: what a 'from' date filter compares with."""
+    return entered(datetime.combine(day, time()))
+
+
+def day_end(day: date) -> datetime:
+    """The stored moment the local day after `day` begins: what a 'to' date filter compares with (exclusive)."""
+    return day_start(day + timedelta(days=1))
 
 
 def duration(seconds: float | int | None) -> str:
@@ -73,6 +113,8 @@ def person(username: str | None) -> str:
     """A user's display name ('Bob 张伟'), looked up once per request; the user name if unknown."""
     if not username:
         return ""
+    if username == RULES_ACTOR:
+        return _("Automatic approver (rules)")
     cache: dict[str, str] = g.setdefault("display_names", {})
     if username not in cache:
         name = db.session.scalar(select(User.display_name).where(User.username == username))
@@ -80,7 +122,7 @@ def person(username: str | None) -> str:
     return cache[username]
 
 
-FILTERS = {"money": money, "number": number, "when": when, "duration": duration, "waited": waited,
+FILTERS = {"money": money, "number": number, "when": when, "day": day, "duration": duration, "waited": waited,
            "person": person}
 
 
@@ -91,4 +133,5 @@ def register(bp: Blueprint) -> None:
     for name, func in labels.LABELS.items():
         bp.add_app_template_global(func, name)
     bp.add_app_template_global(overdue, "overdue")
+    bp.add_app_template_global(step_name, "step_name")
     bp.add_app_template_global(labels.outcome, "outcome_of")

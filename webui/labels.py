@@ -23,7 +23,8 @@ STATUS = {
     "open": _l("Open"),
 }
 
-DECISION = {"approve": _l("Approved"), "reject": _l("Rejected")}
+DECISION = {"approve": _l("Approved"), "reject": _l("Rejected"), "return": _l("Returned for revision"),
+            "complete": _l("Completed"), "cancel": _l("Cancelled")}
 
 EVENT = {
     "instance_started": _l("Submitted"),
@@ -47,6 +48,7 @@ EVENT = {
     "job_failed": _l("Scheduled work failed"),
     "job_retried": _l("Scheduled work retried"),
     "job_skipped": _l("Scheduled work skipped"),
+    "request_revised": _l("Request revised"),
 }
 
 PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l("Purchase approval"),
@@ -71,13 +73,32 @@ ELEMENT = {
 }
 
 APPROVAL_LEVEL = {
+    "auto_or_manager": _l("Automatic approval possible, otherwise the department manager"),
     "manager": _l("Department manager"),
     "manager_and_finance": _l("Department manager and finance director"),
 }
 
 GROUP = {
     "IT-managers": _l("IT managers"),
+    "Sales-managers": _l("Sales managers"),
+    "Finance-managers": _l("Finance managers"),
+    "Procurement-managers": _l("Procurement managers"),
+    "Warehouse-managers": _l("Warehouse managers"),
+    "Production-managers": _l("Production managers"),
+    "HR-managers": _l("HR managers"),
+    "department-managers": _l("Department managers"),
     "finance-directors": _l("Finance directors"),
+    "finance-clerks": _l("Finance clerks"),
+    "procurement-managers": _l("Procurement managers"),
+    "procurement": _l("Buyers"),
+    "sales": _l("Sales"),
+    "warehouse": _l("Warehouse"),
+    "production": _l("Production"),
+    "production-planners": _l("Production planners"),
+    "quality": _l("Quality control"),
+    "hr": _l("HR"),
+    "designers": _l("Process designers"),
+    "admins": _l("Administrators"),
     "requesters": _l("Requesters"),
 }
 
@@ -114,7 +135,10 @@ def approval_level(code: str | None) -> str:
 
 
 def group(code: str | None) -> str:
-    return str(GROUP[code]) if code in GROUP else (code or "")
+    """A group or lane by its name for people: translated when known, else its id read as words."""
+    if not code:
+        return ""
+    return str(GROUP[code]) if code in GROUP else code.replace("-", " ").replace("_", " ")
 
 
 def decision(code: str | None) -> str:

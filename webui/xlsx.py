@@ -5,7 +5,8 @@ Kept to a few small functions so each screen only says which columns (and sheets
 A workbook is written as SpreadsheetML text straight into the zip: a list of 100,000 rows
 is a million cells, and building an object per cell (openpyxl) cost most of the export.
 Strings are inline, datetimes and dates serial numbers with a date format, as Excel and
-openpyxl write them. Reading an upload is xlsx_read's.
+openpyxl write them. A stored moment (naive UTC) is written as the wall-clock time in
+OPSFLOW_TIMEZONE, as every screen shows it. Reading an upload is xlsx_read's.
 """
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from itertools import chain
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
 
-from flask import Response
+from flask import Response, current_app, has_app_context
 from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,6 +84,21 @@ def _datetime(ref: str, value: datetime) -> str:
     return _serial(ref, ((value.replace(tzinfo=None) if value.tzinfo else value) - _EXCEL_EPOCH) / _DAY, 1)
 
 
+def _cells_in(zone: ZoneInfo | None) -> dict[type, Callable[[str, Any], str]]:
+    """The cell writers, a datetime moved from UTC onto `zone`'s clock (none: written as it is)."""
+    if zone is None:
+        return _CELLS
+
+    def moved(ref: str, value: datetime) -> str:
+        at = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+        return _datetime(ref, at.replace(tzinfo=None))
+    return {**_CELLS, datetime: moved}
+
+
+def _zone() -> ZoneInfo | None:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]) if has_app_context() else None
+
+
 def _date(ref: str, value: date) -> str:
     return _serial(ref, (value - _EXCEL_EPOCH.date()).days, 2)
 
@@ -100,9 +117,9 @@ _CELLS: dict[type, Callable[[str, Any], str]] = {
 }
 
 
-def _sheet_rows(rows: Iterable[Sequence[Any]]) -> Iterable[str]:
+def _sheet_rows(rows: Iterable[Sequence[Any]], zone: ZoneInfo | None = None) -> Iterable[str]:
     letters: list[str] = []
-    cells = _CELLS.get
+    cells = _cells_in(zone).get
     for number, row in enumerate(rows, start=1):
         while len(letters) < len(row):
             letters.append(get_column_letter(len(letters) + 1))
@@ -110,10 +127,11 @@ def _sheet_rows(rows: Iterable[Sequence[Any]]) -> Iterable[str]:
                                                 for i, v in enumerate(row) if v is not None and v != ""]) + "</row>"
 
 
-def _write_sheet(part: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def _write_sheet(part: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                 zone: ZoneInfo | None) -> None:
     part.write(f'{_XML_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'.encode())
     batch: list[str] = []
-    for xml in _sheet_rows(chain([headers], rows)):
+    for xml in _sheet_rows(chain([headers], rows), zone):
         batch.append(xml)
         if len(batch) >= 1000:
             part.write("".join(batch).encode())
@@ -169,13 +187,13 @@ def workbook_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[A
 
 def sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
     """Each sheet: its header row, then its rows (str, numbers, bool, date, datetime; others as text)."""
-    out = BytesIO()
+    out, zone = BytesIO(), _zone()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, xml in _package(_sheet_names([name for name, _, _ in sheets])).items():
             book.writestr(name, _XML_HEAD + xml)
         for number, (_name, headers, rows) in enumerate(sheets, start=1):
             with book.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
-                _write_sheet(part, headers, rows)
+                _write_sheet(part, headers, rows, zone)
     return out.getvalue()
 
 

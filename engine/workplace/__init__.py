@@ -63,6 +63,12 @@ class Workplace:
     def delegated_filter(actor: Actor) -> ColumnElement[bool]:
         return delegation.delegated_filter(actor)
 
+    def handed_to(self, username: str, task_ids: list[str]) -> dict[str, delegation.Handover]:
+        """The hand-overs that gave `username` these tasks (task id → who handed it over and why)."""
+        with self.engine.read() as session:
+            return {task_id: h for task_id, h in delegation.handovers(session, task_ids).items()
+                    if h.to_user == username}
+
     # the conversation and files on a request
     def add_comment(self, instance_id: int, actor: Actor, body: str) -> comments.CommentView:
         return comments.add(self.engine, instance_id, actor, body)

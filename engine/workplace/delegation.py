@@ -41,6 +41,23 @@ class AbsenceView:
     reason: str
 
 
+@dataclass(frozen=True)
+class Handover:
+    """Who handed a task to its current holder, when, and why."""
+
+    from_user: str
+    to_user: str
+    reason: str
+    at: datetime
+
+
+def handovers(session: Session, task_ids: list[str]) -> dict[str, Handover]:
+    """The last hand-over of each task, for those that had one: what the person now holding it is told."""
+    rows = session.scalars(select(TaskDelegation).where(TaskDelegation.task_id.in_(task_ids))
+                           .order_by(TaskDelegation.id)) if task_ids else []
+    return {r.task_id: Handover(r.from_user, r.to_user, r.reason, r.at) for r in rows}
+
+
 def delegated_filter(actor: Actor) -> ColumnElement[bool]:
     """The "delegated by me" queue: tasks the actor handed to someone else."""
     return HumanTask.id.in_(select(TaskDelegation.task_id).where(TaskDelegation.from_user == actor.username))

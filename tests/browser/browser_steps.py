@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -22,3 +23,10 @@ def open_budget_check_in_designer(page: Page) -> Locator:
     expect(page.get_by_test_id("designer-canvas")).to_have_attribute("data-ready", "true")
     page.locator('g[data-element-id="Task_check_budget"]').click()
     return page.get_by_test_id("designer-panel")
+
+
+def signed_in(new_page: Callable[..., Page], username: str, locale: str = "en-US", **options: object) -> Page:
+    """A fresh browser context in `locale` (and `options`, a viewport say), signed in as `username`, on their inbox."""
+    page = new_page(locale=locale, **options)
+    sign_in(page, username)
+    return page

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from demo_databases import copy_demo
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -33,21 +34,18 @@ def live_server_config() -> dict[str, Any]:
     return {}
 
 
-_SERVED: dict[str, Any] = {}  # the app behind each live server's address, for `live_app`
 
 
 @pytest.fixture(scope="module")
-def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
-                live_server_config: dict[str, Any]) -> Iterator[str]:
+def served_app(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
+               live_server_config: dict[str, Any]) -> Iterator[tuple[str, Flask]]:
+    """The served app and its address: a test may also act on it as the scheduler or another system would."""
     url = copy_demo(_demo_template, tmp_path_factory.mktemp("browser"), "browser")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "browser-tests", **live_server_config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    address = f"http://127.0.0.1:{server.server_port}"
-    _SERVED[address] = app
-    yield address
-    _SERVED.pop(address, None)
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
@@ -55,9 +53,14 @@ def live_server(_demo_template: str, tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="module")
-def live_app(live_server: str) -> Any:
+def live_app(served_app: tuple[str, Flask]) -> Any:
     """The Flask app the live server serves: for a test that must run its jobs as the scheduler would."""
-    return _SERVED[live_server]
+    return served_app[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(served_app: tuple[str, Flask]) -> str:
+    return served_app[0]
 
 
 @pytest.fixture(scope="session")

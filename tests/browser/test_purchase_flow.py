@@ -100,7 +100,7 @@ def test_a_returned_request_is_revised_line_by_line(new_page: NewPage) -> None:
         page.locator(f"#f-lines-{number}-unit_price").fill(price)
     page.locator("#f-reason").fill("改为可升降支架")
     page.get_by_test_id("complete").click()
-    expect(page.locator(".flash")).to_contain_text("Task completed")
+    expect(page.locator(".flash")).to_contain_text("Resubmitted for approval")
 
     sign_out(page)
     sign_in(page, "erin")

@@ -159,8 +159,8 @@ def test_the_scheduler_poll_approves_by_rule_and_the_instance_page_shows_it(
     view = engine.get(small)
     assert view.status == "completed"
     page = admin.get(f"/instances/{small}").get_data(as_text=True)
-    assert "Automatically approved by rule" in page
-    assert "Rule small (Purchases under ¥5,000 v2): amount=800.0" in page
+    assert "Automatic approver (rule set “Purchases under ¥5,000”)" in page
+    assert "Approved automatically by the rule “small”: the amount is CN¥800.00." in page
     assert scheduler.poll().rule_sets_run == 0  # the next run is planned for the minute after
     assert re.search(r'data-testid="last-run">[^<]*checked \d+, approved 1, left to people \d+',
                      admin.get(page_url).get_data(as_text=True))

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from broken_flow import broken_flow
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
@@ -14,21 +15,7 @@ from webui.extensions import db
 
 Login = Callable[..., FlaskClient]
 ADMIN = Actor("admin", frozenset({"requesters", "admins"}), frozenset({"admin"}))
-BROKEN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_broken"
-                  targetNamespace="http://opsflow.example/bpmn">
-  <bpmn:process id="broken_flow" name="Broken flow" isExecutable="true">
-    <bpmn:startEvent id="Start_broken"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:scriptTask id="Task_divide" name="Divide">
-      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
-      <bpmn:script>result = 1 / divisor</bpmn:script>
-    </bpmn:scriptTask>
-    <bpmn:endEvent id="End_broken"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="F1" sourceRef="Start_broken" targetRef="Task_divide" />
-    <bpmn:sequenceFlow id="F2" sourceRef="Task_divide" targetRef="End_broken" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
+BROKEN = broken_flow("broken_flow", "Task_divide", "Divide")
 
 
 def test_requester_sees_data_history_and_the_approval(login: Login) -> None:

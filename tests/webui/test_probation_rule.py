@@ -53,6 +53,7 @@ def test_a_requester_on_probation_is_never_approved_automatically(
 
     bob = login("bob")
     page = bob.get(f"/instances/{on_probation}").get_data(as_text=True)
-    assert "Left to a person by the rules" in page and "vetoed by probation" in page
+    assert "Left to a person by the rules" in page
+    assert "Left to a person, because the requester is on probation." in page
     page = bob.get(f"/instances/{settled}").get_data(as_text=True)
-    assert "Automatically approved by rule &#39;small, from a trusted supplier&#39;" in page
+    assert "Approved automatically by the rule “small, from a trusted supplier”" in page

@@ -4,7 +4,7 @@ Read-only by design: there is no route that edits or deletes an entry, and the d
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
@@ -16,6 +16,7 @@ from engine import audit
 
 from ..access import Roles, guard
 from ..extensions import db
+from ..formatting import day_end, day_start
 from ..xlsx import xlsx_response
 from . import bp
 
@@ -38,8 +39,7 @@ def _query() -> audit.AuditQuery:
     since, until = _day("since"), _day("until")
     text = {k: (request.args.get(k) or "").strip()[:200] or None for k in ("actor", "action", "target")}
     return audit.AuditQuery(actor=text["actor"], action=text["action"], target=text["target"],
-                            since=datetime.combine(since, time()) if since else None,
-                            until=datetime.combine(until + timedelta(days=1), time()) if until else None)
+                            since=day_start(since) if since else None, until=day_end(until) if until else None)
 
 
 def _filters() -> dict[str, Any]:

@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 
 from engine import Conflict, ProcessInstance
 
+from .. import step_names
 from ..access import Roles, guard
 from ..extensions import workflow_engine
+from ..step_names import step_name
 from ..xlsx import xlsx_response
 from . import bp
 from .access import admin, scheduler
@@ -29,7 +31,9 @@ def incidents() -> str:
                                                 .order_by(ProcessInstance.updated_at.desc()).limit(SHOWN + 1)))
     jobs = scheduler().runner.incidents(limit=SHOWN + 1)
     return render_template("admin/incidents.html", jobs=jobs[:SHOWN], instances=failed_instances[:SHOWN],
-                           more_jobs=len(jobs) > SHOWN, more_instances=len(failed_instances) > SHOWN, shown=SHOWN)
+                           more_jobs=len(jobs) > SHOWN, more_instances=len(failed_instances) > SHOWN, shown=SHOWN,
+                           job_names=step_names.of_instances({j.instance_id for j in jobs if j.instance_id}),
+                           instance_names={i.id: step_names.of_definition(i.definition_id) for i in failed_instances})
 
 
 @bp.post("/incidents/jobs/<int:job_id>/<any(retry, skip):action>")
@@ -53,8 +57,11 @@ def job_action(job_id: int, action: str) -> Response:
 def export_incidents() -> Response:
     """The failed jobs as a workbook, for the operators who work through them."""
     admin()
-    rows = [(job.id, job.kind, job.payload.get("element", ""), job.instance_id, job.attempts, job.max_attempts,
-             job.last_error or "", job.finished_at) for job in scheduler().runner.incidents(limit=10000)]
+    jobs = scheduler().runner.incidents(limit=10000)
+    names = step_names.of_instances({j.instance_id for j in jobs if j.instance_id})
+    rows = [(job.id, job.kind, step_name(job.payload.get("element"), names.get(job.instance_id))
+             if job.payload.get("element") else "", job.instance_id, job.attempts, job.max_attempts,
+             job.last_error or "", job.finished_at) for job in jobs]
     return xlsx_response("incidents.xlsx", _("Failed jobs"),
                          ["#", _("Kind"), _("Step"), _("Request"), _("Attempts"), _("Max attempts"), _("Error"),
                           _("Failed at")], rows)

@@ -16,6 +16,7 @@ from rules.escalation import policies, set_policy
 from .. import bounded_json
 from ..access import Roles, guard
 from ..extensions import workflow_engine
+from ..formatting import entered
 from . import bp
 from .access import admin, fact_providers, rule_store
 
@@ -116,7 +117,7 @@ def publish(rule_set_id: int) -> Response | tuple[str, int]:
     actor = admin()
     raw = request.form.get("effective_from", "").strip()
     try:
-        effective = datetime.fromisoformat(raw) if raw else None
+        effective = entered(datetime.fromisoformat(raw)) if raw else None
     except ValueError:
         return _page(rule_set_id, problems=[_("effective_from: not a date and time")]), 422
     try:

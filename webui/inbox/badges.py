@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from engine import utcnow
@@ -26,4 +25,3 @@ def priority_label(name: str | None) -> str:
 def register(bp: Blueprint) -> None:
     bp.add_app_template_global(due_soon, "due_soon")
     bp.add_app_template_global(priority_label, "priority_label")
-    bp.add_app_template_filter(lambda value: format_date(value, "medium") if value else "", "day")

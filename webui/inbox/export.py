@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from .. import labels
-from ..formatting import person
+from ..formatting import local, person
 from .queries import InboxRow
 
 
@@ -23,7 +23,8 @@ def workbook_response(rows: list[InboxRow], tab: str) -> Response:
         amount = row.summary.get("amount")
         sheet.append([t.title, t.instance_id, t.business_key or "", labels.process(t.process),
                       person(t.started_by), amount if isinstance(amount, (int, float)) else None,
-                      t.priority, t.created_at, t.due_at, t.assignee or ""])
+                      t.priority, local(t.created_at), local(t.due_at) if t.due_at else None,
+                      person(t.assignee)])
     buffer = BytesIO()
     book.save(buffer)
     return Response(buffer.getvalue(), headers={"Content-Disposition": f"attachment; filename=inbox-{tab}.xlsx"},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +15,8 @@ from sqlalchemy import ColumnElement, Float, and_, cast, or_
 from werkzeug.datastructures import MultiDict
 
 from engine import HumanTask, ProcessInstance
+
+from ..formatting import day_end, day_start
 
 SORTS = ("due", "priority", "age", "process")
 
@@ -92,9 +94,9 @@ def conditions(f: Filters) -> list[ColumnElement[bool]]:
     if f.amount_max is not None:
         out.append(amount <= f.amount_max)
     if f.created_from:
-        out.append(HumanTask.created_at >= datetime.combine(f.created_from, datetime.min.time()))
+        out.append(HumanTask.created_at >= day_start(f.created_from))
     if f.created_to:
-        out.append(HumanTask.created_at < datetime.combine(f.created_to + timedelta(days=1), datetime.min.time()))
+        out.append(HumanTask.created_at < day_end(f.created_to))
     return [and_(*out)] if out else []
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from engine import Conflict, SavedFilter, Workplace, unread_count
 
+from .. import step_names
 from ..access import SignedIn, TaskOf, guard
 from ..extensions import actor_for, db, workflow_engine
 from . import bp, export, queries
@@ -45,8 +46,11 @@ def index() -> str:
     listing = queries.page(db.session, actor, tab, number, counts[tab], filters)
     bulk = workplace().bulk_capable([r.task.id for r in listing.rows]) if tab in ("mine", "group") else set()
     processes = sorted({d.key for d in workflow_engine().processes()})
+    names = step_names.of_instances({r.task.instance_id for r in listing.rows})
+    handed = workplace().handed_to(actor.username, [r.task.id for r in listing.rows]) if tab == "mine" else {}
     return render_template("inbox/index.html", listing=listing, counts=counts, tab=tab, filters=filters,
-                           bulk=bulk, saved=_saved(actor.username), processes=processes)
+                           bulk=bulk, saved=_saved(actor.username), processes=processes, names=names,
+                           handed=handed)
 
 
 @bp.get("/inbox/export.xlsx")

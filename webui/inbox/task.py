@@ -1,6 +1,7 @@
 """The task page: a request's facts laid out for a decision, and the decision itself (or a draft of it)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,13 +13,15 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Conflict, InvalidData, ScriptError, StateTooLarge, TaskView, User, Workplace
 
+from .. import budget_now, step_names
 from ..access import TaskOf, guard
 from ..business_data import facts
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, submitted
-from . import bp
+from . import bp, revision
 
 DECISION_FIELD = "decision"
+RAW_EXCEPTION = re.compile(r"\w*(Error|Exception)\b")  # "ZeroDivisionError: division by zero": for administrators
 DRAFT_BUTTON = "_save_draft"
 
 
@@ -56,8 +59,15 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
     if values is None:
         values = draft if draft is not None else _as_requested(form, start_form, instance.data)
     drawn = fields(form, values, errors)
+    revising = bool(revision.revised_fields(form, start_form))
+    changed = revision.readable(revision.last_revision(instance), start_form) \
+        if task.status == "open" and not revising else []
     return render_template(
-        "inbox/task.html", task=task, instance=instance, facts=facts(instance.data, start_form),
+        "inbox/task.html", task=task, instance=instance,
+        facts=facts(budget_now.as_of_now(instance.data) if task.status == "open" else instance.data, start_form),
+        names=step_names.of_version(instance.process, instance.version), revising=revising, changed=changed,
+        handover=place.handed_to(task.assignee, [task.id]).get(task.id) if task.assignee and task.status == "open"
+        else None,
         decision=next((f for f in drawn if f.name == DECISION_FIELD and f.choices), None),
         fields=[f for f in drawn if not (f.name == DECISION_FIELD and f.choices)],
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
@@ -101,17 +111,26 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         _workplace().save_draft(task_id, actor, {k: v for k, v in data.items() if k != DECISION_FIELD})
         flash(_("Draft saved. You can come back to it later."), "info")
         return redirect(url_for("inbox.task", task_id=task_id))
+    instance = engine.get(view.instance_id, actor)  # what the request held before a revision, to show its diff
+    asked = revision.revised_fields(form, engine.form(instance.process, "start", instance.version))
     try:
         engine.complete(task_id, actor, data)
     except InvalidData as exc:
         return _page(view, actor, data, exc.errors), 422
     except (ScriptError, StateTooLarge) as exc:  # the flow's own script or a limit refused it: the task stays open
-        reason = _("This task could not be completed: %(reason)s", reason=exc.message)
+        shown = actor.is_admin or not RAW_EXCEPTION.match(exc.message)  # a limit is theirs to know; a script's bug not
+        reason = _("This task could not be completed: %(reason)s", reason=exc.message) if shown else \
+            _("This task could not be completed: a step that follows it failed. It stays open for you; please "
+              "tell an administrator.")
         return _page(view, actor, data, {"data": reason}), 422
     except Conflict:
         return _already_done()
+    if asked:  # compared with what the engine stored, typed as the form declares
+        revision.keep(engine, instance, actor, task_id,
+                      revision.changes(asked, instance.data, engine.get(instance.id, actor).data))
     _workplace().discard_draft(task_id, actor)
-    flash(_completed_message(data.get(DECISION_FIELD), view.title), "success")
+    flash(_("Resubmitted for approval: %(title)s", title=view.title) if asked
+          else _completed_message(data.get(DECISION_FIELD), view.title), "success")
     following = engine.open_tasks(actor, limit=1)
     return redirect(url_for("inbox.task", task_id=following[0].id) if following else url_for("inbox.index"))
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from lxml import etree
 from werkzeug.wrappers import Response
 
 from engine import Conflict, InstanceView
 
-from .. import labels
+from .. import auto_path, labels, step_names
 from ..access import InstanceOf, Roles, guard
 from ..business_data import facts
 from ..extensions import actor_for, workflow_engine
 from . import bp, timeline
 
 FINISHED = frozenset({"completed", "cancelled"})
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 def _decider(instance: InstanceView, outcome: str) -> str | None:
@@ -31,12 +33,15 @@ def show(instance_id: int) -> str:
     instance = engine.get(instance_id, actor)
     start_form = engine.form(instance.process, "start", instance.version)
     outcome = labels.outcome(instance.status, instance.data)
+    names = step_names.of_version(instance.process, instance.version)
     return render_template(
-        "instances/show.html", instance=instance, outcome=outcome,
-        facts=facts(instance.data, start_form), entries=timeline.entries(instance),
+        "instances/show.html", instance=instance, outcome=outcome, names=names,
+        facts=facts(instance.data, start_form), entries=timeline.entries(instance, names, actor.is_admin),
         rejected_by=_decider(instance, "reject"), open_tasks=[t for t in instance.tasks if t.status == "open"],
         may_cancel=instance.status not in FINISHED and (actor.is_admin or instance.started_by == actor.username),
         may_retry=instance.status == "error" and actor.is_admin,
+        auto=auto_path.for_process(instance.process) if instance.status == "waiting"
+        and instance.data.get(auto_path.FLAG) else None,
     )
 
 
@@ -44,8 +49,17 @@ def show(instance_id: int) -> str:
 @guard(InstanceOf())
 @login_required
 def diagram(instance_id: int) -> Response:
-    xml = workflow_engine().diagram(instance_id, actor_for(current_user))
+    xml = _lanes_named(workflow_engine().diagram(instance_id, actor_for(current_user)))
     return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
+
+
+def _lanes_named(xml: str) -> bytes:
+    """The diagram with each lane titled by its group's name for people, not the group id the engine routes by."""
+    root = etree.fromstring(xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    for lane in root.iter(f"{{{BPMN}}}lane"):
+        if lane.get("name"):
+            lane.set("name", labels.group(lane.get("name")))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 @bp.post("/instances/<int:instance_id>/cancel")

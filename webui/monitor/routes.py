@@ -1,6 +1,8 @@
 """Monitor views: parse the filters, ask engine.analytics, render the page or the workbook."""
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,7 +12,7 @@ from engine import analytics, utcnow
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
-from . import bp
+from . import bp, renamed
 from .workbook import workbook
 
 PERIODS = (7, 30, 90, 365)
@@ -30,11 +32,10 @@ def _filters() -> tuple[int, str | None]:
 
 def _report(days: int, process: str | None) -> tuple[analytics.Report, dict[str, str]]:
     with workflow_engine().read() as session:
-        report = analytics.report(session, utcnow(), days, process)
-        names: dict[str, str] = {}
-        for key in {s.process for s in report.steps}:
-            names.update({f"{key}:{k}": v for k, v in analytics.step_names(session, key).items()})
-    return report, names
+        now = utcnow()
+        report = analytics.report(session, now, days, process)
+        steps, names = renamed.by_name(session, report, report.since, now)
+    return dataclasses.replace(report, steps=steps), names
 
 
 @bp.get("/")

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 
 from engine import analytics
 
+from ..formatting import person
+from ..labels import group
 from ..labels import process as process_label
 from ..xlsx import sheets_bytes
 
@@ -24,7 +26,8 @@ def workbook(report: analytics.Report, names: dict[str, str]) -> BytesIO:
                _hours(s.late_working_s)] for s in report.steps if s.completed)
     cycles = ([str(process_label(c.process)), c.started, c.completed, c.active, c.failed, _hours(c.avg_cycle_s)]
               for c in report.cycles)
-    load = ([w.owner, _("yes") if w.assigned else _("no"), w.open, w.overdue] for w in report.workload)
+    load = ([person(w.owner) if w.assigned else group(w.owner), _("yes") if w.assigned else _("no"), w.open,
+             w.overdue] for w in report.workload)
     days = ([d.day, d.started, d.completed] for d in report.throughput)
     return BytesIO(sheets_bytes([
         (_("Steps"), [_("Process"), _("Step"), _("Completed"), _("Open"), _("Average wait (h)"),

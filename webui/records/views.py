@@ -15,7 +15,7 @@ from modules.importing import MODES
 
 from .. import xlsx, xlsx_read
 from ..access import current_actor
-from ..formatting import money, number
+from ..formatting import day, money, number, when
 from .catalog import (
     CATALOG,
     Column,
@@ -49,9 +49,9 @@ def cell(row: Any, column: Column) -> str:
     if column.kind == "rating":
         return "★" * int(value) + "☆" * (5 - int(value))
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return day(value)
     return str(value)
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine import InvalidData
 
+from .. import auto_path
 from ..access import SignedIn, Starts, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import fields, pick_label, submitted
@@ -36,7 +37,7 @@ def _page(values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | N
     return render_template(
         "requests/new.html", title=pick_label((form or {}).get("title"), _("New purchase request")),
         fields=fields(form, values, errors, skip=[FIXED]), department=fixed,
-        amount=amount(values or {}), general_error=(errors or {}).get("data"),
+        amount=amount(values or {}), general_error=(errors or {}).get("data"), auto=auto_path.for_process(PROCESS),
     )
 
 

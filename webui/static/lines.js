@@ -43,6 +43,9 @@
     var money = new Intl.NumberFormat(document.documentElement.lang || "zh-CN", {style: "currency", currency: "CNY"});
     var sum = total(table);
     out.textContent = sum > 0 ? money.format(sum) : "—";
+    document.querySelectorAll("[data-auto-below][data-lines-for='" + table.dataset.lines + "']").forEach(function (hint) {
+      hint.hidden = !(sum > 0 && sum < parseFloat(hint.dataset.autoBelow));  // the automatic-approval hint
+    });
   }
 
   document.querySelectorAll("table[data-lines]").forEach(function (table) {
