@@ -30,10 +30,10 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "api complete": (28, 2),
     "api instance": (8, 1),
     "page start": (21, 2),
-    "page inbox": (15, 2),
-    "page task": (20, 5),
-    "page complete": (35, 5),
-    "page instance": (15, 3),
+    "page inbox": (17, 2),  # two of them: who handed a task over, and why
+    "page task": (24, 5),  # the budget now, the hand-over and the automatic-approval hint
+    "page complete": (38, 6),  # the revision diff reads the instance and keeps what changed
+    "page instance": (17, 3),
 }
 FORM = {"supplier": "ACME", "reason": "new hire", "lines-1-item": "Docking station", "lines-1-quantity": "2",
         "lines-1-unit_price": "3000"}
