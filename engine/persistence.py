@@ -10,6 +10,7 @@ insert of task rows and events before it runs and may amend it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -179,3 +180,23 @@ def inserted_rows(execute_state: Any, table: Any) -> list[dict[str, Any]]:
         return []
     params = execute_state.parameters
     return list(params) if isinstance(params, list) else [params] if params else []
+
+
+def on_new_events(sessions: sessionmaker[Session], mark: str,
+                  handler: Callable[[Session, list[Event]], None]) -> None:
+    """Call `handler` in the writing transaction with each event these sessions write, once: whether it
+    was added as an ORM object (a hand-over, a job running out of attempts) or inserted with the one
+    statement that ends a step. `mark` keeps an ORM event from being handled at a second flush."""
+    def before_flush(session: Session, _context: Any, _instances: Any) -> None:
+        events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get(mark)]
+        for ev in events:
+            ev.__dict__[mark] = True
+        handler(session, events)
+
+    def on_execute(execute_state: Any) -> None:
+        rows = inserted_rows(execute_state, EVENTS)
+        if rows:
+            handler(execute_state.session, [Event(**values) for values in rows])
+
+    event.listen(sessions, "before_flush", before_flush)
+    event.listen(sessions, "do_orm_execute", on_execute)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import persistence
 from ..models import Event, ProcessInstance
@@ -108,28 +108,12 @@ def _deliver(session: Session, events: list[Event]) -> None:
                                   subscription_id=sub.id, event=name)
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    """Events added as ORM objects (a job that ran out of attempts)."""
-    events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get("_webhooked")]
-    for ev in events:
-        ev.__dict__["_webhooked"] = True
-    _deliver(session, events)
-
-
-def _on_execute(execute_state: ORMExecuteState) -> None:
-    """Events the engine inserts with one statement at the end of a step."""
-    rows = persistence.inserted_rows(execute_state, persistence.EVENTS)
-    if rows:
-        _deliver(execute_state.session, [Event(**values) for values in rows])
-
-
 def subscribe(engine: Any) -> None:
     """Make every write session of `engine` (a WorkflowEngine) record webhook deliveries for its events."""
     sessions = engine._writes
     if getattr(sessions, "_opsflow_webhooks", False):
         return
-    event.listen(sessions, "before_flush", _before_flush)
-    event.listen(sessions, "do_orm_execute", _on_execute)
+    persistence.on_new_events(sessions, "_webhooked", _deliver)
     sessions._opsflow_webhooks = True
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from .. import persistence
 from ..identity import Group, User, user_groups
@@ -131,27 +131,11 @@ def _notify_events(session: Session, events: list[Event]) -> None:
             notify(session, people, kind, ev.at, instance_id=ev.instance_id, task_id=ev.task_id, detail=detail)
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    """Events added as ORM objects (hand-overs, reminders, job audits)."""
-    events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get("_notified")]
-    for ev in events:
-        ev.__dict__["_notified"] = True
-    _notify_events(session, events)
-
-
-def _on_execute(execute_state: ORMExecuteState) -> None:
-    """Events the engine inserts with one statement at the end of a step."""
-    rows = persistence.inserted_rows(execute_state, persistence.EVENTS)
-    if rows:
-        _notify_events(execute_state.session, [Event(**values) for values in rows])
-
-
 def subscribe(sessions: sessionmaker[Session], mailer: Mailer | None = None) -> None:
     """Make every write session of the engine create notifications for the events it writes."""
     if getattr(sessions, "_opsflow_notifications", False):
         return
-    event.listen(sessions, "before_flush", _before_flush)
-    event.listen(sessions, "do_orm_execute", _on_execute)
+    persistence.on_new_events(sessions, "_notified", _notify_events)
 
     def _after_commit(session: Session) -> None:
         outgoing = session.info.pop("opsflow_mail", [])
