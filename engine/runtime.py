@@ -129,11 +129,17 @@ class WorkflowEngine:
         return forms.get(name)
 
     # -- live workflows -----------------------------------------------------
-    def _checkout(self, session: Session, inst: InstanceRow) -> OpsFlowWorkflow:
+    def _cached(self, inst: InstanceRow | ProcessInstance) -> OpsFlowWorkflow | None:
+        """The live workflow a step left for this version of the instance, taken out of the cache while
+        it is used (so no other request changes it meanwhile)."""
         with self._cache_lock:
             cached = self._cache.pop(inst.id, None)
-        if cached and cached[0] == inst.lock_version:
-            return cached[1]
+        return cached[1] if cached and cached[0] == inst.lock_version else None
+
+    def _checkout(self, session: Session, inst: InstanceRow) -> OpsFlowWorkflow:
+        cached = self._cached(inst)
+        if cached is not None:
+            return cached
         specs = self.definitions.specs(self.definitions.get(session, inst.definition_id))
         return self.serializer.state_from_json(persistence.load_state(session, inst.id), specs,
                                                OpsFlowScriptEngine(self.registry, self.limits))
@@ -325,10 +331,9 @@ class WorkflowEngine:
     def _borrow(self, inst: ProcessInstance, definition: ProcessDefinition) -> OpsFlowWorkflow:
         """The live workflow of the version read, from the cache when a step left it there (taken out
         while it is read, so no step changes it meanwhile); decoding the state is most of a read's cost."""
-        with self._cache_lock:
-            cached = self._cache.pop(inst.id, None)
-        if cached and cached[0] == inst.lock_version:
-            return cached[1]
+        cached = self._cached(inst)
+        if cached is not None:
+            return cached
         return self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
                                                OpsFlowScriptEngine(self.registry, self.limits))
 
