@@ -99,7 +99,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
-                 with_percentiles: bool = True, instances: Select[Any] | None = None) -> list[StepTiming]:
+                 *, with_percentiles: bool = True, instances: Select[Any] | None = None) -> list[StepTiming]:
     """Per step, for tasks created in the period: done, still open, how long they waited, how many were late;
     with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart).
 

@@ -38,8 +38,8 @@ def by_name(session: Session, report: analytics.Report, since: datetime,
             continue
         for name, ids in groups.items():
             of_versions = select(ProcessInstance.id).where(ProcessInstance.definition_id.in_(ids))
-            part = next((r for r in analytics.step_timings(session, since, now, row.process, of_versions)
-                         if r.step == row.step), None)
+            timings = analytics.step_timings(session, since, now, row.process, instances=of_versions)
+            part = next((r for r in timings if r.step == row.step), None)
             if part is not None:
                 key = f"{row.step}~{ids[0]}"
                 steps.append(dataclasses.replace(part, step=key))
