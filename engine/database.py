@@ -4,7 +4,9 @@ SQLite (embedded default): WAL, foreign keys on, `synchronous=NORMAL` (a
 power cut may lose the last committed steps but never corrupts the file;
 set OPSFLOW_SQLITE_SYNCHRONOUS=FULL to trade speed for that), a busy timeout,
 and `BEGIN IMMEDIATE` for the engine's write transactions so that two
-writers queue instead of failing on a stale snapshot.
+writers queue instead of failing on a stale snapshot. Any other transaction
+that has only read when it first writes is restarted as `BEGIN IMMEDIATE`
+right before that write (see `_upgrade_before_first_write`).
 PostgreSQL (scale-out): a connection pool with pre-ping.
 """
 from __future__ import annotations
@@ -60,9 +62,42 @@ def configure_engine(engine: Engine) -> Engine:
         # straight to the driver: the statement needs none of SQLAlchemy's execution machinery
         write = conn.get_execution_options().get(WRITE_OPTION)
         conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.info[_TRANSACTION] = "written" if write else "reading"
+
+    event.listen(engine, "before_cursor_execute", _upgrade_before_first_write)
 
     engine._opsflow_configured = True  # type: ignore[attr-defined]
     return engine
+
+
+_TRANSACTION = "opsflow_transaction"
+_READS = ("SELECT", "WITH")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _upgrade_before_first_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Restart a transaction that has only read as `BEGIN IMMEDIATE` just before its first write.
+
+    In WAL mode a deferred transaction keeps the snapshot of its first read; if anyone commits
+    before it writes, SQLite refuses the write at once ("database is locked") and no busy timeout
+    helps. A form handler reads (the signed-in user, the record) and then writes, while the
+    embedded scheduler commits every few seconds: such requests failed at random. Restarting
+    costs nothing (nothing was written yet) and makes the write wait its turn; what was read
+    before stays read from the earlier snapshot, which is PostgreSQL's READ COMMITTED, the
+    level the code already runs at there. A transaction that did anything but read (DDL,
+    savepoints, pragmas) is left alone.
+    """
+    state = conn.info.get(_TRANSACTION)
+    if state != "reading":
+        return
+    head = statement.lstrip()[:8].upper()
+    if head.startswith(_READS):
+        return
+    conn.info[_TRANSACTION] = "written"
+    if head.startswith(_WRITES):
+        raw = conn.connection.dbapi_connection
+        raw.execute("ROLLBACK")
+        raw.execute("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
