@@ -339,13 +339,16 @@ class WorkflowEngine:
 
     def task_form(self, task: TaskView) -> dict[str, Any] | None:
         """The form of a task as the version its instance runs on defines it (one query, no state read)."""
-        if not task.form:
-            return None
+        return self.version_forms(task).get(task.form) if task.form else None
+
+    def version_forms(self, task: TaskView) -> dict[str, Any]:
+        """Every form of the version the task's instance runs on, by name: a completion compares its task's
+        form with the start form ("is this a revision?") without reading the instance."""
         with self.read() as session:
             forms = session.scalar(select(ProcessDefinition.forms)
                                    .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
                                    .where(ProcessInstance.id == task.instance_id))
-            return (forms or {}).get(task.form)
+        return forms or {}
 
     def diagram(self, instance_id: int, actor: Actor) -> str:
         """The BPMN XML of the version this instance runs on, for whoever may see the instance."""

@@ -32,7 +32,7 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "page start": (21, 2),
     "page inbox": (17, 2),  # two of them: who handed a task over, and why
     "page task": (24, 5),  # the budget now, the hand-over and the automatic-approval hint
-    "page complete": (38, 6),  # the revision diff reads the instance and keeps what changed
+    "page complete": (35, 5),  # a revision also reads the instance and keeps what changed
     "page instance": (17, 3),
 }
 FORM = {"supplier": "ACME", "reason": "new hire", "lines-1-item": "Docking station", "lines-1-quantity": "2",

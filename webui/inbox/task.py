@@ -105,14 +105,16 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     view = engine.task(task_id, actor)
     if view.status != "open":
         return _already_done()
-    form = engine.task_form(view)
+    forms = engine.version_forms(view)
+    form = forms.get(view.form) if view.form else None
     data = submitted(form, request.form) if form else {}
     if DRAFT_BUTTON in request.form:
         _workplace().save_draft(task_id, actor, {k: v for k, v in data.items() if k != DECISION_FIELD})
         flash(_("Draft saved. You can come back to it later."), "info")
         return redirect(url_for("inbox.task", task_id=task_id))
-    instance = engine.get(view.instance_id, actor)  # what the request held before a revision, to show its diff
-    asked = revision.revised_fields(form, engine.form(instance.process, "start", instance.version))
+    asked = revision.revised_fields(form, forms.get("start"))
+    # a revision shows its diff: what the request held before, read only when the task revises it
+    instance = engine.get(view.instance_id, actor) if asked else None
     try:
         engine.complete(task_id, actor, data)
     except InvalidData as exc:
@@ -125,7 +127,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         return _page(view, actor, data, {"data": reason}), 422
     except Conflict:
         return _already_done()
-    if asked:  # compared with what the engine stored, typed as the form declares
+    if instance is not None:  # compared with what the engine stored, typed as the form declares
         revision.keep(engine, instance, actor, task_id,
                       revision.changes(asked, instance.data, engine.get(instance.id, actor).data))
     _workplace().discard_draft(task_id, actor)
