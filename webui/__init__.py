@@ -67,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     for name in ("account", "inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales",
-                 "inventory", "hr", "finance", "production", "designer", "admin"):
+                 "inventory", "hr", "finance", "production", "designer", "admin", "help"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:
