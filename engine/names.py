@@ -52,11 +52,15 @@ def all_names(xml: str) -> dict[str, dict[str, str]]:
 
 
 def pick(names: dict[str, str], language: str | None) -> str:
-    """One element's name for a reader: in their language when the element has one, else its `name`."""
-    if language and language in names:
-        return names[language]
-    if language and "_" in language and language.split("_")[0] in names:
-        return names[language.split("_")[0]]
+    """One element's name for a reader: in their language ("zh_CN"; else any of the same base language, "zh"),
+    else its `name`."""
+    if language:
+        if language in names:
+            return names[language]
+        base = language.split("_")[0]
+        same = sorted(lang for lang in names if lang and lang.split("_")[0] == base)
+        if same:
+            return names[same[0]]
     return names.get("", "")
 
 
@@ -73,9 +77,9 @@ def with_names_in(xml: str, language: str | None, *,
     own translation (a catalog, a group's label for a lane)."""
     root = _parse(xml)
     for el in _named(root):
-        own = _translations(el)
-        if language and language in own:
-            el.set("name", own[language])
+        own = pick(_translations(el), language)
+        if own:
+            el.set("name", own)
         elif otherwise is not None:
             el.set("name", otherwise(el, el.get("name")))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
