@@ -83,6 +83,7 @@ class MigrationCheck:
     status: str
     at: tuple[str, ...]  # the steps it is on, as the designer named them
     blockers: tuple[Blocker, ...]
+    steps: tuple[str, ...] = ()  # the BPMN ids of the steps it is on, for naming them in a reader's language
 
     @property
     def movable(self) -> bool:
@@ -96,6 +97,11 @@ def _name(task: Any) -> str:
 
 def current_steps(wf: Any) -> tuple[str, ...]:
     return tuple(sorted({_name(t) for t in wf.get_tasks(state=_ON)
+                         if getattr(t.task_spec, "bpmn_id", None)}))
+
+
+def current_step_ids(wf: Any) -> tuple[str, ...]:
+    return tuple(sorted({t.task_spec.bpmn_id for t in wf.get_tasks(state=_ON)
                          if getattr(t.task_spec, "bpmn_id", None)}))
 
 
@@ -192,10 +198,10 @@ def _check(engine: Any, session: Session, instance_id: int, status: str, version
     old = engine.definitions.get(session, row.definition_id)
     wf = engine.serializer.state_from_json(row.state, engine.definitions.specs(old),
                                            OpsFlowScriptEngine(engine.registry, engine.limits))
-    at = current_steps(wf)
+    at, ids = current_steps(wf), current_step_ids(wf)
     reasons = ([Blocker.of("in_error")] if status == "error"
                else blockers(wf, target, specs, engine.serializer))
-    return MigrationCheck(instance_id, version, target.version, status, at, tuple(reasons))
+    return MigrationCheck(instance_id, version, target.version, status, at, tuple(reasons), ids)
 
 
 def plan(engine: Any, key: str, actor: Any, to_version: int | None = None, limit: int = 100,
@@ -230,10 +236,11 @@ def _move_one(engine: Any, instance_id: int, status: str, version: int, target: 
               actor: Any) -> MigrationCheck:
     specs = engine.definitions.specs(target)
     at: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
     try:
         with engine._write() as session:
             with engine._instance(session, instance_id) as (inst, wf):
-                at = current_steps(wf)
+                at, ids = current_steps(wf), current_step_ids(wf)
                 if inst.status not in ("running", "waiting"):
                     raise _Blocked([Blocker.of("in_error") if inst.status == "error"
                                     else Blocker.of("not_running", status=inst.status)])
@@ -249,8 +256,8 @@ def _move_one(engine: Any, instance_id: int, status: str, version: int, target: 
                 engine._advance(session, inst, wf, actor.username)
         engine._commit_hooks(session)
     except _Blocked as exc:
-        return MigrationCheck(instance_id, version, target.version, status, at, tuple(exc.reasons))
+        return MigrationCheck(instance_id, version, target.version, status, at, tuple(exc.reasons), ids)
     except Conflict:
         return MigrationCheck(instance_id, version, target.version, status, at,
-                              (Blocker.of("changed_meanwhile"),))
-    return MigrationCheck(instance_id, version, target.version, status, at, ())
+                              (Blocker.of("changed_meanwhile"),), ids)
+    return MigrationCheck(instance_id, version, target.version, status, at, (), ids)

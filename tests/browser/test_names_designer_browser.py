@@ -70,4 +70,5 @@ def test_the_migration_dry_run_says_in_chinese_what_blocks_a_request(new_page: N
     page.goto("/designer/purchase_approval/migrate")
     row = page.locator(f'[data-testid=migration-row][data-instance="{returned}"]')
     expect(row).to_have_attribute("data-movable", "no")
+    expect(row.locator("td").nth(3)).to_have_text("修改申请")  # the step it is on
     expect(row.get_by_test_id("blocker")).to_have_text(f"其当前步骤“修改申请”在 v{result.version} 中不存在。")

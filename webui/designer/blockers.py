@@ -40,3 +40,9 @@ def sentences(process_key: str, checks: list[MigrationCheck]) -> dict[int, list[
     """Instance id → its blockers as sentences, each step named by the version the instance is on."""
     return {c.instance_id: [sentence(b, step_names.of_version(process_key, c.from_version)) for b in c.blockers]
             for c in checks}
+
+
+def steps_at(process_key: str, checks: list[MigrationCheck]) -> dict[int, str]:
+    """Instance id → the steps it is on, named by its version in the reader's language."""
+    return {c.instance_id: ", ".join(step_names.step_name(s, step_names.of_version(process_key, c.from_version))
+                                     for s in c.steps) if c.steps else ", ".join(c.at) for c in checks}

@@ -66,7 +66,8 @@ def migration(key: str) -> str:
     target, checks, more = workflow_engine().migration_plan(key, current_actor(), request.args.get("to", type=int),
                                                            limit=PAGE, offset=offset)
     return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=checks,
-                           reasons=blockers.sentences(key, checks), more=more, offset=offset, page=PAGE, moved=None)
+                           reasons=blockers.sentences(key, checks), at=blockers.steps_at(key, checks),
+                           more=more, offset=offset, page=PAGE, moved=None)
 
 
 @bp.post("/<key>/migrate")
@@ -81,5 +82,6 @@ def migrate(key: str) -> str:
     results = workflow_engine().migrate(key, current_actor(), to)
     target = _pick(_versions(key), to)
     return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=results,
-                           reasons=blockers.sentences(key, results), more=False, offset=0, page=PAGE,
+                           reasons=blockers.sentences(key, results), at=blockers.steps_at(key, results),
+                           more=False, offset=0, page=PAGE,
                            moved=sum(r.movable for r in results))
