@@ -2,6 +2,7 @@
 the reader's language, for all seven shipped flows; an error page in Chinese says what happened in Chinese."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,6 +75,11 @@ def test_the_monitor_lists_every_flows_steps_in_the_readers_language(new_page: N
     page.goto("/monitor/?process=order_handling")
     if locale == "zh-CN":
         expect(page.locator("main")).not_to_contain_text("Confirm customer payment")
+        page.goto("/monitor/heatmap?process=purchase_approval")
+        heatmap = page.locator("#heatmap")
+        expect(heatmap).to_have_attribute("data-ready", "true")
+        expect(heatmap.locator('g[data-element-id="Task_manager_approval"]')).to_contain_text("部门经理审批")
+        expect(page.get_by_test_id("heat-row").first).not_to_contain_text(re.compile("[A-Za-z]{4}"))
 
 
 def test_a_missing_page_in_chinese_says_so_in_chinese(new_page: NewPage) -> None:
