@@ -3,7 +3,7 @@
 Import from here; the submodules and subpackages are internal. Importing the package plugs the job
 system into the kernel (`jobs/__init__.py`).
 """
-from . import analytics, audit, backup, bottlenecks, field_crypto, integration
+from . import analytics, audit, backup, bottlenecks, field_crypto, integration, names
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
 from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
@@ -54,7 +54,7 @@ from .identity import (
 )
 from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
 from .messages import Delivery
-from .migration import MigrationCheck
+from .migration import Blocker, MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .parser import ParsedProcess, SourceFile, parse_dmn
 from .runtime import WorkflowEngine
@@ -82,7 +82,7 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "backup", "bottlenecks", "field_crypto", "integration", "AccessGrant",
+    "ADDRESS", "analytics", "audit", "names", "backup", "bottlenecks", "field_crypto", "integration", "AccessGrant",
     "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
@@ -97,7 +97,7 @@ __all__ = [
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
-    "ElementChange", "PropertyChange", "VersionDiff", "diff_versions", "MigrationCheck",
+    "ElementChange", "PropertyChange", "VersionDiff", "diff_versions", "Blocker", "MigrationCheck",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
     "ID_MAX", "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",
     "change_password", "deactivate_user", "set_password", "SCOPES", "TokenCheck", "check_token", "note_use",

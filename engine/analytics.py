@@ -9,10 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import (
     Date,
     DateTime,
@@ -32,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from . import names
 from .models import HumanTask, ProcessDefinition, ProcessInstance
 
 _ACTIVE = ("running", "waiting")
@@ -260,26 +259,18 @@ def report(session: Session, now: datetime, days: int = 30, process: str | None 
                   throughput=throughput(session, since, now, process))
 
 
-def step_names(session: Session, process: str) -> dict[str, str]:
+def step_names(session: Session, process: str, *, language: str | None = None) -> dict[str, str]:
     """BPMN element id → name in the newest version, so a step reads as the designer named it."""
-    row = session.execute(select(ProcessDefinition.id, ProcessDefinition.bpmn_xml)
-                          .where(ProcessDefinition.key == process)
-                          .order_by(ProcessDefinition.version.desc()).limit(1)).first()
-    return _names(row[0], row[1]) if row else {}
+    xml = session.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.key == process)
+                         .order_by(ProcessDefinition.version.desc()).limit(1))
+    return names.names_in(xml, language) if xml else {}
 
 
-def version_step_names(session: Session, definition_id: int) -> dict[str, str]:
-    """BPMN element id → name in one deployed version: an instance's steps read as its own version names them."""
+def version_step_names(session: Session, definition_id: int, *, language: str | None = None) -> dict[str, str]:
+    """BPMN element id → name in one deployed version: an instance's steps read as its own version names them,
+    in `language` where the version carries a name in it (see engine.names)."""
     xml = session.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == definition_id))
-    return _names(definition_id, xml) if xml else {}
-
-
-@lru_cache(maxsize=64)
-def _names(_definition_id: int, xml: str) -> dict[str, str]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(xml.encode(), parser)
-    return {el.get("id"): el.get("name") for el in root.iter() if isinstance(el.tag, str)
-            and el.get("id") and el.get("name")}
+    return names.names_in(xml, language) if xml else {}
 
 
 def _float(value: Any) -> float | None:

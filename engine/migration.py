@@ -38,6 +38,41 @@ from .specs import ProcessSpecs
 _ON = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
+# code → the sentence in English, for logs, the API and tests; people read it translated from the code (webui)
+SENTENCES = {
+    "step_removed": "its current step {name!r} is not in v{version}",
+    "step_passed_removed": "it has passed {name!r}, which v{version} no longer has",
+    "subprocess_removed": "it is inside a sub-process that v{version} does not have",
+    "waits_on_timer": "it waits on the timer {name!r}, which moving would start over",
+    "form_missing": "its current step {name!r} asks for the form {form!r}, which v{version} lacks",
+    "field_missing": "it lacks {field!r}, a required field of v{version}'s start form",
+    "reload_failed": "the moved instance could not be saved and read back: {error}",
+    "in_error": "it is in error: retry or cancel it first",
+    "not_running": "it is {status}",
+    "changed_meanwhile": "it changed while it was being moved: try again",
+}
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason an instance cannot move: a stable code and its parameters (a step's `step` id and `name`,
+    `version`, `form`, `field`, `status`, `error`), so a reader gets it in their language."""
+
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: Any) -> Blocker:
+        return cls(code, tuple(sorted(params.items())))
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def __str__(self) -> str:
+        return SENTENCES[self.code].format(**self.values)
+
+
 @dataclass(frozen=True)
 class MigrationCheck:
     """Whether one instance can move to the target version, and if not, why."""
@@ -47,7 +82,8 @@ class MigrationCheck:
     to_version: int
     status: str
     at: tuple[str, ...]  # the steps it is on, as the designer named them
-    blockers: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
+    steps: tuple[str, ...] = ()  # the BPMN ids of the steps it is on, for naming them in a reader's language
 
     @property
     def movable(self) -> bool:
@@ -64,37 +100,46 @@ def current_steps(wf: Any) -> tuple[str, ...]:
                          if getattr(t.task_spec, "bpmn_id", None)}))
 
 
-def blockers(wf: Any, target: ProcessDefinition, specs: ProcessSpecs, serializer: StateSerializer) -> list[str]:
+def current_step_ids(wf: Any) -> tuple[str, ...]:
+    return tuple(sorted({t.task_spec.bpmn_id for t in wf.get_tasks(state=_ON)
+                         if getattr(t.task_spec, "bpmn_id", None)}))
+
+
+def _step(task: Any) -> dict[str, Any]:
+    return {"step": getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name, "name": _name(task)}
+
+
+def blockers(wf: Any, target: ProcessDefinition, specs: ProcessSpecs, serializer: StateSerializer) -> list[Blocker]:
     """Why `wf` cannot move to `target`; empty when it can. Moves `wf` itself: give it a copy."""
-    found: list[str] = []
+    found: list[Blocker] = []
     top, subs = diff_workflow(serializer.registry, wf, specs.spec, specs.subprocess_specs)
-    version = f"v{target.version}"
+    version = target.version
     for task in top.removed:
         if task.state & _ON:
-            found.append(f"its current step {_name(task)!r} is not in {version}")
+            found.append(Blocker.of("step_removed", **_step(task), version=version))
         elif task.state == TaskState.COMPLETED and getattr(task.task_spec, "bpmn_id", None):
-            found.append(f"it has passed {_name(task)!r}, which {version} no longer has")
+            found.append(Blocker.of("step_passed_removed", **_step(task), version=version))
     if any(diff is None for diff in subs.values()):
-        found.append(f"it is inside a sub-process that {version} does not have")
+        found.append(Blocker.of("subprocess_removed", version=version))
     for task in wf.get_tasks(state=TaskState.WAITING):
         if "Timer" in type(getattr(task.task_spec, "event_definition", None)).__name__:
-            found.append(f"it waits on the timer {_name(task)!r}, which moving would start over")
+            found.append(Blocker.of("waits_on_timer", **_step(task)))
     forms = target.forms or {}
     for task in wf.get_tasks(state=TaskState.READY):
         form = ((getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}).get("form")
         if task.task_spec.manual and form and form not in forms:
-            found.append(f"its current step {_name(task)!r} asks for the form {form!r}, which {version} lacks")
+            found.append(Blocker.of("form_missing", **_step(task), form=form, version=version))
     data = wf.data if wf.is_completed() else _data_of(wf)
     for field in (forms.get("start") or {}).get("fields", []):
         if field.get("required") and field["name"] not in data:
-            found.append(f"it lacks {field['name']!r}, a required field of {version}'s start form")
+            found.append(Blocker.of("field_missing", field=field["name"], version=version))
     if found:
         return sorted(set(found), key=found.index)
     try:
         move(wf, specs, serializer)
         serializer.state_from_json(serializer.state_to_json(wf), specs, wf.script_engine)
     except Exception as exc:  # SpiffWorkflow raises assorted errors on a tree it cannot re-predict
-        return [f"the moved instance could not be saved and read back: {type(exc).__name__}: {exc}"[:300]]
+        return [Blocker.of("reload_failed", error=f"{type(exc).__name__}: {exc}"[:250])]
     return []
 
 
@@ -116,8 +161,8 @@ def move(wf: Any, specs: ProcessSpecs, serializer: StateSerializer) -> None:
 class _Blocked(Exception):
     """Raised inside a move's transaction so that nothing of it is written."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
+    def __init__(self, reasons: list[Blocker]) -> None:
+        super().__init__("; ".join(map(str, reasons)))
         self.reasons = reasons
 
 
@@ -153,10 +198,10 @@ def _check(engine: Any, session: Session, instance_id: int, status: str, version
     old = engine.definitions.get(session, row.definition_id)
     wf = engine.serializer.state_from_json(row.state, engine.definitions.specs(old),
                                            OpsFlowScriptEngine(engine.registry, engine.limits))
-    at = current_steps(wf)
-    reasons = (["it is in error: retry or cancel it first"] if status == "error"
+    at, ids = current_steps(wf), current_step_ids(wf)
+    reasons = ([Blocker.of("in_error")] if status == "error"
                else blockers(wf, target, specs, engine.serializer))
-    return MigrationCheck(instance_id, version, target.version, status, at, tuple(reasons))
+    return MigrationCheck(instance_id, version, target.version, status, at, tuple(reasons), ids)
 
 
 def plan(engine: Any, key: str, actor: Any, to_version: int | None = None, limit: int = 100,
@@ -191,13 +236,14 @@ def _move_one(engine: Any, instance_id: int, status: str, version: int, target: 
               actor: Any) -> MigrationCheck:
     specs = engine.definitions.specs(target)
     at: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
     try:
         with engine._write() as session:
             with engine._instance(session, instance_id) as (inst, wf):
-                at = current_steps(wf)
+                at, ids = current_steps(wf), current_step_ids(wf)
                 if inst.status not in ("running", "waiting"):
-                    raise _Blocked(["it is in error: retry or cancel it first" if inst.status == "error"
-                                    else f"it is {inst.status}"])
+                    raise _Blocked([Blocker.of("in_error") if inst.status == "error"
+                                    else Blocker.of("not_running", status=inst.status)])
                 reasons = blockers(wf, target, specs, engine.serializer)  # moves wf when nothing blocks
                 if reasons:
                     raise _Blocked(reasons)
@@ -210,8 +256,8 @@ def _move_one(engine: Any, instance_id: int, status: str, version: int, target: 
                 engine._advance(session, inst, wf, actor.username)
         engine._commit_hooks(session)
     except _Blocked as exc:
-        return MigrationCheck(instance_id, version, target.version, status, at, tuple(exc.reasons))
+        return MigrationCheck(instance_id, version, target.version, status, at, tuple(exc.reasons), ids)
     except Conflict:
         return MigrationCheck(instance_id, version, target.version, status, at,
-                              ("it changed while it was being moved: try again",))
-    return MigrationCheck(instance_id, version, target.version, status, at, ())
+                              (Blocker.of("changed_meanwhile"),), ids)
+    return MigrationCheck(instance_id, version, target.version, status, at, (), ids)

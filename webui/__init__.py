@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask import Flask
 
 from engine import AccessPolicy, ServiceRegistry, WorkflowEngine, configure_engine, engine_options, integration
 from modules import declare_access, register_all
 
-from . import access, audit_trail, security_headers
+from . import access, audit_trail, error_pages, security_headers
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
@@ -54,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     audit_trail.init_app(app)
     access.init_app(app)
     _register_template_helpers(app)
-    _register_error_pages(app)
+    error_pages.register(app)
 
     from .cli import register_commands
 
@@ -84,19 +83,3 @@ def _register_template_helpers(app: Flask) -> None:
                 "time_zone": app.config["BABEL_DEFAULT_TIMEZONE"]}
 
     app.add_template_filter(pick_label, "label")
-
-
-def _register_error_pages(app: Flask) -> None:
-    def wants_json() -> bool:
-        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-    for code, message in ((400, "Bad request"), (403, "Forbidden"), (404, "Not found"), (409, "Conflict"),
-                          (413, "Upload too large"), (422, "Invalid data"), (500, "Internal error")):
-        def handler(exc: Any, code: int = code, message: str = message) -> Any:
-            detail = getattr(exc, "description", None)
-            if wants_json():
-                return jsonify({"error": message, "detail": detail}), code
-            g.error_detail = detail
-            return render_template("error.html", code=code, message=_(message), detail=detail), code
-
-        app.register_error_handler(code, handler)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from engine import Forbidden, NotFound
 
@@ -26,8 +25,3 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(Forbidden, _forbidden)
     bp.register_error_handler(NotFound, _not_found)
 
-
-# The app's error pages translate these titles at run time (webui.create_app); marked here so the
-# catalog carries them.
-HTTP_TITLES = (_l("Bad request"), _l("Forbidden"), _l("Not found"), _l("Conflict"), _l("Upload too large"),
-               _l("Invalid data"), _l("Internal error"))

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+OPSFLOW = "{http://opsflow.example/bpmn/schema/1.0}"
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 READ_BY_THE_ENGINE = (f"{BPMN}script", f"{BPMN}conditionExpression", f"{BPMN}timeDuration", f"{BPMN}timeDate",
                       f"{BPMN}timeCycle", f"{BPMN}loopCardinality", f"{BPMN}completionCondition",
@@ -47,6 +48,8 @@ def what_the_engine_reads(xml: bytes) -> set[tuple[str, ...]]:
             found.add((owner, "operator", node.get("id"), node.get("resultVariable") or ""))
         elif node.tag == f"{SPIFF}parameter":
             found.add((owner, "parameter", node.get("id"), node.get("type"), node.get("value")))
+        elif node.tag == f"{OPSFLOW}name":  # read by people: an element's name in another language
+            found.add((owner, "name", node.get("lang"), (node.text or "").strip()))
         elif node.tag in READ_BY_THE_ENGINE:
             found.add((node.getparent().get("id") or owner, node.tag, (node.text or "").strip()))
         elif node.tag.startswith(BPMN) and node.get("id"):

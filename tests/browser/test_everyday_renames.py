@@ -17,7 +17,7 @@ from webui.extensions import workflow_engine
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
 ROOT = Path(__file__).resolve().parents[2]
-RENAMED = "Manager sign-off"
+RENAMED = {"zh-CN": "经理签批", "en-US": "Manager sign-off"}
 OLD = {"zh-CN": "部门经理审批", "en-US": "Department manager approval"}
 
 
@@ -33,7 +33,9 @@ def instances(served_app: tuple[str, Flask], tmp_path_factory: pytest.TempPathFa
     folder = tmp_path_factory.mktemp("renamed") / "purchase_approval"
     shutil.copytree(ROOT / "processes" / "purchase_approval", folder)
     bpmn = folder / "purchase_approval.bpmn"
-    bpmn.write_text(bpmn.read_text().replace('name="Department manager approval"', f'name="{RENAMED}"'))
+    bpmn.write_text(bpmn.read_text().replace('name="Department manager approval"', f'name="{RENAMED["en-US"]}"')
+                    .replace(f'<opsflow:name lang="zh_CN">{OLD["zh-CN"]}</opsflow:name>',
+                             f'<opsflow:name lang="zh_CN">{RENAMED["zh-CN"]}</opsflow:name>'))
     with app.app_context():
         engine = workflow_engine()
         old = engine.start("purchase_approval", _request("Old-version laptop"), demo_actor("alice")).id
@@ -50,19 +52,19 @@ def test_each_instance_names_its_steps_as_its_own_version_does(new_page: NewPage
     page.get_by_test_id("tab-group").click()
     new_row = page.get_by_test_id("task-row").filter(has_text="New-version laptop")
     old_row = page.get_by_test_id("task-row").filter(has_text="Old-version laptop")
-    expect(new_row).to_contain_text(RENAMED)
+    expect(new_row).to_contain_text(RENAMED[locale])
     expect(old_row).to_contain_text(OLD[locale])
-    expect(old_row).not_to_contain_text(RENAMED)
+    expect(old_row).not_to_contain_text(RENAMED[locale])
 
     new_row.locator("a.row-title").click()
-    expect(page.locator(".crumbs")).to_contain_text(RENAMED)
+    expect(page.locator(".crumbs")).to_contain_text(RENAMED[locale])
 
     page.goto(f"/instances/{instances['new']}")
-    expect(page.get_by_test_id("step-row").filter(has_text=RENAMED)).to_have_count(1)
-    expect(page.get_by_test_id("history").locator("li[data-kind=task_created]")).to_contain_text(RENAMED)
+    expect(page.get_by_test_id("step-row").filter(has_text=RENAMED[locale])).to_have_count(1)
+    expect(page.get_by_test_id("history").locator("li[data-kind=task_created]")).to_contain_text(RENAMED[locale])
     page.goto(f"/instances/{instances['old']}")
     expect(page.get_by_test_id("step-row").filter(has_text=OLD[locale])).to_have_count(1)
-    expect(page.locator("main")).not_to_contain_text(RENAMED)
+    expect(page.locator("main")).not_to_contain_text(RENAMED[locale])
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -71,7 +73,7 @@ def test_the_monitor_counts_a_renamed_step_under_each_name(new_page: NewPage, in
     page = signed_in(new_page, "bob", locale)
     page.goto("/monitor/?process=purchase_approval")
     rows = page.get_by_test_id("steps").get_by_test_id("step-row")
-    renamed = rows.filter(has_text=RENAMED)
+    renamed = rows.filter(has_text=RENAMED[locale])
     expect(renamed).to_have_count(1)
     expect(renamed.locator("td").nth(3)).to_have_text("1")  # the one request on version 2, waiting
     expect(rows.filter(has_text=OLD[locale])).to_have_count(1)  # version 1's requests, under their own name

@@ -68,8 +68,12 @@ def test_the_dry_run_says_which_can_move_and_what_blocks_the_others(workflow_eng
     assert instances["done"] not in by_id, "finished instances are not candidates"
     assert by_id[instances["manager"]].movable and by_id[instances["manager"]].at == ("Department manager approval",)
     assert by_id[instances["finance"]].movable
-    assert by_id[instances["revision"]].blockers == ("its current step 'Revise request' is not in v2",)
-    assert by_id[instances["revised"]].blockers == ("it has passed 'Revise request', which v2 no longer has",)
+    assert tuple(map(str, by_id[instances["revision"]].blockers)) == ("its current step 'Revise request' is not in v2",)
+    assert tuple(map(str, by_id[instances["revised"]].blockers)) == (
+        "it has passed 'Revise request', which v2 no longer has",)
+    (blocker,) = by_id[instances["revision"]].blockers
+    assert blocker.code == "step_removed" and blocker.values == {
+        "step": "Task_revise_request", "name": "Revise request", "version": 2}, "the reader's words come from codes"
     assert all(workflow_engine.get(i).version == 1 for i in instances.values()), "a dry run moves nothing"
     with pytest.raises(Forbidden):
         workflow_engine.migration_plan("purchase_approval", RITA)

@@ -32,12 +32,12 @@ def _v2() -> str:
     xml = xml.replace('sourceRef="Task_request_payment" targetRef="End_approved" />',
                       'sourceRef="Task_request_payment" targetRef="Task_notify" />'
                       '<bpmn:sequenceFlow id="Flow_notified" sourceRef="Task_notify" targetRef="End_approved" />')
-    xml = xml.replace('<bpmn:endEvent id="End_approved" name="Purchase approved">\n      '
-                      '<bpmn:incoming>Flow_to_approved</bpmn:incoming>',
+    xml = xml.replace('<bpmn:incoming>Flow_to_approved</bpmn:incoming>\n    </bpmn:endEvent>',
+                      '<bpmn:incoming>Flow_notified</bpmn:incoming>\n    </bpmn:endEvent>')
+    xml = xml.replace('<bpmn:endEvent id="End_approved" name="Purchase approved">',
                       '<bpmn:manualTask id="Task_notify" name="Tell the requester"><bpmn:incoming>Flow_to_approved'
                       '</bpmn:incoming><bpmn:outgoing>Flow_notified</bpmn:outgoing></bpmn:manualTask>\n'
-                      '    <bpmn:endEvent id="End_approved" name="Purchase approved">\n      '
-                      '<bpmn:incoming>Flow_notified</bpmn:incoming>')
+                      '    <bpmn:endEvent id="End_approved" name="Purchase approved">')
     return xml.replace('<bpmndi:BPMNShape id="End_approved_di"',
                        '<bpmndi:BPMNShape id="Task_notify_di" bpmnElement="Task_notify"><dc:Bounds x="1240" y="20" '
                        'width="100" height="60" /></bpmndi:BPMNShape><bpmndi:BPMNShape id="End_approved_di"')

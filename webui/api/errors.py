@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -55,10 +55,5 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(ApiError, _api_error)
     bp.register_error_handler(OpsFlowError, _engine_error)
     bp.register_error_handler(HTTPException, _http_error)
-
-    @bp.app_errorhandler(405)
-    def _method_not_allowed(exc: HTTPException) -> Response | HTTPException:
-        """Routing errors never reach a blueprint's own handlers; answer JSON under our prefix only."""
-        if request.path.startswith(f"{bp.url_prefix}/"):
-            return _http_error(exc)
-        return exc
+    # A routing error (405) never reaches a blueprint's own handlers: the app's error pages (webui.error_pages)
+    # answer it under /api/ with this same JSON.

@@ -15,7 +15,7 @@ from engine import diff_versions
 from ..access import Roles, current_actor, guard
 from ..extensions import workflow_engine
 from ..security_headers import bpmn_js_modeler
-from . import bp
+from . import blockers, bp
 from .routes import _pick, _require_designer, _versions
 
 
@@ -66,6 +66,7 @@ def migration(key: str) -> str:
     target, checks, more = workflow_engine().migration_plan(key, current_actor(), request.args.get("to", type=int),
                                                            limit=PAGE, offset=offset)
     return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=checks,
+                           reasons=blockers.sentences(key, checks), at=blockers.steps_at(key, checks),
                            more=more, offset=offset, page=PAGE, moved=None)
 
 
@@ -81,4 +82,6 @@ def migrate(key: str) -> str:
     results = workflow_engine().migrate(key, current_actor(), to)
     target = _pick(_versions(key), to)
     return render_template("designer/migrate.html", key=key, name=target.name, target=target, checks=results,
-                           more=False, offset=0, page=PAGE, moved=sum(r.movable for r in results))
+                           reasons=blockers.sentences(key, results), at=blockers.steps_at(key, results),
+                           more=False, offset=0, page=PAGE,
+                           moved=sum(r.movable for r in results))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine import ProcessDefinition, ProcessInstance, bottlenecks, utcnow
 
+from .. import step_names
 from ..access import Roles, guard
 from ..extensions import workflow_engine
 from ..security_headers import bpmn_js_modeler
@@ -53,6 +54,7 @@ def heatmap() -> str:
     with workflow_engine().read() as session:
         heat = bottlenecks.step_heat(session, process, now - timedelta(days=days), now, version, department)
     return render_template("monitor/heatmap.html", heat=heat, days=days, process=process, version=version,
+                           names=step_names.of_version(process, version or versions[0]),
                            shown=version or versions[0], department=department, versions=versions,
                            departments=departments, processes=[p.key for p in workflow_engine().processes()])
 
@@ -67,7 +69,7 @@ def heatmap_diagram(key: str, version: int) -> Response:
                                                                       ProcessDefinition.version == version))
     if xml is None:
         abort(404, description=_("This item does not exist."))
-    return Response(xml, mimetype="application/xml")
+    return Response(step_names.diagram_for_reader(xml), mimetype="application/xml")
 
 
 @bp.get("/heatmap/step")
@@ -82,6 +84,7 @@ def heatmap_step() -> str:
         rows, more = bottlenecks.step_instances(session, process, step, utcnow() - timedelta(days=days), version,
                                                 department, PAGE, offset)
     return render_template("monitor/heatmap_step.html", rows=rows, more=more, offset=offset, page=PAGE, step=step,
+                           names=step_names.of_version(process, version) if version else step_names.of_process(process),
                            days=days, process=process, version=version, department=department)
 
 
@@ -98,4 +101,5 @@ def compare() -> str:
         kpis = [bottlenecks.version_kpis(session, process, v, since) for v in (a, b)]
     steps = sorted(set(kpis[0].wait_per_step) | set(kpis[1].wait_per_step))
     return render_template("monitor/compare.html", kpis=kpis, steps=steps, days=days, process=process,
+                           names=step_names.of_version(process, b),
                            versions=versions, a=a, b=b, processes=[p.key for p in workflow_engine().processes()])

@@ -14,10 +14,14 @@ from sqlalchemy.orm import Session
 
 from engine import ProcessDefinition, ProcessInstance, analytics
 
+from .. import step_names
+
 
 def _version_names(session: Session, process: str) -> dict[int, dict[str, str]]:
     ids = session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == process))
-    return {definition_id: analytics.version_step_names(session, definition_id) for definition_id in ids}
+    language = step_names.reader_language()
+    return {definition_id: analytics.version_step_names(session, definition_id, language=language)
+            for definition_id in ids}
 
 
 def by_name(session: Session, report: analytics.Report, since: datetime,

@@ -5,6 +5,7 @@
   const data = JSON.parse(document.getElementById("designer-data").textContent);
   const T = data.text;
   const SPIFF = "spiffworkflow:";
+  const OPS = "opsflow:";
   const USER_PROPS = ["candidate_group", "title", "due_in"];
   const PRIORITIES = ["low", "normal", "high", "urgent"];
   const $ = (id) => document.getElementById(id);
@@ -69,6 +70,30 @@
       const created = moddle.create(SPIFF + "Property", { name, value });
       created.$parent = props;
       modeling.updateModdleProperties(element, props, { properties: [...list, created] });
+    }
+  }
+
+  // An element's name in another language: <opsflow:name lang="zh_CN"> among its extension elements (engine/names.py).
+  const namesOf = (bo) => (bo.extensionElements?.get("values") || []).filter((v) => v.$type === OPS + "Name");
+  const nameIn = (bo, lang) => namesOf(bo).find((n) => n.lang === lang)?.value ?? "";
+
+  function setNameIn(element, lang, value) {
+    const bo = element.businessObject;
+    const current = namesOf(bo).find((n) => n.lang === lang);
+    if (!value) {
+      if (current) modeling.updateModdleProperties(element, bo.extensionElements,
+        { values: bo.extensionElements.get("values").filter((v) => v !== current) });
+    } else if (current) {
+      modeling.updateModdleProperties(element, current, { value });
+    } else {
+      let ext = bo.extensionElements;
+      if (!ext) {
+        ext = moddle.create("bpmn:ExtensionElements", { values: [] });
+        modeling.updateProperties(element, { extensionElements: ext });
+      }
+      const created = moddle.create(OPS + "Name", { lang, value });
+      created.$parent = ext;
+      modeling.updateModdleProperties(element, ext, { values: [...ext.get("values"), created] });
     }
   }
 
@@ -194,6 +219,8 @@
         { "data-field": "id", readonly: isProcess })),
       field(T.name, textInput(bo.name || "", (v) => modeling.updateProperties(target, { name: v || undefined }),
         { "data-field": "name" })),
+      field(T.name_zh_CN, textInput(nameIn(bo, "zh_CN"), (v) => setNameIn(target, "zh_CN", v.trim()),
+        { "data-field": "name_zh_CN", lang: "zh-CN" })),
       ...(isProcess ? [] : fieldsFor(target)),
     );
   }
@@ -309,9 +336,10 @@
   }
 
   async function start() {
-    const descriptor = await (await fetch(data.moddle)).json();
+    const [descriptor, opsflow] = await Promise.all([data.moddle, data.opsflow_moddle]
+      .map(async (url) => (await fetch(url)).json()));
     modeler = new window.BpmnJS({ container: "#designer-canvas",
-      moddleExtensions: { spiffworkflow: descriptor } });
+      moddleExtensions: { spiffworkflow: descriptor, opsflow } });
     window.opsflowModeler = modeler;
     [modeling, moddle, canvas, registry] = ["modeling", "moddle", "canvas", "elementRegistry"].map((s) => modeler.get(s));
     const source = await fetch(data.source, { credentials: "same-origin" });
