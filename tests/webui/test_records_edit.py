@@ -44,7 +44,7 @@ def test_a_procurement_manager_creates_a_supplier_kept_encrypted_and_audited(app
         assert "7777" not in str(stored[0]), "the bank account stays encrypted at rest"
     [entry] = _audit(app, "records.create")
     assert entry.actor == "ivy" and entry.target == "procurement.suppliers" and entry.detail["key"] == "S-700"
-    assert entry.detail["changes"]["name"] == [None, "杭州新材料"]
+    assert entry.detail["changed"]["name"] == [None, "杭州新材料"]
     assert "7777" not in str(entry.detail), "the audit log says the bank account was set, never what it is"
 
 
@@ -82,7 +82,7 @@ def test_an_item_is_edited_with_old_and_new_values_in_the_audit_log(app: Flask, 
         item = db.session.scalar(select(Item).where(Item.code == code))
         assert (item.name, item.unit, float(item.unit_cost)) == ("新名称", "box", 12.5), "the key stays as it was"
     [entry] = _audit(app, "records.edit")
-    assert entry.detail["key"] == code and entry.detail["changes"]["name"] == [old_name, "新名称"]
+    assert entry.detail["key"] == code and entry.detail["changed"]["name"] == [old_name, "新名称"]
 
 
 def test_an_edit_of_a_record_changed_meanwhile_is_refused_with_409(app: Flask, login: Login) -> None:

@@ -174,7 +174,7 @@ def _save(module: str, spec: ListSpec, row: Any) -> Response | tuple[str, int]:
                      ), 422
     key = getattr(row, spec.key)
     audit.record(db_session, current_actor().username, action, spec.resource, utcnow(), request.remote_addr,
-                 key=str(key), changes=changes)
+                 key=str(key), changed=changes)  # {column: [old, new]}, as the audit screen shows it
     db_session.commit()
     flash(_("Saved %(key)s.", key=key), "success")
     return redirect(url_for(f"{module}.{spec.name}_detail", key=key))
