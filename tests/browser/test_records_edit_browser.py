@@ -2,6 +2,7 @@
 warehouse changes an item, both show in their lists and on the audit screen; a buyer is refused the forms."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -76,3 +77,21 @@ def test_a_buyer_sees_no_forms_and_is_refused_them(new_page: NewPage) -> None:
     expect(page.get_by_test_id("new-record")).to_have_count(0)
     assert page.goto("/procurement/suppliers/new").status == 403
     assert page.goto("/procurement/suppliers/item/S-001/edit").status == 403
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_purchase_request_suggests_suppliers_from_the_master_with_their_rating(
+        new_page: NewPage, locale: str) -> None:
+    page = signed_in(new_page, "alice", locale)
+    page.goto("/requests/new")
+    supplier = page.locator("#f-supplier")
+    expect(supplier).to_have_attribute("list", "supplier-options")
+    supplier.fill("S-003")
+    option = page.locator("#supplier-options option")
+    expect(option).to_have_count(1)
+    name = option.get_attribute("value")
+    assert name and "S-003" in (option.get_attribute("label") or "")
+    supplier.fill(name)
+    expect(page.get_by_test_id("supplier-rating")).to_have_text(re.compile(r"^S-003 · [★☆]{5}$"))
+    supplier.fill("A supplier not in the list")  # the field stays free text, as the form declares
+    expect(page.get_by_test_id("supplier-rating")).to_have_text("")

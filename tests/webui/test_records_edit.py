@@ -120,3 +120,26 @@ def test_who_may_only_read_the_list_may_not_open_its_forms(app: Flask, login: Lo
     assert henry.post("/procurement/suppliers/item/S-001/edit", data=SUPPLIER).status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Supplier).where(Supplier.code == "S-700")) == 0
+
+
+def test_a_requester_finds_active_suppliers_by_name_with_their_rating_a_page_at_a_time(
+        app: Flask, login: Login) -> None:
+    alice = login("alice")
+    with app.app_context():
+        active = list(db.session.scalars(select(Supplier).where(Supplier.status == "active")))
+        db.session.add_all([Supplier(code=f"S-6{n:02}", name=f"Batch 供应商 {n}", category="other", rating=2,
+                                     status="active") for n in range(12)]
+                           + [Supplier(code="S-699", name="Batch pending", category="other", status="pending")])
+        some = {"code": active[0].code, "name": active[0].name, "category": active[0].category,
+                "rating": active[0].rating}
+        db.session.commit()
+    found = alice.get("/requests/suppliers.json", query_string={"q": some["name"][:4].lower()}).get_json()
+    assert some in found["suppliers"]
+    first = alice.get("/requests/suppliers.json", query_string={"q": "batch"}).get_json()
+    second = alice.get("/requests/suppliers.json", query_string={"q": "batch", "page": 2}).get_json()
+    assert (len(first["suppliers"]), first["more"], len(second["suppliers"]), second["more"]) == (10, True, 2, False)
+    codes = {s["code"] for s in first["suppliers"] + second["suppliers"]}
+    assert len(codes) == 12 and "S-699" not in codes, "only active suppliers, each once"
+    assert "bank_account" not in str(first) and "contact" not in str(first)
+    assert alice.get("/requests/suppliers.json", query_string={"page": 0}).status_code == 400
+    assert alice.get("/requests/suppliers.json", query_string={"q": "x" * 101}).status_code == 400
