@@ -82,7 +82,8 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "backup", "behind_figures", "bottlenecks", "field_crypto", "integration", "AccessGrant",
+    "ADDRESS", "analytics", "audit", "backup", "behind_figures", "bottlenecks", "field_crypto", "integration",
+    "AccessGrant",
     "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",

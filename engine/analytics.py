@@ -91,9 +91,14 @@ def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _day(session: Session, column: Any) -> ColumnElement[Any]:
-    """The day of a timestamp; on SQLite the text's first ten characters (`YYYY-MM-DD`), cheaper than date()."""
-    return cast(column, Date) if session.get_bind().dialect.name == "postgresql" else func.substr(column, 1, 10)
+def _day(session: Session, column: Any, offset: timedelta | None = None) -> ColumnElement[Any]:
+    """The day of a timestamp; on SQLite the text's first ten characters (`YYYY-MM-DD`), cheaper than date().
+    With `offset`, the day on a clock that far from UTC (the people's own calendar day)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if offset:
+        column = (column + offset if postgres
+                  else func.datetime(column, f"{int(offset.total_seconds()):+d} seconds"))
+    return cast(column, Date) if postgres else func.substr(column, 1, 10)
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -228,9 +233,12 @@ def workload(session: Session, now: datetime, process: str | None = None, *,
 
 
 def throughput(session: Session, since: datetime, now: datetime, process: str | None = None, *,
-               until: datetime | None = None, department: str | None = None) -> list[DayCount]:
-    """Instances started and completed per day, every day of the period present."""
-    started_day, ended_day = _day(session, ProcessInstance.created_at), _day(session, ProcessInstance.ended_at)
+               until: datetime | None = None, department: str | None = None,
+               offset: timedelta | None = None) -> list[DayCount]:
+    """Instances started and completed per day, every day of the period present; days on the clock `offset`
+    from UTC when given (so a chosen period's days are the ones people chose), else UTC days."""
+    started_day = _day(session, ProcessInstance.created_at, offset)
+    ended_day = _day(session, ProcessInstance.ended_at, offset)
     flt = [ProcessInstance.process_key == process] if process else []
     if department is not None:
         flt.append(ProcessInstance.department == department)
@@ -241,22 +249,26 @@ def throughput(session: Session, since: datetime, now: datetime, process: str | 
         ProcessInstance.ended_at >= since, *ended_before, ProcessInstance.status == "completed", *flt)
         .group_by(ended_day)).all())
     started, completed = ({_as_date(k): v for k, v in d.items()} for d in (started, completed))
-    last = (until - timedelta(microseconds=1)) if until is not None else now
-    days = [(since + timedelta(days=i)).date() for i in range((last.date() - since.date()).days + 1)]
+    shift = offset or timedelta()
+    first, last = since + shift, ((until - timedelta(microseconds=1)) if until is not None else now) + shift
+    days = [(first + timedelta(days=i)).date() for i in range((last.date() - first.date()).days + 1)]
     return [DayCount(d, int(started.get(d, 0)), int(completed.get(d, 0))) for d in days]
 
 
 def report(session: Session, now: datetime, days: int = 30, process: str | None = None, *,
-           since: datetime | None = None, until: datetime | None = None, department: str | None = None) -> Report:
+           since: datetime | None = None, until: datetime | None = None, department: str | None = None,
+           offset: timedelta | None = None) -> Report:
     """The last `days`, or the period from `since` to `until` (exclusive) someone chose; of one department's
-    instances when `department` is given. The workload is the work open now, of that department."""
+    instances when `department` is given. The workload is the work open now, of that department.
+    `offset`: the people's clock's distance from UTC, for the days of the per-day figures."""
     since = since or now - timedelta(days=days)
     instances = of_department(department)
     return Report(since=since, process=process, until=until, department=department,
                   steps=step_timings(session, since, now, process, instances=instances, until=until),
                   cycles=process_cycles(session, since, process, until=until, department=department),
                   workload=workload(session, now, process, department=department),
-                  throughput=throughput(session, since, now, process, until=until, department=department))
+                  throughput=throughput(session, since, now, process, until=until, department=department,
+                                        offset=offset))
 
 
 def step_names(session: Session, process: str) -> dict[str, str]:

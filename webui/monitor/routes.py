@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -93,8 +94,10 @@ def _scope() -> Scope:
 def _report(scope: Scope) -> tuple[analytics.Report, dict[str, str]]:
     with workflow_engine().read() as session:
         now = utcnow()
+        # a chosen period's per-day figures are on the people's calendar days
+        offset = to_user_timezone(scope.since).utcoffset() if scope.since else None
         report = analytics.report(session, now, scope.days, scope.process, since=scope.since, until=scope.until,
-                                  department=scope.department)
+                                  department=scope.department, offset=offset)
         steps, names = renamed.by_name(session, report, report.since, now)
     return dataclasses.replace(report, steps=steps), names
 
