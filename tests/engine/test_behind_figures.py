@@ -7,25 +7,17 @@ import pytest
 from sqlalchemy import Engine
 
 from engine import Actor, ServiceRegistry, WorkflowEngine, analytics, behind_figures
-from tests.conftest import PROCESSES
+from tests.conftest import PROCESSES, Clock
 
 T0 = datetime(2026, 3, 2, 9, 0)
 REQUEST = {"item": "Server", "supplier": "Huawei", "reason": "capacity", "quantity": 1, "unit_price": 900}
 BOB = Actor("bob", frozenset({"IT-managers"}))
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def filed(db: Engine, registry: ServiceRegistry) -> tuple[WorkflowEngine, Clock, dict[str, list[int]]]:
     """IT files on day 0 and day 2 (the first approved on day 1), Sales on day 1."""
-    clock = Clock()
+    clock = Clock(T0)
     eng = WorkflowEngine(db, registry, clock=clock)
     eng.deploy_path(PROCESSES)
     ids: dict[str, list[int]] = {"IT": [], "Sales": []}
