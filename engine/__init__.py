@@ -3,7 +3,7 @@
 Import from here; the submodules and subpackages are internal. Importing the package plugs the job
 system into the kernel (`jobs/__init__.py`).
 """
-from . import analytics, audit, backup, bottlenecks, field_crypto, integration, names
+from . import analytics, audit, backup, behind_figures, bottlenecks, field_crypto, integration, names
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
 from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
@@ -82,7 +82,8 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "names", "backup", "bottlenecks", "field_crypto", "integration", "AccessGrant",
+    "ADDRESS", "analytics", "audit", "backup", "behind_figures", "bottlenecks", "field_crypto", "integration", "names",
+    "AccessGrant",
     "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",

@@ -2,7 +2,7 @@
 from engine import ServiceRegistry
 
 from .. import Manifest, ProcessAccess
-from .budget import Budget, BudgetStatus, CheckBudget, budget_status, check_budget, current_period
+from .budget import Budget, BudgetStatus, CheckBudget, budget_status, check_budget, current_period, parse_budget
 from .invoice import (
     CreateInvoice,
     Invoice,
@@ -31,4 +31,4 @@ def register(registry: ServiceRegistry) -> None:
 
 
 __all__ = ["ACCOUNTS", "MANIFEST", "Budget", "BudgetStatus", "Invoice", "LedgerEntry", "PaymentReminder",
-           "PaymentRequest", "budget_status", "current_period", "register"]
+           "PaymentRequest", "budget_status", "current_period", "parse_budget", "register"]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
+from ..importing import RowRejected, number, text
 from .payment_request import PaymentRequest
 
 
@@ -27,6 +28,22 @@ class Budget(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)  # a year: "2026"
     amount: Mapped[float] = mapped_column(Numeric(16, 2))
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+def parse_budget(values: dict[str, Any]) -> dict[str, Any]:
+    """A budget entered on a form → its columns, or RowRejected with every reason; the period is a year."""
+    reasons: list[str] = []
+    row = {
+        "department": text(values, "department", reasons, max_length=100),
+        "period": text(values, "period", reasons, max_length=7),
+        "amount": number(values, "amount", reasons, minimum=0),
+        "note": text(values, "note", reasons, required=False),
+    }
+    if row["period"] and not (len(row["period"]) == 4 and row["period"].isdigit()):
+        reasons.append(f"period: must be a year such as 2026, not {row['period']!r}")
+    if reasons:
+        raise RowRejected(reasons)
+    return row
 
 
 @dataclass(frozen=True)

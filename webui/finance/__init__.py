@@ -2,19 +2,21 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from modules.finance import ACCOUNTS, Budget, Invoice, LedgerEntry, PaymentReminder, PaymentRequest
+from modules.finance import ACCOUNTS, Budget, Invoice, LedgerEntry, PaymentReminder, PaymentRequest, parse_budget
 
-from ..records import Access, Column, Filter, ListSpec, add_list, add_start
+from ..records import Access, Column, Editor, Filter, ListSpec, add_list, add_start
 
 bp = Blueprint("finance", __name__)
 add_start(bp, "expenses/new", "expense_reimbursement")
 
 add_list(bp, ListSpec(
-    name="budgets", access=Access(read_all=("finance-clerks", "finance-directors"), read_department=("role:manager",)),
+    name="budgets", access=Access(read_all=("finance-clerks", "finance-directors"), read_department=("role:manager",),
+                                  import_=("finance-directors",)),
     title=_l("Budgets"), model=Budget, key="id", order_by="department",
     columns=(Column("department", _l("Department")), Column("period", _l("Year")),
              Column("amount", _l("Budget"), "money"), Column("note", _l("Note"))),
     search=("department", "period", "note"),
+    editor=Editor(parse_budget, ("department", "period", "amount", "note"), unique=(("department", "period"),)),
 ))
 add_list(bp, ListSpec(
     name="payments", access=Access(read_all=("finance-clerks", "finance-directors"), read_department=("role:manager",)),

@@ -2,9 +2,10 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from modules.inventory import WAREHOUSES, Item, Reservation, Stock, StockMove, import_items
+from modules.inventory import UNITS, WAREHOUSES, Item, Reservation, Stock, StockMove, import_items
+from modules.inventory.item import parse_item
 
-from ..records import Access, Column, Filter, ListSpec, add_list
+from ..records import Access, Column, Editor, Filter, ListSpec, add_list
 
 bp = Blueprint("inventory", __name__)
 # who works with reservations and stock moves: the warehouse and the flows that take or bring stock
@@ -21,6 +22,8 @@ add_list(bp, ListSpec(
     filters=(Filter("status", _l("Status"), ("active", "inactive")),),
     importer=import_items,
     import_columns=("code", "name", "category", "unit", "unit_cost", "preferred_supplier", "status"),
+    editor=Editor(parse_item, ("code", "name", "category", "unit", "unit_cost", "preferred_supplier", "status"),
+                  choices={"unit": UNITS, "status": ("active", "inactive")}, unique=(("code",),)),
 ))
 add_list(bp, ListSpec(
     name="stock", access=Access(read_all=("*",)),

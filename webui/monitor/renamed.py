@@ -26,7 +26,8 @@ def _version_names(session: Session, process: str) -> dict[int, dict[str, str]]:
 
 def by_name(session: Session, report: analytics.Report, since: datetime,
             now: datetime) -> tuple[list[analytics.StepTiming], dict[str, str]]:
-    """The report's step rows with renamed steps split by name, and `process:step` → the name people read."""
+    """The report's step rows with renamed steps split by name, and `process:step` → the name people read;
+    each part over the report's own period and department."""
     steps: list[analytics.StepTiming] = []
     names: dict[str, str] = {}
     versions = {p: _version_names(session, p) for p in {s.process for s in report.steps}}
@@ -42,7 +43,10 @@ def by_name(session: Session, report: analytics.Report, since: datetime,
             continue
         for name, ids in groups.items():
             of_versions = select(ProcessInstance.id).where(ProcessInstance.definition_id.in_(ids))
-            timings = analytics.step_timings(session, since, now, row.process, instances=of_versions)
+            if report.department is not None:
+                of_versions = of_versions.where(ProcessInstance.department == report.department)
+            timings = analytics.step_timings(session, since, now, row.process, instances=of_versions,
+                                             until=report.until)
             part = next((r for r in timings if r.step == row.step), None)
             if part is not None:
                 key = f"{row.step}~{ids[0]}"

@@ -2,20 +2,27 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import analytics, utcnow
+from engine import ProcessInstance, analytics, behind_figures, utcnow
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
+from ..formatting import day_end, day_start
 from . import bp, renamed
 from .workbook import workbook
 
 PERIODS = (7, 30, 90, 365)
+LONGEST_RANGE = 731  # days a chosen period may span: two years
+PAGE = 50
 
 
 def _filters() -> tuple[int, str | None]:
@@ -30,10 +37,67 @@ def _filters() -> tuple[int, str | None]:
     return days, request.args.get("process") or None
 
 
-def _report(days: int, process: str | None) -> tuple[analytics.Report, dict[str, str]]:
+@dataclass(frozen=True)
+class Scope:
+    """What every figure of the page, its export and its drill-downs are computed over."""
+
+    days: int
+    process: str | None
+    department: str | None
+    start: date | None   # a chosen period, local calendar days (OPSFLOW_TIMEZONE), both ends included
+    end: date | None
+    departments: list[str]
+
+    @property
+    def since(self) -> datetime | None:
+        return day_start(self.start) if self.start else None
+
+    @property
+    def until(self) -> datetime | None:
+        return day_end(self.end) if self.end else None
+
+    def args(self) -> dict[str, str]:
+        """The query string that gives the same scope: for the export, the drill-downs, the pager."""
+        found = {"days": str(self.days), "process": self.process or "", "department": self.department or ""}
+        if self.start and self.end:
+            found.update({"from": self.start.isoformat(), "to": self.end.isoformat()})
+        return {k: v for k, v in found.items() if v}
+
+
+def _date(name: str) -> date | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=_("%(field)s: %(value)s is not a date (YYYY-MM-DD)", field=name, value=raw[:20]))
+
+
+def _scope() -> Scope:
+    days, process = _filters()
+    start, end = _date("from"), _date("to")
+    if (start is None) != (end is None):
+        abort(400, description=_("from and to: give both dates of the period, or neither"))
+    if start and end and start > end:
+        abort(400, description=_("to: must be on or after from"))
+    if start and end and (end - start).days >= LONGEST_RANGE:
+        abort(400, description=_("to: a period of at most %(n)s days", n=LONGEST_RANGE))
+    with workflow_engine().read() as session:
+        departments = sorted(d for d in session.scalars(select(ProcessInstance.department).distinct()) if d)
+    department = request.args.get("department") or None
+    if department is not None and department not in departments:
+        abort(400, description=_("department: %(d)s has no requests.", d=department[:100]))
+    return Scope(days, process, department, start, end, departments)
+
+
+def _report(scope: Scope) -> tuple[analytics.Report, dict[str, str]]:
     with workflow_engine().read() as session:
         now = utcnow()
-        report = analytics.report(session, now, days, process)
+        # a chosen period's per-day figures are on the people's calendar days
+        offset = to_user_timezone(scope.since).utcoffset() if scope.since else None
+        report = analytics.report(session, now, scope.days, scope.process, since=scope.since, until=scope.until,
+                                  department=scope.department, offset=offset)
         steps, names = renamed.by_name(session, report, report.since, now)
     return dataclasses.replace(report, steps=steps), names
 
@@ -42,19 +106,45 @@ def _report(days: int, process: str | None) -> tuple[analytics.Report, dict[str,
 @guard(Roles(("manager",)))
 @login_required
 def index() -> str:
-    days, process = _filters()
-    report, names = _report(days, process)
+    scope = _scope()
+    report, names = _report(scope)
     processes = [p.key for p in workflow_engine().processes()]
-    return render_template("monitor/index.html", report=report, names=names, days=days, process=process,
-                           periods=PERIODS, processes=processes)
+    return render_template("monitor/index.html", report=report, names=names, days=scope.days,
+                           process=scope.process, periods=PERIODS, processes=processes, scope=scope)
 
 
 @bp.get("/export.xlsx")
 @guard(Roles(("manager",)))
 @login_required
 def export() -> Response:
-    days, process = _filters()
-    report, names = _report(days, process)
+    scope = _scope()
+    report, names = _report(scope)
+    period = f"{scope.start}-{scope.end}" if scope.start else f"{scope.days}d"
     return send_file(workbook(report, names), as_attachment=True,
-                     download_name=f"opsflow-monitor-{days}d.xlsx",
+                     download_name=f"opsflow-monitor-{period}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/behind")
+@guard(Roles(("manager",)))
+@login_required
+def behind() -> str:
+    """The instances a figure counted: a KPI, a process's started or completed, a step's tasks."""
+    scope = _scope()
+    kind = request.args.get("kind", "")
+    if kind not in behind_figures.KINDS:
+        abort(400, description=_("kind: must be one of %(choices)s", choices=", ".join(behind_figures.KINDS)))
+    step, _sep, definition = (request.args.get("step") or "").partition("~")  # a renamed step's part: id~version
+    if kind == "step" and not step:
+        abort(400, description=_("step: required"))
+    offset = request.args.get("offset", 0, type=int)
+    if offset is None or offset < 0:
+        abort(400, description=_("offset: must be 0 or more"))
+    since = scope.since or utcnow() - timedelta(days=scope.days)
+    with workflow_engine().read() as session:
+        rows, total, more = behind_figures.page(
+            session, kind, limit=PAGE, offset=offset, since=since, until=scope.until, process=scope.process,
+            department=scope.department, step=step or None,
+            definition_id=int(definition) if definition.isdigit() else None)
+    return render_template("monitor/behind.html", rows=rows, total=total, more=more, offset=offset, page=PAGE,
+                           kind=kind, step=request.args.get("step") or "", scope=scope, since=since)

@@ -13,9 +13,9 @@ from modules.procurement import (
     import_suppliers,
 )
 from modules.procurement.contract import STATUSES as CONTRACT_STATUSES
-from modules.procurement.supplier import CATEGORIES, STATUSES
+from modules.procurement.supplier import CATEGORIES, STATUSES, parse_supplier
 
-from ..records import Access, Column, Filter, ListSpec, Related, add_list, add_start
+from ..records import Access, Column, Editor, Filter, ListSpec, Related, add_list, add_start
 
 bp = Blueprint("procurement", __name__)
 add_start(bp, "suppliers/propose", "supplier_onboarding")
@@ -42,6 +42,10 @@ add_list(bp, ListSpec(
     importer=import_suppliers,
     import_columns=("code", "name", "category", "contact", "phone", "email", "rating", "status", "bank_account"),
     details=(Column("bank_account", _l("Bank account")),),  # on the page only, never in the list's export
+    editor=Editor(parse_supplier, ("code", "name", "category", "contact", "phone", "email", "rating", "status",
+                                   "bank_account"),
+                  choices={"category": CATEGORIES, "status": STATUSES, "rating": ("1", "2", "3", "4", "5")},
+                  unique=(("code",),)),
     related=(Related("contracts", _l("Contracts"), Contract, "supplier_code", match="code", order_by="valid_from",
                      columns=(Column("number", _l("Number"), link=CONTRACT), Column("title", _l("Title")),
                               *VALIDITY, Column("status", _l("Status"), "status"))),),

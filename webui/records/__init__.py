@@ -12,6 +12,7 @@ from .catalog import (
     CATALOG,
     Access,
     Column,
+    Editor,
     Filter,
     ListSpec,
     Related,
@@ -47,5 +48,5 @@ def index() -> str:
     return render_template("records/index.html", catalog=catalog, counts=counts, starts=starts)
 
 
-__all__ = ["CATALOG", "Access", "Column", "Filter", "ListSpec", "Related", "RelatedList", "add_list", "add_start", "bp",
-           "distinct_values"]
+__all__ = ["CATALOG", "Access", "Column", "Editor", "Filter", "ListSpec", "Related", "RelatedList", "add_list",
+           "add_start", "bp", "distinct_values"]

@@ -87,6 +87,17 @@ ADMINS_ONLY = Access(read_all=())
 
 
 @dataclass(frozen=True)
+class Editor:
+    """How a master-data record is entered and changed on a form: by the row parser its import uses, so a
+    form and a spreadsheet accept the same values. Whoever may import the list may edit it."""
+
+    parse: Callable[[dict[str, Any]], dict[str, Any]]
+    fields: tuple[str, ...]
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unique: tuple[tuple[str, ...], ...] = ()  # column sets no two records share: ("code",), ("department", "period")
+
+
+@dataclass(frozen=True)
 class ListSpec:
     name: str                  # URL segment and endpoint prefix: "suppliers"
     title: Any
@@ -109,6 +120,7 @@ class ListSpec:
     detail_template: str = "records/detail.html"
     detail_context: Callable[[Session, Any], dict[str, Any]] | None = None
     more_sheets: Sheets | None = None
+    editor: Editor | None = None         # master data entered and changed on a form, not only imported
 
     @property
     def resource(self) -> str:
@@ -128,6 +140,12 @@ class Page:
 def may_import(spec: ListSpec) -> bool:
     return spec.importer is not None and policy().allows(db.session, current_actor(), f"records:{spec.resource}",
                                                          "import")
+
+
+def may_edit(spec: ListSpec) -> bool:
+    """Entering and changing records on a form is the list's `import` right: the same people, the same data."""
+    return spec.editor is not None and policy().allows(db.session, current_actor(), f"records:{spec.resource}",
+                                                       "import")
 
 
 def readable(spec: ListSpec) -> list[ColumnElement[bool]] | None:
@@ -234,7 +252,9 @@ CATALOG: dict[str, list[ListSpec]] = {}
 
 def render(template: str, **context: Any) -> str:
     spec = context.get("spec")
-    return render_template(template, may_import=isinstance(spec, ListSpec) and may_import(spec), **context)
+    listed = isinstance(spec, ListSpec)
+    return render_template(template, may_import=listed and may_import(spec), may_edit=listed and may_edit(spec),
+                           **context)
 
 
 def session() -> Session:

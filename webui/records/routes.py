@@ -10,12 +10,13 @@ import dataclasses
 from flask import Blueprint
 
 from ..access import Records, guard
-from . import views
+from . import editing, views
 from .catalog import CATALOG, ListSpec
 
 
 def add_list(bp: Blueprint, spec: ListSpec) -> ListSpec:
-    """Register list, detail, export (and, with an importer, template and import) routes for `spec`."""
+    """Register list, detail, export (and, with an importer, template and import; with an editor, new and
+    edit) routes for `spec`."""
     spec = dataclasses.replace(spec, module=bp.name)
     base = f"/{bp.name}/{spec.name}"
     read = guard(Records(spec.resource, own=spec.access.own is not None))
@@ -28,5 +29,10 @@ def add_list(bp: Blueprint, spec: ListSpec) -> ListSpec:
         bp.add_url_rule(f"{base}/template.xlsx", f"{spec.name}_template", write(lambda: views.template(spec)))
         bp.add_url_rule(f"{base}/import", f"{spec.name}_import", write(lambda: views.import_page(bp.name, spec)),
                         methods=["GET", "POST"])
+    if spec.editor is not None:
+        bp.add_url_rule(f"{base}/new", f"{spec.name}_new", write(lambda: editing.new(bp.name, spec)),
+                        methods=["GET", "POST"])
+        bp.add_url_rule(f"{base}/item/<key>/edit", f"{spec.name}_edit",
+                        write(lambda key: editing.edit(bp.name, spec, key)), methods=["GET", "POST"])
     CATALOG.setdefault(bp.name, []).append(spec)
     return spec

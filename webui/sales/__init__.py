@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from modules.inventory import WAREHOUSES
 from modules.sales import SEGMENTS, STATUSES, Customer, SalesOrder, import_customers
+from modules.sales.customer import parse_customer
 
-from ..records import Access, Column, Filter, ListSpec, add_list
+from ..records import Access, Column, Editor, Filter, ListSpec, add_list
 from . import order_entry
 from .orders import line_sheet, order_context
 
@@ -24,6 +25,8 @@ add_list(bp, ListSpec(
     filters=(Filter("segment", _l("Segment"), SEGMENTS), Filter("status", _l("Status"), ("active", "blocked"))),
     importer=import_customers,
     import_columns=("code", "name", "segment", "contact", "phone", "city", "credit_limit", "status"),
+    editor=Editor(parse_customer, ("code", "name", "segment", "contact", "phone", "city", "credit_limit", "status"),
+                  choices={"segment": SEGMENTS, "status": ("active", "blocked")}, unique=(("code",),)),
 ))
 add_list(bp, ListSpec(
     name="orders",

@@ -9,7 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
     data: { labels: stepLabels,
             datasets: [{ label: data.text.hours, data: data.steps.hours.map((s) => +(s / 3600).toFixed(2)),
                          backgroundColor: "#1f6feb" }] },
-    options: { indexAxis: "y", plugins: { legend: { display: false } }, animation: false },
+    options: { indexAxis: "y", plugins: { legend: { display: false } }, animation: false,
+               scales: { x: { title: { display: true, text: data.text.hours } } } },
   });
   const hours = (list) => list.map((s) => +(s / 3600).toFixed(2));
   new window.Chart(document.getElementById("chart-spread"), {
@@ -17,14 +18,17 @@ document.addEventListener("DOMContentLoaded", () => {
     data: { labels: stepLabels,
             datasets: [{ label: data.text.waiting, data: hours(data.steps.wait_p90), backgroundColor: "#f08c00" },
                        { label: data.text.working, data: hours(data.steps.work_p90), backgroundColor: "#2f9e44" }] },
-    options: { indexAxis: "y", animation: false, scales: { x: { stacked: true }, y: { stacked: true } } },
+    options: { indexAxis: "y", animation: false,
+               scales: { x: { stacked: true, title: { display: true, text: data.text.hours } }, y: { stacked: true } } },
   });
   new window.Chart(document.getElementById("chart-days"), {
     type: "line",
     data: { labels: data.days.labels,
             datasets: [{ label: data.text.started, data: data.days.started, borderColor: "#f08c00" },
                        { label: data.text.completed, data: data.days.completed, borderColor: "#2f9e44" }] },
-    options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { animation: false,
+               scales: { x: { title: { display: true, text: data.text.days } },
+                         y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: data.text.count } } } },
   });
   document.body.dataset.chartsReady = "true";
 });
