@@ -76,7 +76,8 @@ def flow_timing() -> Response:
     engine = workflow_engine()
     with engine.read() as session:
         report = analytics.report(session, engine.clock(), int(raw), request.args.get("process") or None)
-    return jsonify({"since": timestamp(report.since), "process": report.process,
+    return jsonify({"since": timestamp(report.since), "process": report.process, "department": report.department,
+                    "until": timestamp(report.until) if report.until else None,
                     "steps": [dataclasses.asdict(x) for x in report.steps],
                     "cycles": [dataclasses.asdict(x) for x in report.cycles],
                     "workload": [dataclasses.asdict(x) for x in report.workload],
