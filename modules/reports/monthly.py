@@ -1,6 +1,7 @@
 """The monthly report's operations: is today the month's first working day, build and store the report.
 
-The flow (processes/monthly_report) fires every day at 09:00 China time; `check_working_day`
+The flow (processes/monthly_report) fires every day (`R/P1D`; a cycle with a start date in
+the past would make SpiffWorkflow replay every missed day at once); `check_working_day`
 tells it whether today is the first working day of the month by the working calendar (holidays
 and make-up days as the administrator keeps them), so the report comes on that day and only
 then, whatever the calendar does to the 1st. Plain BPMN cannot say "first working day"; a

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from engine import InvalidData, utcnow
 from modules.reports import StoredReport, previous_month, reports_page, request_report
 
+from . import bp
 from ..access import Roles, guard
 from ..extensions import db
 from ..xlsx import XLSX_MIME, xlsx_response
