@@ -138,3 +138,19 @@ def test_an_outsider_is_refused(moved, app: Flask, login) -> None:
         assert db.session.scalar(select(func.count()).select_from(StoredReport)) == 1
     assert "nav-reports" not in alice.get("/inbox/").get_data(as_text=True)
     assert "nav-reports" in login("bob").get("/inbox/").get_data(as_text=True)
+
+
+def test_the_monitor_shows_the_automation_figures_and_exports_them(moved, login) -> None:
+    bob = login("bob")
+    page = bob.get("/monitor/automation?to=2030-01").get_data(as_text=True)
+    assert 'data-month="2030-01"' in page and 'data-month="2029-02"' in page and 'data-month="2029-01"' not in page
+    got = bob.get("/monitor/automation.xlsx?to=2030-01&process=purchase_approval")
+    assert got.status_code == 200
+    rows = {r[0]: r for r in list(load_workbook(io.BytesIO(got.data), read_only=True).active
+                                  .iter_rows(values_only=True))[1:]}
+    assert len(rows) == 12
+    assert rows["2030-01"][1:3] == (6, 2) and rows["2030-01"][3] == pytest.approx(1 / 3)
+    assert rows["2030-01"][6:9] == (2.0, 6.0, 8.0)  # rule median, manual median, hours saved
+    assert bob.get("/monitor/automation?to=soon").status_code == 400
+    assert login("alice").get("/monitor/automation").status_code == 403
+    assert login("alice").get("/monitor/automation.xlsx").status_code == 403
