@@ -79,6 +79,13 @@ def next_month(month: str) -> str:
     return f"{start.year + start.month // 12:04d}-{start.month % 12 + 1:02d}"
 
 
+def months_back(month: str, count: int) -> str:
+    """The month `count` months before `month`: where a twelve-month view that ends at `month` starts."""
+    start = month_start(month)
+    index = start.year * 12 + start.month - 1 - count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def percentile(values: list[float], share: float) -> float | None:
     """Nearest rank, as the monitor's step percentiles: the smallest value with `share` at or below it."""
     if not values:

@@ -46,9 +46,8 @@ def build(session: Session, month: str, now: datetime) -> bytes:
     _sheet(book, "Summary", SUMMARY, [
         [p.process, p.started, p.completed, _hours(p.cycle_p50_s), _hours(p.cycle_p90_s), p.sla_breaches,
          p.decisions, p.by_rule, p.rule_share] for p in summary], first=True)
-    year_ago = automation.month_start(f"{since.year - 1:04d}-{since.month:02d}")
-    months = automation.automation_by_month(session, automation.month_start(automation.next_month(
-        automation.month_of(year_ago))), until)
+    months = automation.automation_by_month(session, automation.month_start(automation.months_back(month, 11)),
+                                            until)
     _sheet(book, "Automation", AUTOMATION, [
         [m.month, m.decisions, m.by_rule, m.rule_share, m.rule_approved, m.manual_approved,
          _hours(m.rule_median_s), _hours(m.manual_median_s), _hours(m.saved_s)] for m in months])

@@ -1,4 +1,5 @@
-"""The Reports page in a real browser, in Chinese: a manager asks for a report, the scheduler builds it, she downloads it."""
+"""The Reports page in a real browser, in Chinese: a manager asks for a report, the scheduler builds it,
+she downloads it."""
 from __future__ import annotations
 
 import io

@@ -63,3 +63,5 @@ def test_nearest_rank_percentile_and_months() -> None:
     assert automation.percentile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.0
     assert automation.percentile([4.0, 1.0, 3.0, 2.0], 0.9) == 4.0
     assert automation.next_month("2030-12") == "2031-01"
+    assert automation.months_back("2030-01", 11) == "2029-02"
+    assert automation.months_back("2030-03", 3) == "2029-12"

@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from engine import automation, utcnow
 
-from . import bp
 from ..access import Roles, guard
 from ..extensions import workflow_engine
 from ..xlsx import xlsx_response
+from . import bp
 from .routes import _filters
 
 MONTHS = 12
@@ -35,9 +35,7 @@ def _last_month() -> str:
 
 
 def _months(process: str | None, this_month: str) -> list[automation.AutomationMonth]:
-    first = automation.month_start(this_month)
-    for _ in range(MONTHS - 1):
-        first = automation.month_start(f"{first.year - (first.month == 1):04d}-{(first.month - 2) % 12 + 1:02d}")
+    first = automation.month_start(automation.months_back(this_month, MONTHS - 1))
     with workflow_engine().read() as session:
         return automation.automation_by_month(session, first, automation.month_start(
             automation.next_month(this_month)), process)
@@ -60,7 +58,8 @@ def automation_page() -> str:
 def automation_export() -> Response:
     _days, process = _filters()
     rows = [(m.month, m.decisions, m.by_rule, m.rule_share, m.rule_approved, m.manual_approved,
-             _hours(m.rule_median_s), _hours(m.manual_median_s), _hours(m.saved_s)) for m in _months(process, _last_month())]
+             _hours(m.rule_median_s), _hours(m.manual_median_s), _hours(m.saved_s))
+            for m in _months(process, _last_month())]
     return xlsx_response(f"opsflow-automation{'-' + process if process else ''}.xlsx", _("Automation"),
                          [_("Month"), _("Decisions"), _("Decided by rule"), _("Share decided by rule"),
                           _("Rule-approved"), _("Manually approved"), _("Rule median cycle (hours)"),

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from engine import InvalidData, utcnow
 from modules.reports import StoredReport, previous_month, reports_page, request_report
 
-from . import bp
 from ..access import Roles, guard
 from ..extensions import db
 from ..xlsx import XLSX_MIME, xlsx_response
+from . import bp
 
 PAGE = 20
 MANAGERS = Roles(("manager",))
