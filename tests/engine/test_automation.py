@@ -8,20 +8,12 @@ from sqlalchemy import Engine
 
 from engine import ServiceRegistry, WorkflowEngine, automation
 from tests.automation_history import HOUR, make_history
-from tests.conftest import PROCESSES
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.conftest import PROCESSES, Clock
 
 
 @pytest.fixture
 def history(db: Engine, registry: ServiceRegistry) -> WorkflowEngine:
-    clock = Clock()
+    clock = Clock(datetime(2030, 1, 1))
     eng = WorkflowEngine(db, registry, clock=clock)
     eng.deploy_path(PROCESSES / "purchase_approval")
     make_history(eng, clock)

@@ -13,22 +13,15 @@ from engine import AuditEntry, Job, ProcessInstance, WorkflowEngine, set_day
 from modules.reports import StoredReport
 from rules import FactProviders, RuleStore
 from tests.automation_history import make_history
+from tests.conftest import Clock
 from webui.extensions import db
 from webui.scheduler import Scheduler
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2030, 1, 1)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
 def moved(app: Flask, engine: WorkflowEngine) -> tuple[WorkflowEngine, Scheduler, Clock]:
     """An engine and a scheduler on the app's database, on a clock the test moves; January 2030's history."""
-    clock = Clock()
+    clock = Clock(datetime(2030, 1, 1))
     eng = WorkflowEngine(engine.db, engine.registry, clock=clock)
     make_history(eng, clock)
     with eng._write() as s:  # February 1st, a Friday, is a holiday: the first working day is Monday the 4th
