@@ -44,3 +44,14 @@ def test_an_approver_has_no_reports_menu_and_is_refused(new_page: Callable[..., 
     expect(page.get_by_test_id("nav-reports")).to_have_count(0)
     response = page.goto("/reports/")
     assert response is not None and response.status == 403
+
+
+def test_the_automation_figures_are_charted_on_the_monitor(new_page: Callable[..., Page]) -> None:
+    page = new_page(locale="zh-CN")
+    sign_in(page, "bob")
+    page.get_by_test_id("nav-monitor").click()
+    page.get_by_test_id("to-automation").click()
+    expect(page.locator("h1")).to_have_text("自动化")
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
+    assert page.locator("#chart-share").bounding_box()["height"] > 100
+    expect(page.get_by_test_id("automation-month")).to_have_count(12)
