@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import InvalidData, utcnow
+from engine import InvalidData, Job, utcnow
 from modules.reports import StoredReport, previous_month, reports_page, request_report
 
 from ..access import Roles, guard
@@ -25,9 +25,9 @@ def _page() -> int:
     return page
 
 
-def _status(report: StoredReport, job: object | None) -> str:
+def _status(report: StoredReport, job: Job | None) -> str:
     """What the person sees: done, or the job's state while it is queued (pending, running, failed)."""
-    return report.status if report.status == "done" or job is None else getattr(job, "status", report.status)
+    return report.status if report.status == "done" or job is None else job.status
 
 
 @bp.get("/")
