@@ -52,7 +52,7 @@ from .identity import (
     tokens_page,
     user_for_token,
 )
-from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
+from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts, register_kind
 from .messages import Delivery
 from .migration import Blocker, MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
@@ -67,6 +67,7 @@ from .tasks import to_view as task_view
 from .version_diff import ElementChange, PropertyChange, VersionDiff, diff_versions
 from .views import ADDRESS, SYSTEM, Actor, EventView, InstanceView, TaskView
 from .work_calendar import CalendarDay, WorkCalendar, set_day
+from .work_calendar import load as load_calendar
 from .workplace import (
     ATTACHMENT_TYPES,
     AttachmentView,
@@ -97,7 +98,7 @@ __all__ = [
     "ServiceCall", "ServiceError", "ServiceRegistry", "TaskView", "User", "WorkflowEngine", "Workplace",
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
-    "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day",
+    "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day", "load_calendar", "register_kind",
     "ElementChange", "PropertyChange", "VersionDiff", "diff_versions", "Blocker", "MigrationCheck",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
     "ID_MAX", "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",

@@ -18,7 +18,7 @@ from engine import AccessPolicy, ServiceCall, ServiceRegistry
 
 T = TypeVar("T", bound=Any)
 
-INSTALLED = ("procurement", "finance", "inventory", "sales", "hr", "production")
+INSTALLED = ("procurement", "finance", "inventory", "sales", "hr", "production", "reports")
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
 
     app.register_blueprint(auth_bp)
-    for name in ("account", "inbox", "instances", "requests", "monitor", "api", "records", "procurement", "sales",
-                 "inventory", "hr", "finance", "production", "designer", "admin", "help"):
+    for name in ("account", "inbox", "instances", "requests", "monitor", "reports", "api", "records", "procurement",
+                 "sales", "inventory", "hr", "finance", "production", "designer", "admin", "help"):
         try:
             module = __import__(f"webui.{name}", fromlist=["bp"])
         except ModuleNotFoundError as exc:

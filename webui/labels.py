@@ -58,7 +58,9 @@ PROCESS = {"Purchase approval": _l("Purchase approval"), "purchase_approval": _l
            "expense_reimbursement": _l("Expense reimbursement"),
            "Production order": _l("Production order"), "production_order": _l("Production order"),
            "Hiring": _l("Hiring"), "hiring": _l("Hiring"),
-           "Performance review": _l("Performance review"), "performance_review": _l("Performance review")}
+           "Performance review": _l("Performance review"), "performance_review": _l("Performance review"),
+           "Monthly operations report": _l("Monthly operations report"),
+           "monthly_report": _l("Monthly operations report")}
 
 ELEMENT = {
     "Task_compute_amount": _l("Compute amount"),
@@ -70,6 +72,8 @@ ELEMENT = {
     "Task_record_rejection": _l("Record rejection"),
     "Task_check_budget": _l("Check department budget"),
     "Task_revise_request": _l("Revise request"),
+    "Task_check_working_day": _l("First working day of the month?"),
+    "Task_build_report": _l("Build last month's report"),
 }
 
 APPROVAL_LEVEL = {

@@ -26,6 +26,7 @@ def test_processes_lists_the_latest_version_of_each(api_client: ApiClient) -> No
     assert response.get_json()["items"] == [
         {"key": "expense_reimbursement", "name": "Expense reimbursement", "version": 1},
         {"key": "hiring", "name": "Hiring", "version": 1},
+        {"key": "monthly_report", "name": "Monthly operations report", "version": 1},
         {"key": "order_handling", "name": "Sales order handling", "version": 1},
         {"key": "performance_review", "name": "Performance review", "version": 1},
         {"key": "production_order", "name": "Production order", "version": 1},

@@ -8,10 +8,10 @@ pytest_plugins = ["api_fixtures"]
 
 def test_processes_page_through_every_process_once(api_client: ApiClient) -> None:
     whole = api_client.items("/processes", "dave")
-    assert len(whole) == 7
-    for limit in (1, 2, 3, 7):
+    assert len(whole) == 8
+    for limit in (1, 2, 3, 8):
         paged, pages = api_client.every("/processes", "dave", limit)
-        assert paged == whole and pages == -(-7 // limit), limit
+        assert paged == whole and pages == -(-8 // limit), limit
 
 
 def test_comments_page_through_every_comment_once(api_client: ApiClient) -> None:

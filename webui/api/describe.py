@@ -101,8 +101,9 @@ def _errors(op: Operation, method: str, has_path_params: bool) -> dict[int, str]
     errors: dict[int, str] = {}
     if has_path_params:
         errors[404] = "no such thing, or it is not the caller's to see"
-    if op.query:
-        errors[400] = "a query parameter is malformed (named in detail)"
+    # every request passes the input guard: a character that cannot be stored, in any parameter, is a 400
+    errors[400] = ("a query parameter is malformed (named in detail)" if op.query
+                   else "a value in the request holds a character that cannot be stored (named in detail)")
     if method != "GET":
         errors.update({400: "malformed body or parameter (the field is named in detail)",
                        404: errors.get(404, "something the request names does not exist"),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("monitor", __name__, url_prefix="/monitor")
 
-from . import bottlenecks, routes  # noqa: E402,F401  (registers the views on bp)
+from . import automation, bottlenecks, routes  # noqa: E402,F401  (registers the views on bp)

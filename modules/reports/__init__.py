@@ -1,0 +1,32 @@
+"""Reports: the monthly operations report, built by its flow on the month's first working day or on request."""
+from engine import ServiceRegistry, register_kind
+
+from .. import Manifest, ProcessAccess
+from .models import StoredReport
+from .monthly import (
+    BUILD_JOB,
+    BuildMonthlyReport,
+    CheckWorkingDay,
+    build_monthly_report,
+    check_working_day,
+    first_working_day,
+    previous_month,
+    reports_page,
+    request_report,
+    run_build_job,
+)
+
+# the flow starts on its timer only; managers see its instances
+MANIFEST = Manifest(name="reports", depends=(), processes=("monthly_report",),
+                    access={"monthly_report": ProcessAccess(start=(), see_all=("role:manager",))})
+
+register_kind(BUILD_JOB, run_build_job)
+
+
+def register(registry: ServiceRegistry) -> None:
+    registry.register("reports.check_working_day", check_working_day, CheckWorkingDay)
+    registry.register("reports.build_monthly_report", build_monthly_report, BuildMonthlyReport)
+
+
+__all__ = ["BUILD_JOB", "MANIFEST", "StoredReport", "first_working_day", "previous_month", "register",
+           "reports_page", "request_report"]
