@@ -257,6 +257,8 @@ def throughput(session: Session, since: datetime, now: datetime, process: str | 
     flt = [ProcessInstance.process_key == process] if process else []
     if department is not None:
         flt.append(ProcessInstance.department == department)
+    if not days:  # a period that has not begun
+        return []
     if session.get_bind().dialect.name == "sqlite":
         started, completed = _counts_per_day(session, days, since, until, shift, process, flt)
     else:
