@@ -3,7 +3,7 @@
 Import from here; the submodules and subpackages are internal. Importing the package plugs the job
 system into the kernel (`jobs/__init__.py`).
 """
-from . import analytics, audit, backup, bottlenecks, field_crypto, integration
+from . import analytics, audit, backup, bottlenecks, bulk_start, field_crypto, integration
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
 from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
