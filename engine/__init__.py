@@ -82,7 +82,7 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "backup", "bottlenecks", "field_crypto", "integration", "AccessGrant",
+    "ADDRESS", "analytics", "audit", "backup", "bottlenecks", "bulk_start", "field_crypto", "integration", "AccessGrant",
     "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",

@@ -185,5 +185,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_gate)
 
 
-__all__ = ["BulkStartOf", "InstanceOf", "Public", "Records", "Roles", "Rule", "SignedIn", "Starts", "StartsNamed", "TaskOf", "current_actor",
-           "guard", "init_app", "policy", "rule_of"]
+__all__ = ["BulkStartOf", "InstanceOf", "Public", "Records", "Roles", "Rule", "SignedIn", "Starts", "StartsNamed",
+           "TaskOf", "current_actor", "guard", "init_app", "policy", "rule_of"]

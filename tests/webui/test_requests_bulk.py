@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine import AuditEntry, Job, JobRunner, ProcessInstance, utcnow
 
-HEADERS = ["Request [request]", "Supplier [supplier]", "Reason [reason]", "Items · Item [lines.item]",
+HEADERS = ["Request key [request]", "Supplier [supplier]", "Reason [reason]", "Items · Item [lines.item]",
            "Items · Quantity [lines.quantity]", "Items · Unit price (CNY) [lines.unit_price]"]
 
 
@@ -55,7 +55,7 @@ def job_of(response: Any) -> int:
 def test_the_template_names_every_start_field_with_its_key(login: Any) -> None:
     response = login("alice").get("/requests/bulk/purchase_approval/template.xlsx")
     header = next(load_workbook(BytesIO(response.data)).worksheets[0].iter_rows(values_only=True))
-    assert list(header) == ["Request [request]", "Supplier [supplier]", "Items · Item code [lines.item_code]",
+    assert list(header) == ["Request key [request]", "Supplier [supplier]", "Items · Item code [lines.item_code]",
                             "Items · Item [lines.item]", "Items · Quantity [lines.quantity]",
                             "Items · Unit [lines.unit]", "Items · Unit price (CNY) [lines.unit_price]",
                             "Reason [reason]"], "the department is the starter's own, never a column"
@@ -81,7 +81,7 @@ def test_each_request_is_checked_as_the_form_and_a_bad_one_stops_no_other(app: F
     page = alice.get(f"/requests/bulk/jobs/{job_id}").get_data(as_text=True)
     assert "2 started, 2 not started." in page and 'http-equiv="refresh"' not in page
     rows = result(alice, job_id)
-    assert rows[0] == ("Row", "Request", "Instance", "Result")
+    assert rows[0] == ("Row", "Request key", "Instance", "Result")
     assert [r[0] for r in rows[1:]] == [2, 3, 4, 5, 6]
     assert rows[1][2] and rows[1][2] == rows[2][2], "the two lines of request A are one instance"
     assert rows[3][2] is None and "Items · Quantity [lines.quantity]" in rows[3][3]

@@ -34,7 +34,7 @@ def columns(form: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     specs = _sheet_fields(form)
     if any(f.get("type") == "lines" for f in specs):
-        out.append((REQUEST, f"{_('Request')} [{REQUEST}]"))
+        out.append((REQUEST, f"{_('Request key')} [{REQUEST}]"))
     for spec in specs:
         label = pick_label(spec.get("label"), spec["name"])
         if spec.get("type") == "lines":
@@ -132,4 +132,4 @@ def result_rows(form: Mapping[str, Any] | None, requests: Sequence[Mapping[str, 
 
 
 def result_headers() -> list[str]:
-    return [_("Row"), _("Request"), _("Instance"), _("Result")]
+    return [_("Row"), _("Request key"), _("Instance"), _("Result")]
