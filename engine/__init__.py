@@ -82,8 +82,8 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "backup", "bottlenecks", "bulk_start", "field_crypto", "integration", "AccessGrant",
-    "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
+    "ADDRESS", "analytics", "audit", "backup", "bottlenecks", "bulk_start", "field_crypto", "integration",
+    "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "Delivery", "DefinitionError", "DeployResult", "Event",
