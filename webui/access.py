@@ -86,7 +86,7 @@ class Starts(Rule):
 class StartsNamed(Rule):
     """A process named by the URL (`arg`), for whoever the policy lets start it."""
 
-    arg: str = "process"
+    arg: str = "key"
 
     def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
         if not policy.may_start(db.session, actor, str(args[self.arg])):
