@@ -3,7 +3,7 @@
 Import from here; the submodules and subpackages are internal. Importing the package plugs the job
 system into the kernel (`jobs/__init__.py`).
 """
-from . import analytics, audit, backup, bottlenecks, bulk_start, field_crypto, integration
+from . import analytics, audit, backup, bottlenecks, field_crypto, integration
 from .access import EVERYONE, AccessGrant, AccessPolicy, Grant, parse_principals
 from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
@@ -52,7 +52,7 @@ from .identity import (
     tokens_page,
     user_for_token,
 )
-from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts
+from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts, bulk_start
 from .messages import Delivery
 from .migration import MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance

@@ -17,8 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import AccessPolicy, Actor, Forbidden, HumanTask, Job, NotFound, OpsFlowError
-from engine.bulk_start import BULK_START_JOB
+from engine import AccessPolicy, Actor, Forbidden, HumanTask, Job, NotFound, OpsFlowError, bulk_start
 
 from .extensions import actor_for, db, login_manager
 
@@ -101,7 +100,7 @@ class BulkStartOf(Rule):
 
     def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
         job = db.session.get(Job, int(args[self.arg]))
-        if job is None or job.kind != BULK_START_JOB:
+        if job is None or job.kind != bulk_start.BULK_START_JOB:
             raise NotFound(f"no sheet of starts {args[self.arg]}")
         if not actor.is_admin and (job.payload or {}).get("actor", {}).get("username") != actor.username:
             raise NotFound(f"no sheet of starts {args[self.arg]}")

@@ -9,6 +9,8 @@ from test_requests_bulk import sheet
 
 from engine import JobRunner, utcnow
 
+pytest_plugins = ["api_fixtures"]
+
 
 def test_a_workbook_posted_is_a_job_whose_status_names_each_request(api_client: ApiClient, api_app: Flask) -> None:
     rows = [[None, "ACME", "new hires", "Laptop", 1, 5000], [None, "IKEA", "", "Chair", 2, 300]]

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import InvalidData, OpsFlowError
-from .jobs import Job, add_job, register_standalone_kind
-from .models import ProcessInstance
-from .views import Actor
+from ..errors import InvalidData, OpsFlowError
+from ..models import ProcessInstance
+from ..views import Actor
+from .runner import Job, add_job
 
 BULK_START_JOB = "bulk_start"
 PROGRESS_EVERY = 10  # requests between two progress writes
@@ -103,6 +103,3 @@ def run(engine: Any, ticket: Any, now: datetime) -> dict[str, Any]:
     _save_progress(engine, ticket.id, outcomes)
     return {"started": sum(1 for o in outcomes if "instance_id" in o), "refused": sum(1 for o in outcomes
                                                                                      if "errors" in o)}
-
-
-register_standalone_kind(BULK_START_JOB, run, lease=LEASE)
