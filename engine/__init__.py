@@ -52,7 +52,17 @@ from .identity import (
     tokens_page,
     user_for_token,
 )
-from .jobs import Job, JobRunner, JobTicket, RunReport, add_job, add_unique_job, arm_timer_starts, register_kind
+from .jobs import (
+    Job,
+    JobRunner,
+    JobTicket,
+    RunReport,
+    add_job,
+    add_unique_job,
+    arm_timer_starts,
+    bulk_start,
+    register_kind,
+)
 from .messages import Delivery
 from .migration import Blocker, MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
@@ -83,9 +93,8 @@ from .workplace import (
 )
 
 __all__ = [
-    "ADDRESS", "analytics", "audit", "backup", "behind_figures", "bottlenecks", "field_crypto", "integration", "names",
-    "AccessGrant",
-    "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
+    "ADDRESS", "analytics", "audit", "backup", "behind_figures", "bottlenecks", "bulk_start", "field_crypto",
+    "integration", "names", "AccessGrant", "AccessPolicy", "EVERYONE", "Grant", "parse_principals",
     "AuditEntry", "Encrypted", "FieldKeyError", "Keyring",
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "Delivery", "DefinitionError", "DeployResult", "Event",

@@ -36,7 +36,7 @@ from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .persistence import InstanceRow
 from .scripting import OpsFlowScriptEngine, ScriptLimits
 from .serializer import StateSerializer
-from .services import ServiceCall, ServiceRegistry
+from .services import ServiceCall, ServiceRegistry, apply_result
 from .spiff_clock import spiff_clock
 from .suspension import check_not_suspended, check_revision
 from .views import SYSTEM, Actor, EventView, InstanceView, TaskView
@@ -451,7 +451,7 @@ class WorkflowEngine:
         if waiting is None:
             return False
         inst, wf, task = waiting
-        task.data[task.task_spec.result_variable] = result
+        apply_result(task.data, task.task_spec.result_variable, result)
         task.complete()
         self._log(session, inst, "step_completed", actor, task_name=task.task_spec.bpmn_id or task.task_spec.name,
                   answered_later=True)

@@ -54,6 +54,23 @@ class Waiting:
     reason: str = ""
 
 
+VARIABLES = "_variables"  # a result's values for top-level instance variables, beside the result variable
+VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def apply_result(data: dict[str, Any], result_variable: str | None, result: Any) -> None:
+    """Put an operation's answer into a step's data: under its result variable, and each value of its
+    `_variables` (an operation that maps an answer onto the instance's own variables, such as
+    `http.request`'s `response_map`) as a top-level variable of its own."""
+    if isinstance(result, dict) and isinstance(result.get(VARIABLES), dict):
+        result = dict(result)
+        for name, value in result.pop(VARIABLES).items():
+            if VARIABLE_NAME.match(str(name)) and not str(name).startswith("spiff"):
+                data[str(name)] = value
+    if result_variable:
+        data[result_variable] = result
+
+
 Operation = Callable[[ServiceCall, Any], "dict[str, Any] | Waiting"]
 # hands a step's call to workers elsewhere: (call, operation name, evaluated parameters) -> Waiting
 Dispatch = Callable[[ServiceCall, str, dict[str, Any]], Waiting]

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import AccessPolicy, Actor, Forbidden, HumanTask, NotFound, OpsFlowError
+from engine import AccessPolicy, Actor, Forbidden, HumanTask, Job, NotFound, OpsFlowError, bulk_start
 
 from .extensions import actor_for, db, login_manager
 
@@ -79,6 +79,31 @@ class Starts(Rule):
     def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
         if not policy.may_start(db.session, actor, self.process):
             raise Forbidden(f"you may not start {self.process}")
+
+
+@dataclass(frozen=True)
+class StartsNamed(Rule):
+    """A process named by the URL (`arg`), for whoever the policy lets start it."""
+
+    arg: str = "key"
+
+    def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
+        if not policy.may_start(db.session, actor, str(args[self.arg])):
+            raise Forbidden(f"you may not start {args[self.arg]}")
+
+
+@dataclass(frozen=True)
+class BulkStartOf(Rule):
+    """A sheet of starts named by the URL: only whoever sent it (or an administrator) follows it."""
+
+    arg: str = "job_id"
+
+    def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
+        job = db.session.get(Job, int(args[self.arg]))
+        if job is None or job.kind != bulk_start.BULK_START_JOB:
+            raise NotFound(f"no sheet of starts {args[self.arg]}")
+        if not actor.is_admin and (job.payload or {}).get("actor", {}).get("username") != actor.username:
+            raise NotFound(f"no sheet of starts {args[self.arg]}")
 
 
 @dataclass(frozen=True)
@@ -159,5 +184,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_gate)
 
 
-__all__ = ["InstanceOf", "Public", "Records", "Roles", "Rule", "SignedIn", "Starts", "TaskOf", "current_actor",
-           "guard", "init_app", "policy", "rule_of"]
+__all__ = ["BulkStartOf", "InstanceOf", "Public", "Records", "Roles", "Rule", "SignedIn", "Starts", "StartsNamed",
+           "TaskOf", "current_actor", "guard", "init_app", "policy", "rule_of"]

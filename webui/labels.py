@@ -21,6 +21,13 @@ STATUS = {
     "error": _l("Error"),
     "cancelled": _l("Cancelled"),
     "open": _l("Open"),
+    "suspended": _l("Suspended"),
+    # a job's, an outgoing call's or a webhook delivery's state, where a screen shows one
+    "pending": _l("Waiting to run"),
+    "done": _l("Done"),
+    "sent": _l("Sent out"),
+    "failed": _l("Failed"),
+    "skipped": _l("Skipped"),
 }
 
 DECISION = {"approve": _l("Approved"), "reject": _l("Rejected"), "return": _l("Returned for revision"),
@@ -37,6 +44,8 @@ EVENT = {
     "task_substituted": _l("Passed to the deputy"),
     "task_completed": _l("Completed task"),
     "instance_completed": _l("Process finished"),
+    "instance_suspended": _l("Suspended"),
+    "instance_resumed": _l("Resumed"),
     "instance_error": _l("Failed"),
     "instance_cancelled": _l("Cancelled"),
     "instance_retried": _l("Retried"),

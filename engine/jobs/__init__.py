@@ -7,7 +7,7 @@ retry jobs in the step's transaction. The kernel imports nothing of it.
 from __future__ import annotations
 
 from .. import hooks
-from . import retries, timers
+from . import bulk_start, retries, timers
 from .runner import (
                      Job,
                      JobRunner,
@@ -22,9 +22,10 @@ from .timer_starts import arm as arm_timer_starts
 
 register_kind(timers.TIMER_JOB, timers.run)
 register_kind(retries.RETRY_JOB, retries.run)
+register_standalone_kind(bulk_start.BULK_START_JOB, bulk_start.run, lease=bulk_start.LEASE)
 hooks.after_step(timers.schedule_after_step)
 hooks.after_step(retries.schedule_after_step)
 hooks.timer_waker(timers.wake_due)
 
-__all__ = ["Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job", "arm_timer_starts",
+__all__ = ["Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job", "arm_timer_starts", "bulk_start",
            "register_kind", "register_standalone_kind"]

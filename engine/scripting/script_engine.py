@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from ..errors import ScriptError, ServiceError
-from ..services import ServiceCall, ServiceRegistry, Waiting
+from ..services import ServiceCall, ServiceRegistry, Waiting, apply_result
 from . import sandbox
 from .cheap_code import CheapCode, compile_cheap
 from .limits import ScriptLimits
@@ -184,5 +184,5 @@ class ServiceTask(SpiffServiceTask):
                                                           operation_params=self.evaluate_params(task))
         if isinstance(result, Waiting):
             return None  # STARTED: the engine completes it when the answer comes (`resume_service`)
-        task.data[self.result_variable] = json.loads(result)
+        apply_result(task.data, self.result_variable, json.loads(result))
         return True

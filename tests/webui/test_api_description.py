@@ -37,9 +37,12 @@ def test_the_description_is_openapi_3_1_and_describes_every_api_route(api_app: F
               for path, item in doc["paths"].items() for method, op in item.items()
               if "application/json" in op.get("requestBody", {}).get("content", {})}
     assert bodies[("/messages", "post")] == "Message" and bodies[("/tasks/{task_id}/draft", "put")] == "SaveDraft"
-    # every command that takes a JSON body says which (POST /definitions takes a file)
+    # every command that takes a JSON body says which (POST /definitions and a sheet of starts take a file)
     assert {(p, m) for p, item in doc["paths"].items() for m in item if m in ("post", "put")} - set(bodies) == {
-        ("/definitions", "post"), ("/tasks/{task_id}/claim", "post"), ("/tasks/{task_id}/unclaim", "post")}
+        ("/definitions", "post"), ("/processes/{key}/bulk-starts", "post"), ("/tasks/{task_id}/claim", "post"),
+        ("/tasks/{task_id}/unclaim", "post")}
+    upload = doc["paths"]["/processes/{key}/bulk-starts"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["required"] == ["file"]
 
 
 def test_the_body_schema_is_the_one_the_endpoint_validates_with(api_client: ApiClient) -> None:

@@ -237,9 +237,30 @@ class MessageDelivery(Answer):
     instance: Instance
 
 
+# -- sheets of starts ---------------------------------------------------------
+class BulkStartRow(Answer):
+    rows: list[int | None] = Field(description="the sheet rows the request came from (the header is row 1)")
+    instance_id: int | None = Field(default=None, description="the instance started; absent where it was refused")
+    errors: dict[str, str] | None = Field(default=None, description="field -> why, as a start would answer 422")
+
+
+class BulkStart(Answer):
+    """A sheet of starts: each request is started by the scheduler, as its own instance."""
+
+    id: int
+    process: str
+    status: str = Field(description="pending, running, done, failed")
+    total: int = Field(description="requests in the sheet (rows sharing a request key are one)")
+    done: int
+    started: int
+    failed: int
+    finished: bool
+    results: list[BulkStartRow] = Field(description="one per request done so far, in sheet order")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     InstanceCommand, Definition, Deployed, InstanceSummary, InboxItem, Draft, TaskForm, SaveDraft, AuditItem,
     FlowReport,
     Error, Process, Task, Event, InstanceError, Instance, StartInstance, CompleteTask, Delegate, NewComment, Comment,
-    Schedule, RuleSetAnswer, Message, MessageDelivery,
+    Schedule, RuleSetAnswer, Message, MessageDelivery, BulkStart, BulkStartRow,
 )

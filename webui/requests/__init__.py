@@ -7,7 +7,7 @@ bp = Blueprint("requests", __name__)
 formatting.register(bp)
 engine_errors.register(bp)
 
-from . import routes, suppliers  # noqa: E402,F401  (the views register themselves on bp)
+from . import bulk, routes, suppliers  # noqa: E402,F401  (the views register themselves on bp)
 from .flows import is_start_page, start_flows  # noqa: E402
 
 bp.add_app_template_global(start_flows, "start_flows")

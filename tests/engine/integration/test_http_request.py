@@ -102,3 +102,41 @@ def test_only_the_engine_offers_http_operations() -> None:
     with pytest.raises(ValueError):
         registry.register("http.send_money", lambda call, req: {}, http_request.HttpRequest)
     assert http_request.register(registry).names() == ["http.request"]
+
+
+MAPPED = linear("pay_mapped", service("pay", "http.request", {
+    "connection": "'bank'", "path": "'/payments'", "method": "'POST'", "body": "{'amount': amount}",
+    "response_map": "{'payment_id': '$.id', 'bank_state': '$.result.state', 'first_tag': '$.tags[0]'}"},
+    result="payment"), user("check", "clerks"))
+LOOKUP = linear("lookup_mapped", service("ask", "http.request", {
+    "connection": "'bank'", "path": "'/rates/cny'", "response": "{'answer_id': 'id'}",
+    "response_map": "{'rate_id': '$.id', 'missing': '$.nowhere.deep'}"}, result="rate"), user("check", "clerks"))
+
+
+def test_response_map_puts_the_answer_into_top_level_instance_variables(
+        eng: WorkflowEngine, receiver: Receiver) -> None:
+    receiver.answer = {"result": {"state": "booked"}, "tags": ["urgent", "cny"]}
+    eng.deploy_bundle(bundle(MAPPED, "mapped.bpmn"))
+    view = eng.start("pay_mapped", {"amount": 12.5}, RITA)
+    assert view.status == "waiting" and "payment_id" not in view.data
+    assert JobRunner(eng).run_due(T0, "w1").done == 1
+    data = eng.get(view.id).data
+    assert (data["payment_id"], data["bank_state"], data["first_tag"]) == (1, "booked", "urgent")
+    assert data["payment"] == {"status": 201}, "the result variable keeps the status, not the mapped copies"
+    assert "_variables" not in str(data)
+
+
+def test_response_map_on_a_get_is_applied_in_the_step_and_a_missing_path_is_none(
+        eng: WorkflowEngine, receiver: Receiver) -> None:
+    eng.deploy_bundle(bundle(LOOKUP, "lookup.bpmn"))
+    view = eng.start("lookup_mapped", {}, RITA)
+    assert (view.data["rate_id"], view.data["missing"]) == (1, None)
+    assert view.data["rate"] == {"status": 201, "answer_id": 1}
+
+
+def test_a_response_map_onto_an_engine_variable_fails_the_step_naming_it(eng: WorkflowEngine) -> None:
+    flow = linear("bad_map", service("ask", "http.request", {
+        "connection": "'bank'", "response_map": "{'spiff_x': '$.id'}"}), user("check", "clerks"))
+    eng.deploy_bundle(bundle(flow, "bad_map.bpmn"))
+    view = eng.start("bad_map", {}, RITA)
+    assert view.status == "error" and "response_map" in view.error_message
