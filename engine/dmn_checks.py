@@ -156,7 +156,7 @@ class _Table:
         label = el.get("label") or el.get("name") or ""
         return f"output column {i + 1} ({label})" if label else f"output column {i + 1}"
 
-    def check(self, use: DecisionUse | None) -> None:
+    def check(self, use: DecisionUse | None, previous: set[str]) -> None:
         available = use.available if use is not None else None
         where = f" before task {use.task_id!r}" if use is not None else ""
         for i, el in enumerate(self.inputs):
@@ -175,10 +175,10 @@ class _Table:
             if not name.strip():
                 self.errors.append(self._problem(self.outputs[i], f"{self.output_column(i)} has no name, so the "
                                                                   "flow cannot read its value"))
-        if use is not None and available is not None:
-            for name in sorted(use.read_later - available - use.set_elsewhere - set(names_out)):
-                self.errors.append(self._problem(self.table, f"the flow reads {name!r} after task {use.task_id!r}, "
-                                                             "but no output column gives it"))
+        if use is not None:
+            for name in sorted((use.read_later & previous) - use.set_elsewhere - set(names_out)):
+                self.errors.append(self._problem(self.table, f"the output {name!r} is gone, but the flow reads it "
+                                                             f"after task {use.task_id!r}"))
         self._check_cells(available, where)
 
     def _check_cells(self, available: frozenset[str] | None, where: str) -> None:
@@ -220,8 +220,26 @@ class _Table:
                                        f"UNIQUE, so only rule {a + 1} is used"))
 
 
-def decision_report(bpmn: SourceFile, dmn: Iterable[SourceFile], forms: dict) -> DecisionReport:
+def _outputs(dmn: Iterable[SourceFile]) -> dict[str, set[str]]:
+    """decision id -> the names of its output columns, for the files that load."""
+    found: dict[str, set[str]] = {}
+    for d in dmn:
+        try:
+            root = load_xml(d).getroot()
+        except DefinitionError:
+            continue
+        for decision in dmn_decisions(root):
+            found[decision.get("id") or ""] = {o.get("name") for o in decision.iter() if isinstance(o.tag, str)
+                                               and _local(o) == "output" and o.get("name")}
+    return found
+
+
+def decision_report(bpmn: SourceFile, dmn: Iterable[SourceFile], forms: dict, *,
+                    previous: Iterable[SourceFile] = ()) -> DecisionReport:
     """Every problem of the decision tables a process calls, checked against what its flow sets and reads.
+
+    `previous`: the tables of the version being edited; an output they gave that the flow reads and
+    the edited table dropped is named as the table's error (without them, only where the flow reads it).
 
     Files that do not load, and decisions that are not one decision table, are the parser's and
     `dmn_validation`'s to report; they are skipped here so each problem is said once.
@@ -232,13 +250,13 @@ def decision_report(bpmn: SourceFile, dmn: Iterable[SourceFile], forms: dict) ->
         roots = [(d.name, load_xml(d).getroot()) for d in dmn]
     except DefinitionError:
         return DecisionReport()
-    report = DecisionReport()
+    report, before = DecisionReport(), _outputs(previous)
     for source, root in roots:
         for decision in dmn_decisions(root):
             if len(_children(decision, "decisionTable")) != 1:
                 continue
             table = _Table(decision, source)
-            table.check(uses.get(decision.get("id") or ""))
+            table.check(uses.get(decision.get("id") or ""), before.get(decision.get("id") or "", set()))
             report.errors.extend(table.errors)
             report.warnings.extend(table.warnings)
     return report

@@ -74,11 +74,14 @@ def test_an_unknown_input_variable_and_a_broken_cell_are_reported_at_once_by_rul
     assert all(p in refused for p in found), "the deploy refuses what the report names, all at once"
 
 
-def test_a_dropped_output_the_flow_reads_is_an_error() -> None:
+def test_a_dropped_output_the_flow_reads_is_an_error_of_the_table(wf_engine: WorkflowEngine) -> None:
     bundle = _with_dmn({'name="approval_level"': 'name="level"'})
-    found = _messages(decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms)).errors)
-    assert any("the flow reads 'approval_level' after task 'Task_approval_level', but no output column gives it"
+    found = _messages(decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms), previous=_shipped().dmn).errors)
+    assert any("the output 'approval_level' is gone, but the flow reads it after task 'Task_approval_level'"
                in p for p in found)
+    with pytest.raises(DefinitionError) as caught:
+        wf_engine.definitions.check(bundle)
+    assert any("reads 'approval_level', which no earlier step sets" in p for p in _messages(caught.value.problems))
 
 
 def test_an_unsupported_hit_policy_is_refused(wf_engine: WorkflowEngine) -> None:

@@ -230,12 +230,23 @@ def _table_warnings(bundle: Bundle) -> list[dict[str, Any]]:
     return _problems_json(decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms)).warnings)
 
 
+def _dropped_outputs(key: str, bundle: Bundle) -> list[Problem]:
+    """Outputs the opened version's tables gave, that the flow reads and the edited tables no longer give."""
+    payload = request.get_json(silent=True) or {}
+    versions = _versions(key)
+    if not versions:
+        return []
+    base = _pick(versions, payload.get("version")) if payload.get("version") else versions[0]
+    previous = [SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(base.dmn_xml or [])]
+    return decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms), previous=previous).errors
+
+
 def _check(key: str, bundle: Bundle) -> tuple[list[Problem], list[ParsedProcess]]:
     """The engine's own checks, plus: the diagram must still define the process it was opened as."""
     try:
         parsed = workflow_engine().definitions.check(bundle)
     except DefinitionError as exc:
-        return exc.problems, []
+        return exc.problems + [p for p in _dropped_outputs(key, bundle) if p not in exc.problems], []
     keys = [p.key for p in parsed]
     if key not in keys:
         return [Problem(_("the process id must stay %(key)s (the diagram defines %(found)s)",
