@@ -220,6 +220,15 @@ class _Table:
                                        f"UNIQUE, so only rule {a + 1} is used"))
 
 
+def decisions_in(dmn: SourceFile) -> list[tuple[str, str]]:
+    """(id, name) of each decision of a DMN file, in file order; none when the file does not load."""
+    try:
+        root = load_xml(dmn).getroot()
+    except DefinitionError:
+        return []
+    return [(d.get("id") or "", d.get("name") or d.get("id") or "") for d in dmn_decisions(root)]
+
+
 def _outputs(dmn: Iterable[SourceFile]) -> dict[str, set[str]]:
     """decision id -> the names of its output columns, for the files that load."""
     found: dict[str, set[str]] = {}

@@ -72,7 +72,7 @@ def _values(app: Flask) -> dict[str, Any]:
             "version": 1, "rule_set_id": 1, "job_id": 1, "action": "retry", "day": "2026-01-01",
             "filter_id": 1, "absence_id": 1, "notification_id": 1, "filename": "app.css",
             "resource": "records:hr.reviews", "token_id": 1, "username": "lily", "group_id": 1,
-            "subscription_id": 1, "change": "disable", "name": "approver", "language": "en",
+            "subscription_id": 1, "change": "disable", "name": "approver", "language": "en", "index": 0,
         }
 
 

@@ -22,9 +22,8 @@ from engine import (
     ProcessDefinition,
     SourceFile,
     decision_report,
+    decisions_in,
 )
-from engine.dmn_validation import dmn_decisions
-from engine.parser import load_xml
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
@@ -73,12 +72,9 @@ def _decision_tables(definition: ProcessDefinition | None) -> list[dict[str, Any
     """Each decision table file of a version, by its place in the version, with the decisions it defines."""
     tables = []
     for index, xml in enumerate(definition.dmn_xml or [] if definition else []):
-        try:
-            root = load_xml(SourceFile(f"{index}.dmn", xml.encode("utf-8"))).getroot()
-        except DefinitionError:
-            continue
-        decisions = [(d.get("id") or "", d.get("name") or d.get("id") or "") for d in dmn_decisions(root)]
-        tables.append({"index": index, "decisions": decisions})
+        decisions = decisions_in(SourceFile(f"{index}.dmn", xml.encode("utf-8")))
+        if decisions:
+            tables.append({"index": index, "decisions": decisions})
     return tables
 
 
