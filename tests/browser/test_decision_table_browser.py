@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browser_steps import sign_in
+from browser_steps import sign_in, signed_in
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
@@ -76,3 +76,14 @@ def test_an_error_in_the_table_blocks_the_deploy_and_names_rule_and_column(new_p
     page.get_by_test_id("designer-deploy").click()
     expect(page.get_by_test_id("designer-status")).to_have_text("Problems: fix them before deploying.")
     expect(page.get_by_test_id("designer-problems")).to_contain_text("rule 3, input column 1 (Amount) reads 'limit'")
+
+
+def test_the_decision_table_pages_speak_chinese(new_page: NewPage) -> None:
+    page = signed_in(new_page, "dave", "zh-CN")
+    page.goto("/designer/purchase_approval")
+    expect(page.get_by_test_id("designer-decisions")).to_contain_text("此流程调用的决策表")
+    page.get_by_test_id("designer-decision-approval_level").click()
+    expect(page.get_by_test_id("decision-table")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_test_id("decision-back")).to_have_text("返回流程图")
+    page.get_by_test_id("designer-check").click()
+    expect(page.get_by_test_id("designer-status")).to_have_text("未发现问题。")
