@@ -9,6 +9,7 @@ from .audit import AuditEntry
 from .clock import aware_utcnow, utcnow
 from .database import configure_engine, engine_options, make_engine, refresh_statistics, write_sessions
 from .definitions import Bundle, DeployResult, bpmn_files
+from .dmn_checks import DecisionReport, decision_report, decisions_in
 from .errors import (
     Conflict,
     DefinitionError,
@@ -115,6 +116,7 @@ __all__ = [
     "revoke_token", "scope_allows", "tokens_page", "LoginSessions", "SessionLimits", "LoginThrottle",
     "ThrottleKey", "ThrottleLimits", "TOKEN_ADDRESS", "DEFAULT_TOKEN_DAYS", "MAX_TOKEN_DAYS", "WeakPassword",
     "check_password_policy", "MIN_PASSWORD_LENGTH", "ParsedProcess", "SourceFile", "parse_dmn",
+    "DecisionReport", "decision_report", "decisions_in",
     "ATTACHMENT_TYPES", "AttachmentView", "CommentView", "Mailer", "SavedFilter", "SmtpSettings", "StagedFile",
     "discard_staged", "smtp_mailer", "unread_count",
 ]

@@ -271,3 +271,48 @@ def data_problems(bpmn: bytes, source: str, forms: dict, dmn: Iterable[bytes],
         start_fields = {f["name"] for f in start.get("fields", [])}
         problems += _read_problems(_Flow(root, forms, _decision_io(dmn_roots), start_fields), root, source)
     return problems
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionUse:
+    """What the flow around a business rule task offers and expects of the decision it calls.
+
+    `available`: the names set before the task (None when unknown: no start form, or a step before
+    it may set anything); `read_later`: the names the flow's other steps and conditions read;
+    `set_elsewhere`: what steps other than the task set, so a read of those is not the table's.
+    """
+
+    task_id: str
+    available: frozenset[str] | None
+    read_later: frozenset[str]
+    set_elsewhere: frozenset[str]
+
+
+def decision_uses(bpmn: bytes, source: str, forms: dict, dmn: Iterable[bytes]) -> dict[str, DecisionUse]:
+    """decision id -> how the flow uses it (the first task calling it, with what every caller has set)."""
+    root = load_xml(SourceFile(source, bpmn)).getroot()
+    start = forms.get("start")
+    start_fields = {f["name"] for f in start.get("fields", [])} if start else set()
+    flow = _Flow(root, forms, _decision_io(load_xml(SourceFile("dmn", d)).getroot() for d in dmn), start_fields)
+    conditions: set[str] = set()
+    for process in loaded_processes(root):
+        for cond in process.iter(f"{_B}conditionExpression"):
+            text = (cond.text or "").strip()
+            if text and not text.startswith(("${", "#{", "=")):
+                conditions |= _names(text, "eval")[0]
+    uses: dict[str, DecisionUse] = {}
+    for nid, node in flow.nodes.items():
+        ext = _ext(node.el)
+        called = (ext.findtext(f"{_S}calledDecisionId") or "").strip() if ext is not None else ""
+        if not called:
+            continue
+        before = flow.available(nid) if start else None
+        others = [n for other_id, n in flow.nodes.items() if other_id != nid]
+        read_later = conditions.union(*(n.reads | n.after for n in others))
+        set_elsewhere = set().union(*(n.sets for n in others))
+        known = uses.get(called)
+        if known is not None:
+            before = None if before is None or known.available is None else before & known.available
+        uses[called] = DecisionUse(known.task_id if known else nid, None if before is None else frozenset(before),
+                                   frozenset(read_later), frozenset(set_elsewhere))
+    return uses

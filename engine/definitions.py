@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .clock import utcnow
 from .data_checks import data_problems
+from .dmn_checks import decision_report
 from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
 from .parser import ParsedProcess, SourceFile, called_decisions, decision_ids, parse_bundle
@@ -123,6 +124,8 @@ class DefinitionStore:
                                      [d.content for d in bundle.dmn], self.registry):
             if problem not in problems:
                 problems.append(problem)
+        tables = decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms))
+        problems += [p for p in tables.errors if p not in problems]
         if problems:
             raise DefinitionError(problems)
         return parsed

@@ -17,11 +17,20 @@ FILES = {
     "bpmn-js/dist/assets/diagram-js.css": "bpmn-js/diagram-js.css",
     "bpmn-js/dist/assets/bpmn-js.css": "bpmn-js/bpmn-js.css",
     "bpmn-js/dist/assets/bpmn-font/css/bpmn.css": "bpmn-js/bpmn-font/css/bpmn.css",
+    "dmn-js/dist/dmn-modeler.production.min.js": "dmn-js/dmn-modeler.min.js",
+    "dmn-js/dist/assets/diagram-js.css": "dmn-js/diagram-js.css",
+    "dmn-js/dist/assets/dmn-js-shared.css": "dmn-js/dmn-js-shared.css",
+    "dmn-js/dist/assets/dmn-js-drd.css": "dmn-js/dmn-js-drd.css",
+    "dmn-js/dist/assets/dmn-js-decision-table.css": "dmn-js/dmn-js-decision-table.css",
+    "dmn-js/dist/assets/dmn-js-decision-table-controls.css": "dmn-js/dmn-js-decision-table-controls.css",
+    "dmn-js/dist/assets/dmn-js-literal-expression.css": "dmn-js/dmn-js-literal-expression.css",
+    "dmn-js/dist/assets/dmn-font/css/dmn.css": "dmn-js/dmn-font/css/dmn.css",
     "chart.js/dist/chart.umd.min.js": "chart.js/chart.umd.min.js",
     "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
     "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
 }
-FOLDERS = {"bpmn-js/dist/assets/bpmn-font/font": "bpmn-js/bpmn-font/font"}
+FOLDERS = {"bpmn-js/dist/assets/bpmn-font/font": "bpmn-js/bpmn-font/font",
+           "dmn-js/dist/assets/dmn-font/font": "dmn-js/dmn-font/font"}
 
 
 def copy_assets(node_modules: Path = ROOT / "node_modules") -> list[Path]:

@@ -13,7 +13,10 @@ The designer is the one exception: bpmn-js's modeler writes its popup-menu
 icons as markup with `style` attributes and draws with `data:` images from
 its stylesheet, so its page (`bpmn_js_modeler`) also allows inline style
 attributes (`style-src-attr`, not `<style>` elements or scripts) and
-`data:` images. The API docs page (`swagger_ui`) allows the `data:` images
+`data:` images. The decision table editor (`dmn_js_modeler`) allows that and
+also `<style>` elements: dmn-js's cell editors (CodeMirror) write their
+styles into one, with no way to give it a nonce. Scripts stay locked down.
+The API docs page (`swagger_ui`) allows the `data:` images
 of Swagger UI's stylesheet (its icons), and nothing else more.
 
 Pages carry `Cache-Control: no-store` unless they say otherwise, so a page
@@ -40,6 +43,7 @@ POLICY = {
     "frame-ancestors": "'none'",
 }
 BPMN_JS_MODELER = {**POLICY, "img-src": "'self' data:", "style-src-attr": "'unsafe-inline'"}
+DMN_JS_MODELER = {**BPMN_JS_MODELER, "style-src-elem": "'self' 'unsafe-inline'"}
 SWAGGER_UI = {**POLICY, "img-src": "'self' data:"}
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -53,6 +57,12 @@ View = TypeVar("View", bound=Callable[..., object])
 def bpmn_js_modeler(view: View) -> View:
     """Mark a view whose page runs bpmn-js's modeler (see the module's docstring for what it allows)."""
     view.csp = BPMN_JS_MODELER  # type: ignore[attr-defined]
+    return view
+
+
+def dmn_js_modeler(view: View) -> View:
+    """Mark a view whose page runs dmn-js's modeler (see the module's docstring for what it allows)."""
+    view.csp = DMN_JS_MODELER  # type: ignore[attr-defined]
     return view
 
 

@@ -73,6 +73,7 @@ def _values(app: Flask) -> dict[str, Any]:
             "filter_id": 1, "absence_id": 1, "notification_id": 1, "filename": "app.css",
             "resource": "records:hr.reviews", "token_id": 1, "username": "lily", "group_id": 1,
             "subscription_id": 1, "change": "disable", "name": "approver", "language": "en", "report_id": 1,
+            "index": 0,
         }
 
 

@@ -14,11 +14,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from engine import Bundle, DefinitionError, ParsedProcess, Problem, ProcessDefinition, SourceFile
+from engine import (
+    Bundle,
+    DefinitionError,
+    ParsedProcess,
+    Problem,
+    ProcessDefinition,
+    SourceFile,
+    decision_report,
+    decisions_in,
+)
 
 from ..access import Roles, guard
 from ..extensions import workflow_engine
-from ..security_headers import bpmn_js_modeler
+from ..security_headers import bpmn_js_modeler, dmn_js_modeler
 from . import bp
 from .blank import KEY, blank_process
 
@@ -57,6 +66,22 @@ def _pick(versions: list[ProcessDefinition], version: int | None) -> ProcessDefi
     if chosen is None:
         abort(404, description=_("This item does not exist."))
     return chosen
+
+
+def _decision_tables(definition: ProcessDefinition | None) -> list[dict[str, Any]]:
+    """Each decision table file of a version, by its place in the version, with the decisions it defines."""
+    tables = []
+    for index, xml in enumerate(definition.dmn_xml or [] if definition else []):
+        decisions = decisions_in(SourceFile(f"{index}.dmn", xml.encode("utf-8")))
+        if decisions:
+            tables.append({"index": index, "decisions": decisions})
+    return tables
+
+
+def _dmn_source(definition: ProcessDefinition, index: int) -> str:
+    if not 0 <= index < len(definition.dmn_xml or []):
+        abort(404, description=_("This item does not exist."))
+    return definition.dmn_xml[index]
 
 
 def _operations() -> dict[str, list[str]]:
@@ -109,6 +134,7 @@ def edit(key: str) -> str:
     return render_template("designer/edit.html", key=key, name=opened.name if opened else name,
                            versions=versions, opened=opened, source=source,
                            forms=sorted((opened.forms or {}) if opened else {}), operations=_operations(),
+                           decision_tables=_decision_tables(opened),
                            element_types={k: str(v) for k, v in ELEMENT_TYPES.items()})
 
 
@@ -124,6 +150,28 @@ def source(key: str, version: int) -> Response:
     return response
 
 
+@bp.get("/<key>/v<int:version>/decisions/<int:index>")
+@guard(Roles(("designer",)))
+@dmn_js_modeler
+@login_required
+def decision_table(key: str, version: int, index: int) -> str:
+    """The decision table editor: one DMN file of a version, deployed with that version's diagram."""
+    _require_designer()
+    definition = _pick(_versions(key), version)
+    _dmn_source(definition, index)
+    table = next((t for t in _decision_tables(definition) if t["index"] == index), None)
+    return render_template("designer/decision_table.html", key=key, opened=definition, index=index,
+                           decisions=table["decisions"] if table else [])
+
+
+@bp.get("/<key>/v<int:version>/decisions/<int:index>.dmn")
+@guard(Roles(("designer",)))
+@login_required
+def decision_source(key: str, version: int, index: int) -> Response:
+    _require_designer()
+    return Response(_dmn_source(_pick(_versions(key), version), index), mimetype="application/xml")
+
+
 @bp.get("/<key>/blank.bpmn")
 @guard(Roles(("designer",)))
 @login_required
@@ -137,14 +185,27 @@ def blank(key: str) -> Response:
 def _submitted(key: str) -> Bundle:
     """The posted diagram, bundled with the decision tables and forms of the version it came from."""
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str) or not payload["xml"].strip():
+    if not isinstance(payload, dict):
         abort(400, description=_("xml: the diagram is missing."))
+    edited = payload.get("dmn") or {}
+    if not isinstance(edited, dict) or not all(isinstance(x, str) and x.strip() for x in edited.values()):
+        abort(400, description=_("dmn: each edited decision table must be DMN XML."))
     versions = _versions(key)
     base = _pick(versions, payload.get("version")) if versions and payload.get("version") else (
         versions[0] if versions else None)
-    dmn = tuple(SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(base.dmn_xml if base else []))
+    xml = payload.get("xml")
+    if xml is None and edited and base is not None:
+        xml = base.bpmn_xml  # the decision table editor deploys the diagram it was opened with
+    if not isinstance(xml, str) or not xml.strip():
+        abort(400, description=_("xml: the diagram is missing."))
+    tables = list(base.dmn_xml or []) if base else []
+    for index, table in edited.items():
+        if not str(index).isdigit() or int(index) >= len(tables):
+            abort(400, description=_("dmn: this version has no decision table %(index)s.", index=index))
+        tables[int(index)] = table
+    dmn = tuple(SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(tables))
     forms = tuple(sorted((base.forms or {}).items())) if base else ()
-    return Bundle(SourceFile(f"{key}.bpmn", payload["xml"].encode("utf-8")), dmn, forms)
+    return Bundle(SourceFile(f"{key}.bpmn", xml.encode("utf-8")), dmn, forms)
 
 
 def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -160,12 +221,28 @@ def _form_warnings(bundle: Bundle, parsed: list[ParsedProcess]) -> list[dict[str
             for process in parsed for task_id, form in sorted(process.forms.items()) if form not in known]
 
 
+def _table_warnings(bundle: Bundle) -> list[dict[str, Any]]:
+    """What the engine only warns of in the decision tables (rules that can both match): no reason to refuse."""
+    return _problems_json(decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms)).warnings)
+
+
+def _dropped_outputs(key: str, bundle: Bundle) -> list[Problem]:
+    """Outputs the opened version's tables gave, that the flow reads and the edited tables no longer give."""
+    payload = request.get_json(silent=True) or {}
+    versions = _versions(key)
+    if not versions:
+        return []
+    base = _pick(versions, payload.get("version")) if payload.get("version") else versions[0]
+    previous = [SourceFile(f"{key}_{i}.dmn", x.encode("utf-8")) for i, x in enumerate(base.dmn_xml or [])]
+    return decision_report(bundle.bpmn, bundle.dmn, dict(bundle.forms), previous=previous).errors
+
+
 def _check(key: str, bundle: Bundle) -> tuple[list[Problem], list[ParsedProcess]]:
     """The engine's own checks, plus: the diagram must still define the process it was opened as."""
     try:
         parsed = workflow_engine().definitions.check(bundle)
     except DefinitionError as exc:
-        return exc.problems, []
+        return exc.problems + [p for p in _dropped_outputs(key, bundle) if p not in exc.problems], []
     keys = [p.key for p in parsed]
     if key not in keys:
         return [Problem(_("the process id must stay %(key)s (the diagram defines %(found)s)",
@@ -181,7 +258,7 @@ def check(key: str) -> Response:
     _require_designer()
     bundle = _submitted(key)
     problems, parsed = _check(key, bundle)
-    warnings = [] if problems else _form_warnings(bundle, parsed)
+    warnings = [] if problems else _form_warnings(bundle, parsed) + _table_warnings(bundle)
     return jsonify(ok=not problems, problems=_problems_json(problems), warnings=warnings)
 
 
@@ -199,6 +276,6 @@ def deploy(key: str) -> tuple[Response, int]:
     except DefinitionError as exc:
         return jsonify(ok=False, problems=_problems_json(exc.problems)), 422
     mine = next(r for r in results if r.key == key)
-    return jsonify(ok=True, version=mine.version, created=mine.created,
+    return jsonify(ok=True, version=mine.version, created=mine.created, warnings=_table_warnings(bundle),
                    url=url_for("designer.edit", key=key, version=mine.version)), 201 if mine.created else 200
 
