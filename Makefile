@@ -26,7 +26,7 @@ run: setup
 
 test: setup
 	$(PY) -m playwright --version >/dev/null
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o webui/translations/messages.pot .

@@ -49,5 +49,6 @@ def test_the_designer_offers_http_request_with_its_parameters(login: Login) -> N
     page = login("dave").get("/designer/purchase_approval").get_data(as_text=True)
     found = re.search(r'<script type="application/json" id="designer-data">(.*?)</script>', page, re.S)
     operations = json.loads(found.group(1))["operations"]
-    assert operations["http.request"] == ["connection", "path", "method", "body", "response", "headers"]
+    assert operations["http.request"] == ["connection", "path", "method", "body", "response", "headers",
+                                           "response_map"]
     assert "procurement.create_purchase_order" in operations
