@@ -16,8 +16,14 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
 
-assets: node_modules/.installed
+# the vendored front-end files are copied once per change of the npm packages (or of the copying),
+# so two `make test` running side by side never rewrite them under each other's feet
+ASSETS := webui/static/vendor/.installed
+$(ASSETS): node_modules/.installed webui/assets.py $(STAMP)
 	$(PY) -m webui.assets
+	touch $(ASSETS)
+
+assets: $(ASSETS)
 
 setup: $(STAMP) assets
 
