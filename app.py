@@ -18,5 +18,7 @@ if __name__ == "__main__":
     try:
         run_threaded(app, host, port)
     finally:
-        if scheduler is not None:
-            scheduler.shutdown()
+        if scheduler is not None and not scheduler.shutdown():
+            print("A scheduler poll was still under way: it is rolled back and done again on the next start.",
+                  flush=True)
+            os._exit(0)

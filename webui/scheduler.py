@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,6 +104,8 @@ class Scheduler:
         self._last_escalation: datetime | None = None
         # housekeeping run at the escalation cadence (deputies taking over, overdue reminders)
         self.chores: list[Callable[[], int]] = []
+        self._idle = threading.Event()  # no poll under way
+        self._idle.set()
 
     def poll(self) -> PollReport:
         now = self.clock()
@@ -125,11 +128,14 @@ class Scheduler:
 
     def _safe_poll(self) -> bool:
         """The poll APScheduler runs; True when it should run again at once (see `_poll_again`)."""
+        self._idle.clear()
         try:
             return self.poll().more_due
         except Exception:  # one bad poll must not stop the scheduler; the next one tries again
             log.exception("scheduler poll failed")
             return False
+        finally:
+            self._idle.set()
 
     def _poll_again(self, event: JobExecutionEvent) -> None:
         """After a poll that found more due than one batch, poll now rather than a poll interval later.
@@ -156,9 +162,16 @@ class Scheduler:
         log.info("scheduler %s polling every %ss", self.worker_id, self.poll_seconds)
         self._aps.start()
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Stop polling; False when a poll is still under way after `timeout` seconds.
+
+        The process must then not wait for it (Ctrl-C would hang behind a slow or blocked poll):
+        its transaction is rolled back when the process ends, as after any crash, and the jobs it
+        held are taken again when their lease runs out.
+        """
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
+        return self._idle.wait(timeout)
 
 
 def init_app(app: Flask) -> None:
