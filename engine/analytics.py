@@ -323,13 +323,6 @@ def step_names(session: Session, process: str, *, language: str | None = None) -
     return names.names_in(xml, language) if xml else {}
 
 
-def version_step_names(session: Session, definition_id: int, *, language: str | None = None) -> dict[str, str]:
-    """BPMN element id → name in one deployed version: an instance's steps read as its own version names them,
-    in `language` where the version carries a name in it (see engine.names)."""
-    xml = session.scalar(select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == definition_id))
-    return names.names_in(xml, language) if xml else {}
-
-
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 

@@ -22,6 +22,7 @@ from .data_checks import data_problems
 from .dmn_checks import decision_report
 from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
+from .names import names_in
 from .parser import ParsedProcess, SourceFile, called_decisions, decision_ids, parse_bundle
 from .serializer import StateSerializer
 from .services import ServiceRegistry
@@ -30,6 +31,11 @@ from .specs import ProcessSpecs
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 _LATEST_ID = (select(ProcessDefinition.id).where(ProcessDefinition.key == bindparam("key"))
               .order_by(ProcessDefinition.version.desc()).limit(1))
+_NEWEST = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+           .group_by(ProcessDefinition.key).subquery())
+_LATEST_IDS = (select(ProcessDefinition.id)
+               .join(_NEWEST, (ProcessDefinition.key == _NEWEST.c.key) & (ProcessDefinition.version == _NEWEST.c.v))
+               .order_by(ProcessDefinition.key))
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class DefinitionStore:
         self.serializer = serializer
         self._specs: dict[int, ProcessSpecs] = {}
         self._rows: dict[int, ProcessDefinition] = {}
+        self._names: dict[tuple[int, str], dict[str, str]] = {}
         self._lock = threading.Lock()
 
     def check(self, bundle: Bundle) -> list[ParsedProcess]:
@@ -160,15 +167,10 @@ class DefinitionStore:
             .order_by(ProcessDefinition.version.desc()).limit(1)
         )
 
-    @staticmethod
-    def latest_all(session: Session) -> list[ProcessDefinition]:
-        newest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
-                  .group_by(ProcessDefinition.key).subquery())
-        return list(session.scalars(
-            select(ProcessDefinition).join(newest, (ProcessDefinition.key == newest.c.key)
-                                           & (ProcessDefinition.version == newest.c.v))
-            .order_by(ProcessDefinition.key)
-        ))
+    def latest_all(self, session: Session) -> list[ProcessDefinition]:
+        """The newest version of every process, by key: ids read, rows from the cache (pages list them
+        on every view, and a version's row, with its XML and spec, is large)."""
+        return [self.get(session, definition_id) for definition_id in session.scalars(_LATEST_IDS)]
 
     @staticmethod
     def versions(session: Session, key: str) -> list[ProcessDefinition]:
@@ -195,6 +197,17 @@ class DefinitionStore:
             session.expunge(definition)
             self._rows[definition_id] = definition
         return definition
+
+    def step_names(self, session: Session, definition_id: int, language: str | None) -> dict[str, str]:
+        """Element id → name in one version, in `language` where the version carries it (engine.names).
+
+        Every page naming a step asks; a version never changes, so its diagram is read and parsed once.
+        """
+        key = (definition_id, language or "")
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = names_in(self.get(session, definition_id).bpmn_xml, language)
+        return found
 
     @staticmethod
     def sensitive(definition: ProcessDefinition) -> frozenset[str]:

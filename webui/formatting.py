@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, g
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, to_user_timezone
+from babel import Locale, dates, numbers
+from flask import Blueprint, g, has_request_context
+from flask_babel import format_decimal, get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import to_utc as _to_utc
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def money(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        return format_currency(float(value), CURRENCY)
+        return numbers.format_currency(float(value), CURRENCY, locale=_reader()[0])
     except (TypeError, ValueError):
         return str(value)
 
@@ -47,19 +48,36 @@ WHEN_PATTERN = {"zh": "yyyy年M月d日 HH:mm", "en": "d MMM yyyy, HH:mm"}
 DAY_PATTERN = {"zh": "yyyy年M月d日", "en": "d MMM yyyy"}
 
 
-def _pattern(patterns: dict[str, str]) -> str:
-    locale = get_locale()
-    return patterns.get(locale.language if locale else "en", patterns["en"])
+def _reader() -> tuple[Locale, Any]:
+    """The reader's locale and time zone, looked up once per request: a list page formats hundreds of values."""
+    if not has_request_context():
+        return get_locale() or Locale("en"), get_timezone()
+    reader = g.get("opsflow_reader")
+    if reader is None:
+        reader = g.opsflow_reader = (get_locale() or Locale("en"), get_timezone())
+    return reader
+
+
+def _pattern(patterns: dict[str, str], locale: Locale) -> str:
+    return patterns.get(locale.language, patterns["en"])
 
 
 def when(value: datetime | None) -> str:
     """A stored (naive UTC) moment as the reader's clock shows it: in OPSFLOW_TIMEZONE, in their language."""
-    return format_datetime(value, _pattern(WHEN_PATTERN)) if value else ""
+    if not value:
+        return ""
+    locale, zone = _reader()
+    return dates.format_datetime(value, _pattern(WHEN_PATTERN, locale), tzinfo=zone, locale=locale)
 
 
 def day(value: date | None) -> str:
     """A calendar day (a due date, an absence), written as the day part of `when`."""
-    return format_date(value, _pattern(DAY_PATTERN)) if value else ""
+    if not value:
+        return ""
+    locale = _reader()[0]
+    if isinstance(value, datetime):  # a moment: the day it is on the reader's clock
+        value = to_user_timezone(value).date()
+    return dates.format_date(value, _pattern(DAY_PATTERN, locale), locale=locale)
 
 
 def local(value: datetime) -> datetime:

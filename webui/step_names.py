@@ -9,10 +9,10 @@ from flask import g
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
-from engine import ProcessDefinition, ProcessInstance, analytics, names
+from engine import ProcessDefinition, ProcessInstance, names
 
 from . import labels
-from .extensions import db
+from .extensions import db, workflow_engine
 
 LANE = "{http://www.omg.org/spec/BPMN/20100524/MODEL}lane"
 
@@ -32,8 +32,8 @@ def of_definition(definition_id: int | None) -> dict[str, str]:
     language = reader_language()
     cache: dict[tuple[int, str], dict[str, str]] = g.setdefault("step_names", {})
     if (definition_id, language) not in cache:
-        cache[(definition_id, language)] = analytics.version_step_names(db.session, definition_id,
-                                                                        language=language)
+        cache[(definition_id, language)] = workflow_engine().definitions.step_names(db.session, definition_id,
+                                                                                    language)
     return cache[(definition_id, language)]
 
 

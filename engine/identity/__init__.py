@@ -18,6 +18,7 @@ from .api_tokens import (
     tokens_page,
     user_for_token,
 )
+from .bearer import Bearer, identify_bearer
 from .login_sessions import LoginSessions, SessionLimits
 from .login_throttle import TOKEN_ADDRESS, LoginThrottle, ThrottleKey, ThrottleLimits
 from .password_policy import MIN_LENGTH as MIN_PASSWORD_LENGTH
@@ -25,9 +26,9 @@ from .password_policy import WeakPassword, check_password_policy
 from .users import Group, User, get_or_create_group, user_groups
 
 __all__ = [
-    "DEFAULT_TOKEN_DAYS", "MAX_TOKEN_DAYS", "MIN_PASSWORD_LENGTH", "SCOPES", "TOKEN_ADDRESS", "ApiToken", "Group",
-    "LoginSessions", "LoginThrottle", "SessionLimits", "ThrottleKey", "ThrottleLimits", "TokenCheck", "User",
+    "DEFAULT_TOKEN_DAYS", "MAX_TOKEN_DAYS", "MIN_PASSWORD_LENGTH", "SCOPES", "TOKEN_ADDRESS", "ApiToken", "Bearer",
+    "Group", "LoginSessions", "LoginThrottle", "SessionLimits", "ThrottleKey", "ThrottleLimits", "TokenCheck", "User",
     "WeakPassword", "authenticate", "change_password", "check_password_policy", "check_token", "create_token",
-    "create_user", "deactivate_user", "get_or_create_group", "note_use", "revoke_token", "scope_allows",
-    "set_password", "tokens_page", "user_for_token", "user_groups",
+    "create_user", "deactivate_user", "get_or_create_group", "identify_bearer", "note_use", "revoke_token",
+    "scope_allows", "set_password", "tokens_page", "user_for_token", "user_groups",
 ]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..runtime import WorkflowEngine
@@ -54,7 +55,7 @@ class Workplace:
     def apply_absences(self) -> int:
         return delegation.apply_absences(self.engine)
 
-    def with_deputy_groups(self, session: Session, actor: Actor) -> Actor:
+    def with_deputy_groups(self, session: Session | Connection, actor: Actor) -> Actor:
         """The actor, also holding the groups of everyone they stand in for today."""
         extra = delegation.deputy_groups(session, actor.username, self.engine.clock().date())
         return dataclasses.replace(actor, groups=actor.groups | extra) if extra - actor.groups else actor
@@ -91,6 +92,13 @@ class Workplace:
 
     def attachments(self, instance_id: int, actor: Actor) -> list[attachments.AttachmentView]:
         return attachments.listing(self.engine, instance_id, actor)
+
+    def conversation(self, instance_id: int,
+                     actor: Actor) -> tuple[list[CommentView], list[attachments.AttachmentView]]:
+        """The comments and the files, as the task and instance pages show them: one read, one access check."""
+        with self.engine.read() as session:
+            comments.visible_instance(self.engine, session, instance_id, actor)
+            return comments.thread_of(session, instance_id), attachments.listing_of(session, instance_id)
 
     def attachment(self, instance_id: int, attachment_id: int,
                    actor: Actor) -> tuple[attachments.AttachmentView, Path]:

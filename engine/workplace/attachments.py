@@ -173,9 +173,13 @@ def discard(staged: Iterable[StagedFile]) -> None:
 def listing(eng: WorkflowEngine, instance_id: int, actor: Actor) -> list[AttachmentView]:
     with eng.read() as session:
         visible_instance(eng, session, instance_id, actor)
-        rows = session.scalars(select(Attachment).where(Attachment.instance_id == instance_id)
-                               .order_by(Attachment.id))
-        return [_view(a) for a in rows]
+        return listing_of(session, instance_id)
+
+
+def listing_of(session: Session, instance_id: int) -> list[AttachmentView]:
+    """The files of an instance the caller has already been let see."""
+    rows = session.scalars(select(Attachment).where(Attachment.instance_id == instance_id).order_by(Attachment.id))
+    return [_view(a) for a in rows]
 
 
 def open_file(eng: WorkflowEngine, root: Path, instance_id: int, attachment_id: int,

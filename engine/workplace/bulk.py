@@ -52,12 +52,12 @@ def bulk_capable(eng: WorkflowEngine, task_ids: list[str]) -> set[str]:
     """Which of these tasks their process lets be approved in bulk (for showing the checkboxes)."""
     if not task_ids:
         return set()
-    with eng.read() as session:
-        rows = session.execute(select(HumanTask.id, HumanTask.task_name, ProcessDefinition)
+    with eng.read() as session:  # the versions come from the definitions' cache: their rows are large
+        rows = session.execute(select(HumanTask.id, HumanTask.task_name, ProcessInstance.definition_id)
                                .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                               .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-                               .where(HumanTask.id.in_(task_ids)))
-        return {tid for tid, name, definition in rows if allows_bulk(eng, definition, name)}
+                               .where(HumanTask.id.in_(task_ids))).all()
+        return {tid for tid, name, definition_id in rows
+                if allows_bulk(eng, eng.definitions.get(session, definition_id), name)}
 
 
 def approve(eng: WorkflowEngine, task_ids: list[str], actor: Actor, comment: str = "") -> list[BulkResult]:

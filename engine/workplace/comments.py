@@ -79,8 +79,13 @@ def add(eng: WorkflowEngine, instance_id: int, actor: Actor, body: str) -> Comme
 def thread(eng: WorkflowEngine, instance_id: int, actor: Actor) -> list[CommentView]:
     with eng.read() as session:
         visible_instance(eng, session, instance_id, actor)
-        rows = session.scalars(select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id))
-        return [_view(c) for c in rows]
+        return thread_of(session, instance_id)
+
+
+def thread_of(session: Session, instance_id: int) -> list[CommentView]:
+    """The comments of an instance the caller has already been let see."""
+    rows = session.scalars(select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id))
+    return [_view(c) for c in rows]
 
 
 def _view(c: Comment) -> CommentView:

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Result, and_, event, select
+from sqlalchemy import ColumnElement, Result, and_, bindparam, event, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from .. import persistence
@@ -77,13 +78,19 @@ def away_deputy(session: Session, username: str, today: date) -> str | None:
         .order_by(Absence.id.desc()).limit(1))
 
 
-def deputy_groups(session: Session, username: str, today: date) -> frozenset[str]:
-    """The groups of everyone `username` stands in for today: their queues become visible to the deputy."""
-    absent = select(Absence.username).where(Absence.deputy == username, Absence.starts_on <= today,
-                                            Absence.ends_on >= today)
-    rows = session.scalars(select(Group.name).join(user_groups, user_groups.c.group_id == Group.id)
-                           .join(User, User.id == user_groups.c.user_id).where(User.username.in_(absent)))
-    return frozenset(rows)
+_ABSENT_FOR = select(Absence.username).where(Absence.deputy == bindparam("deputy"),
+                                             Absence.starts_on <= bindparam("today"),
+                                             Absence.ends_on >= bindparam("today"))
+_DEPUTY_GROUPS = (select(Group.name).join(user_groups, user_groups.c.group_id == Group.id)
+                  .join(User, User.id == user_groups.c.user_id).where(User.username.in_(_ABSENT_FOR)))
+
+
+def deputy_groups(session: Session | Connection, username: str, today: date) -> frozenset[str]:
+    """The groups of everyone `username` stands in for today: their queues become visible to the deputy.
+
+    Asked on every request (a statement built once), on an ORM session or a bare connection.
+    """
+    return frozenset(session.execute(_DEPUTY_GROUPS, {"deputy": username, "today": today}).scalars())
 
 
 def _check_may_delegate(row: HumanTask, actor: Actor) -> None:

@@ -35,10 +35,11 @@ import webui.api.routes
 import webui.auth.login_session
 import webui.inbox.task
 import webui.requests.routes
-from engine import HumanTask, WorkflowEngine, Workplace, create_token
+from engine import HumanTask, WorkflowEngine, Workplace, create_token, refresh_statistics, utcnow
 from engine.serializer import StateSerializer
 from webui import create_app
 from webui.cli import prepare
+from webui.demo_history import HistoryWriter
 from webui.extensions import db, login_manager
 
 from .bench_http import REQUEST, UNLIMITED_BUDGETS
@@ -99,7 +100,7 @@ def instrument(sql_engine: Any) -> None:
         if isinstance(rule, type) and issubclass(rule, webui.access.Rule) and "check" in vars(rule):
             _wrap(rule, "check", "access rule")
     _wrap(WorkflowEngine, "_advance", "engine step")
-    _wrap(webui.api.auth, "check_token", "token lookup")
+    _wrap(webui.api.auth, "identify_bearer", "token lookup")
     _wrap(webui.api.auth, "note_use", "token lookup")
     _wrap(webui.auth.login_session, "load_user", "session and user")
     _wrap(Workplace, "with_deputy_groups", "actor groups")
@@ -129,10 +130,19 @@ def instrument(sql_engine: Any) -> None:
 class Profiled:
     """The app on a fresh demo database, with the clients and ids the requests need."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, history: int = 0) -> None:
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/profile.db", "SECRET_KEY": "profile"})
         prepare(self.app)
         with self.app.app_context():
+            if history:  # finished requests beside the demo company's, as `opsflow seed-history` writes them
+                written = [0]
+
+                def shown(n: int) -> None:
+                    written[0] += n
+                    print(f"\r  history: {written[0]}/{history}", end="", file=sys.stderr, flush=True)
+                HistoryWriter(db.engine, utcnow(), months=6, seed=13).write(history, shown)
+                print(file=sys.stderr)
+                refresh_statistics(db.engine)
             self.tokens = {u: create_token(db.session, u, scope="act") for u in ("alice", "bob")}
             db.session.execute(text(UNLIMITED_BUDGETS))
             db.session.commit()
@@ -223,9 +233,9 @@ def _expect(response: Any, status: int) -> Any:
     return response
 
 
-def profile(runs: int) -> dict[str, dict[str, Any]]:
+def profile(runs: int, history: int = 0) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
-        p = Profiled(folder)
+        p = Profiled(folder, history)
         instrument(p.sql)
         rows: dict[str, dict[str, Any]] = {}
         for name, setup in requests(p).items():
@@ -255,7 +265,7 @@ def profile(runs: int) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def report(rows: dict[str, dict[str, Any]], runs: int, command: str) -> str:
+def report(rows: dict[str, dict[str, Any]], runs: int, command: str, history: int = 0) -> str:
     head = ["request", "mean ms", "p50", "p99", "stmts", "commits", *PARTS, "Flask, views, rest"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in rows.items():
@@ -267,7 +277,8 @@ def report(rows: dict[str, dict[str, Any]], runs: int, command: str) -> str:
     return "\n".join([
         "# Where a request's server time goes",
         "",
-        f"Made by `{command}` ({runs} runs of each request after 5 warm-up runs, the demo company on SQLite, "
+        f"Made by `{command}` ({runs} runs of each request after 5 warm-up runs, the demo company on SQLite"
+        + (f" with {history:,} finished requests of history beside it" if history else "") + ", "
         "through Flask's test client: server time, no socket). Milliseconds per request; a part's time excludes "
         "the parts that ran inside it, so a row's parts and its last column add up to its mean. "
         "`SQL` is the statements' execution (their count in `stmts`), `commit` the commits (`commits`); "
@@ -286,10 +297,14 @@ def report(rows: dict[str, dict[str, Any]], runs: int, command: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.request_profile")
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--history", type=int, default=0,
+                        help="finished requests to write first (seed-history), e.g. 100000")
     parser.add_argument("--out", default=str(ROOT / "docs" / "bench" / "request_profile.md"))
     args = parser.parse_args()
-    rows = profile(args.runs)
-    text_ = report(rows, args.runs, f"python -m tests.bench.request_profile --runs {args.runs}")
+    rows = profile(args.runs, args.history)
+    command = f"python -m tests.bench.request_profile --runs {args.runs}" + \
+        (f" --history {args.history}" if args.history else "")
+    text_ = report(rows, args.runs, command, args.history)
     Path(args.out).write_text(text_)
     print(text_)
 

@@ -77,4 +77,5 @@ def test_a_designer_picks_http_request_for_a_service_step(new_page: NewPage) -> 
     panel.locator('[data-field="parameters"]').fill("")
     panel.locator('[data-field="operation"]').select_option("http.request")
     expect(panel.locator('[data-field="parameters"]')).to_have_value(
-        "connection = connection\npath = path\nmethod = method\nbody = body\nresponse = response\nheaders = headers\nresponse_map = response_map")
+        "connection = connection\npath = path\nmethod = method\nbody = body\nresponse = response\nheaders = headers\n"
+        "response_map = response_map")

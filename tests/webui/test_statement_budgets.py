@@ -24,16 +24,16 @@ pytest_plugins = ["api_fixtures"]
 
 # (statements, commits) per request, as counted on SQLite (PostgreSQL sends one fewer for a completion)
 BUDGETS: dict[str, tuple[int, int]] = {
-    "api start": (23, 2),  # one of them reads the webhook subscriptions to the events it logs
-    "api task list": (5, 1),
-    "api task": (8, 1),
-    "api complete": (28, 2),
-    "api instance": (8, 1),
+    "api start": (22, 2),  # one of them reads the webhook subscriptions to the events it logs
+    "api task list": (4, 1),
+    "api task": (7, 1),
+    "api complete": (27, 2),
+    "api instance": (7, 1),
     "page start": (21, 2),
-    "page inbox": (17, 2),  # two of them: who handed a task over, and why
-    "page task": (24, 5),  # the budget now, the hand-over and the automatic-approval hint
+    "page inbox": (16, 2),  # two of them: who handed a task over, and why
+    "page task": (22, 4),  # the budget now, the hand-over and the automatic-approval hint
     "page complete": (35, 5),  # a revision also reads the instance and keeps what changed
-    "page instance": (17, 3),
+    "page instance": (15, 2),
 }
 FORM = {"supplier": "ACME", "reason": "new hire", "lines-1-item": "Docking station", "lines-1-quantity": "2",
         "lines-1-unit_price": "3000"}
@@ -50,6 +50,9 @@ def _check(app: Flask, name: str, request: Callable[[], Any], ok: Callable[[Any]
         with open(REPORT, "a") as out:
             out.write(f"{name}: {count}\n")
     statements, commits = BUDGETS[name]
+    # the access rules are re-read at most every two seconds per worker, whichever request comes then:
+    # not a request's own cost (a slow, loaded run would otherwise see it in any of them)
+    count.statements -= sum("FROM access_grants" in text for text in count.texts)
     assert count.statements <= statements and count.commits <= commits, f"{name} is over budget: {count}"
     return count
 

@@ -20,10 +20,10 @@ from typing import TypeVar
 
 from flask import current_app, g, request
 
-from engine import TOKEN_ADDRESS, Actor, ThrottleKey, check_token, note_use, scope_allows, write_sessions
+from engine import TOKEN_ADDRESS, Actor, ThrottleKey, identify_bearer, note_use, scope_allows, write_sessions
 
 from ..auth.sign_in import client_address, seconds_left, throttle
-from ..extensions import actor_for, db, workflow_engine
+from ..extensions import db, workflow_engine, workplace
 from .errors import ApiError
 
 _CHALLENGE = 'Bearer realm="opsflow"'
@@ -62,31 +62,27 @@ def _bearer_token() -> str:
     return token.strip()
 
 
-def _refuse_if_locked(address: ThrottleKey) -> None:
-    if (until := throttle().locked_until([address])) is not None:
-        wait = seconds_left(until)
-        raise ApiError(429, "too many invalid tokens", f"this address may try again in {wait} s",
-                       {"Retry-After": str(wait)})
-
-
 def authenticate_request() -> Actor:
     """Run by the access gate before every API view: put the caller in `g`, or answer 401, 403 or 429."""
     token, address = _bearer_token(), ThrottleKey.address(client_address(), TOKEN_ADDRESS)
-    _refuse_if_locked(address)
     now = workflow_engine().clock()
-    check = check_token(db.session, token, now)
-    if check.user is None or check.token is None:
-        if check.problem == "unknown":
-            db.session.rollback()
+    with db.engine.connect() as connection:  # the engine runs its own transactions: this one ends here
+        bearer = identify_bearer(connection, token, address, now)
+        if bearer.actor is not None:
+            actor = workplace().with_deputy_groups(connection, bearer.actor)
+    if bearer.problem == "locked":
+        wait = seconds_left(bearer.locked_until)
+        raise ApiError(429, "too many invalid tokens", f"this address may try again in {wait} s",
+                       {"Retry-After": str(wait)})
+    if bearer.problem is not None or bearer.scope is None or bearer.token_id is None:
+        if bearer.problem == "unknown":
             throttle().record_failure([address])
-        raise ApiError(401, "invalid token", _REFUSED.get(check.problem or "", "the token is not valid"),
+        raise ApiError(401, "invalid token", _REFUSED.get(bearer.problem or "", "the token is not valid"),
                        {"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'})
-    g.api_caller = Caller(actor_for(check.user), check.user.department, check.token.scope)
-    token_id, fresh = check.token.id, check.token.used_recently(now)
-    db.session.close()  # the engine runs its own transactions; hold no connection meanwhile
-    if not fresh:
+    g.api_caller = Caller(actor, actor.department, bearer.scope)
+    if not bearer.used_recently:
         with write_sessions(db.engine)() as session, session.begin():
-            note_use(session, token_id, now)
+            note_use(session, bearer.token_id, now)
     needed = _needed_scope()
     if not scope_allows(g.api_caller.scope, needed):
         raise ApiError(403, "insufficient scope", f"this request needs a token with scope '{needed}'",

@@ -9,14 +9,9 @@ from engine import AttachmentView, CommentView
 from ..extensions import actor_for
 
 
-def comments_of(instance_id: int) -> list[CommentView]:
-    return current_app.extensions["opsflow.workplace"].comments(instance_id, actor_for(current_user))
-
-
-def attachments_of(instance_id: int) -> list[AttachmentView]:
-    return current_app.extensions["opsflow.workplace"].attachments(instance_id, actor_for(current_user))
+def conversation_of(instance_id: int) -> tuple[list[CommentView], list[AttachmentView]]:
+    return current_app.extensions["opsflow.workplace"].conversation(instance_id, actor_for(current_user))
 
 
 def register(bp: Blueprint) -> None:
-    bp.add_app_template_global(comments_of, "workplace_comments")
-    bp.add_app_template_global(attachments_of, "workplace_attachments")
+    bp.add_app_template_global(conversation_of, "workplace_conversation")

@@ -59,6 +59,7 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
     if values is None:
         values = draft if draft is not None else _as_requested(form, start_form, instance.data)
     drawn = fields(form, values, errors)
+    comments, attachments = place.conversation(instance.id, actor)
     revising = bool(revision.revised_fields(form, start_form))
     changed = revision.readable(revision.last_revision(instance), start_form) \
         if task.status == "open" and not revising else []
@@ -73,7 +74,7 @@ def _page(task: TaskView, actor: Actor, values: Mapping[str, Any] | None = None,
         earlier=[t for t in instance.tasks if t.status == "completed" and t.id != task.id],
         may_act=may_act(task, actor), general_error=(errors or {}).get("data"), has_draft=draft is not None,
         may_delegate=may_delegate(task, actor), people=_people() if may_delegate(task, actor) else [],
-        comments=place.comments(instance.id, actor), attachments=place.attachments(instance.id, actor),
+        comments=comments, attachments=attachments,
     )
 
 

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from engine import ProcessDefinition, ProcessInstance, analytics
 
 from .. import step_names
+from ..extensions import workflow_engine
 
 
 def _version_names(session: Session, process: str) -> dict[int, dict[str, str]]:
     ids = session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == process))
     language = step_names.reader_language()
-    return {definition_id: analytics.version_step_names(session, definition_id, language=language)
-            for definition_id in ids}
+    definitions = workflow_engine().definitions
+    return {definition_id: definitions.step_names(session, definition_id, language) for definition_id in ids}
 
 
 def by_name(session: Session, report: analytics.Report, since: datetime,
