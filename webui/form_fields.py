@@ -152,6 +152,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must be one of"), lambda m: _("Choose one of the options.")),
     (re.compile(r"must be a date"), lambda m: _("Enter a date (YYYY-MM-DD).")),
     (re.compile(r"must be true or false"), lambda m: _("Choose yes or no.")),
+    (re.compile(r"must have at most (\d+) rows"), lambda m: _("At most %(n)s lines.", n=m.group(1))),
+    (re.compile(r"must be a list of rows|must be an object"), lambda m: _("These values could not be read.")),
     (re.compile(r"must be text"), lambda m: _("Enter text.")),
     (re.compile(r"cannot hold the character (\S+)"),
      lambda m: _("This text holds a character that cannot be stored (%(char)s).", char=m.group(1))),
