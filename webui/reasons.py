@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 
 from .form_fields import error_text
 from .formatting import number
-from .records.labels import record_label
 
 SENTENCES = {
     "required": _l("This field is required."),
@@ -48,6 +47,12 @@ SENTENCES = {
 # the parameters that name other fields, worded by their labels like the field itself
 FIELD_PARAMS = ("other",)
 Labeller = Callable[[str], str]
+
+
+def record_label(code: str) -> str:
+    """A record's code (a category, a status) as its label; imported here, as the records package imports this."""
+    from .records.labels import record_label as label
+    return label(code)
 
 
 def _shown(value: Any) -> str:
