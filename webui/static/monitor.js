@@ -10,7 +10,9 @@ document.addEventListener("DOMContentLoaded", () => {
     window.location.assign(`${data.behind.url}?${new URLSearchParams({ ...data.behind.scope, ...args })}`);
   };
   const stepBehind = (i) => behind({ kind: "step", step: data.steps.labels[i], process: data.steps.process[i] });
-  const pointer = (event, elements) => { event.native.target.style.cursor = elements.length ? "pointer" : "default"; };
+  const pointer = (event, elements) => {
+    if (event.native) event.native.target.style.cursor = elements.length ? "pointer" : "default";
+  };
   const onBar = (pick) => (event, _elements, chart) => {
     const [hit] = chart.getElementsAtEventForMode(event.native, "nearest", { intersect: false, axis: "y" }, true);
     if (hit) pick(hit);
