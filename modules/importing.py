@@ -22,6 +22,69 @@ MODES = ("all_or_nothing", "valid_rows")
 MAX_NUMBER = 1e12  # every imported amount column (NUMERIC(14, 2) and wider) and integer holds it
 
 
+# The English of each reason code (logs, the audit trail and the REST API read it); the web layer words the
+# same code in its reader's language (webui/reasons.py), so the modules never need Flask to speak Chinese.
+ENGLISH = {
+    "required": "required",
+    "too_long": "at most {max_length} characters",
+    "not_number": "{value!r} is not a number",
+    "out_of_range": "must be between -{limit:g} and {limit:g}",
+    "not_whole": "must be a whole number",
+    "too_small": "must be at least {minimum:g}",
+    "too_large": "must be at most {maximum:g}",
+    "not_choice": "{value!r} is not one of {choices}",
+    "not_date": "{value!r} is not a date (YYYY-MM-DD)",
+    "not_email": "{value!r} is not an e-mail address",
+    "not_year": "must be a year such as 2026, not {value!r}",
+    "repeats_row": "{value} repeats row {row}",
+    "no_department": "no department {value!r}",
+    "no_supplier": "no supplier {value}",
+    "before": "must not be before {other}",
+    # the lines of an order or a requisition; the line's number and column are in the sentence itself
+    "no_lines": "at least one line is required",
+    "too_many_lines": "at most {limit} lines",
+    "not_json_lines": "must be a JSON list of lines",
+    "not_line": "must be an object with {columns}",
+    "no_item": "no item {value}",
+    "item_status": "item {value} is {status}",
+    "line_not_line": "line {line}: must be an object with {columns}",
+    "line_required": "line {line}: {field} is required",
+    "line_too_long": "line {line}: {field} must be at most {max_length} characters",
+    "line_not_positive_whole": "line {line}: {field} must be a positive whole number, not {value!r}",
+    "line_not_positive": "line {line}: {field} must be a positive number, not {value!r}",
+}
+
+
+class Reason(str):
+    """Why a value is refused: the English sentence ("rating: must be at most 5"), and its stable code, field
+    and parameters, so a screen says it in its reader's language and names the field by its label.
+
+    A str, so every caller that logs, joins or compares reasons keeps working unchanged.
+    """
+
+    code: str
+    field: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, field: str = "", **params: Any) -> Reason:
+        shown = {k: ", ".join(map(str, v)) if isinstance(v, tuple | list) else v for k, v in params.items()}
+        template = ENGLISH[code]
+        if "{field}" in template:  # the sentence names the field itself ("line 2: quantity must be ...")
+            text = template.format(field=field.replace("_", " "), **shown)
+        else:
+            text = f"{field}: {template.format(**shown)}" if field else template.format(**shown)
+        self = super().__new__(cls, text)
+        self.code, self.field, self.params = code, field, params
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reason, (self.code, self.field, self.params))
+
+
+def _reason(code: str, field: str, params: dict[str, Any]) -> Reason:
+    return Reason(code, field, **params)
+
+
 class RowRejected(ValueError):
     """Raised by a row parser; carries every reason the row is refused."""
 
@@ -57,9 +120,9 @@ def text(values: dict[str, Any], name: str, reasons: list[str], *, required: boo
     raw = values.get(name)
     value = "" if raw is None else str(raw).strip()
     if required and not value:
-        reasons.append(f"{name}: required")
+        reasons.append(Reason("required", name))
     elif len(value) > max_length:
-        reasons.append(f"{name}: at most {max_length} characters")
+        reasons.append(Reason("too_long", name, max_length=max_length))
     return value
 
 
@@ -69,24 +132,24 @@ def number(values: dict[str, Any], name: str, reasons: list[str], *, minimum: fl
     if raw is None or str(raw).strip() == "":
         if default is not None:
             return default
-        reasons.append(f"{name}: required")
+        reasons.append(Reason("required", name))
         return 0
     try:
         value = float(str(raw).replace(",", "").strip())
     except ValueError:
         value = math.nan
     if not math.isfinite(value):  # "nan" and "inf" read as floats too
-        reasons.append(f"{name}: {raw!r} is not a number")
+        reasons.append(Reason("not_number", name, value=raw))
         return 0
     if abs(value) > MAX_NUMBER:
-        reasons.append(f"{name}: must be between -{MAX_NUMBER:g} and {MAX_NUMBER:g}")
+        reasons.append(Reason("out_of_range", name, limit=MAX_NUMBER))
         return 0
     if whole and value != int(value):
-        reasons.append(f"{name}: must be a whole number")
+        reasons.append(Reason("not_whole", name))
     if minimum is not None and value < minimum:
-        reasons.append(f"{name}: must be at least {minimum:g}")
+        reasons.append(Reason("too_small", name, minimum=minimum))
     if maximum is not None and value > maximum:
-        reasons.append(f"{name}: must be at most {maximum:g}")
+        reasons.append(Reason("too_large", name, maximum=maximum))
     return int(value) if whole else value
 
 
@@ -94,7 +157,7 @@ def choice(values: dict[str, Any], name: str, choices: tuple[str, ...], reasons:
            default: str | None = None) -> str:
     value = str(values.get(name) or "").strip() or (default or "")
     if value not in choices:
-        reasons.append(f"{name}: {value!r} is not one of {', '.join(choices)}")
+        reasons.append(Reason("not_choice", name, value=value, choices=choices))
     return value
 
 
@@ -106,12 +169,12 @@ def day(values: dict[str, Any], name: str, reasons: list[str]) -> date | None:
     if isinstance(raw, date):
         return raw
     if raw is None or not str(raw).strip():
-        reasons.append(f"{name}: required")
+        reasons.append(Reason("required", name))
         return None
     try:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
-        reasons.append(f"{name}: {raw!r} is not a date (YYYY-MM-DD)")
+        reasons.append(Reason("not_date", name, value=raw))
         return None
 
 
@@ -136,7 +199,8 @@ def import_rows(session: Session, model: type, key: str, rows: Iterable[dict[str
             rejected.append(RejectedRow(number_, str(values.get(key) or ""), tuple(exc.reasons)))
             continue
         if clean[key] in seen:
-            rejected.append(RejectedRow(number_, clean[key], (f"{key}: {clean[key]} repeats row {seen[clean[key]]}",)))
+            again = Reason("repeats_row", key, value=clean[key], row=seen[clean[key]])
+            rejected.append(RejectedRow(number_, clean[key], (again,)))
             continue
         seen[clean[key]] = number_
         parsed.append((number_, clean))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, ServiceCall, utcnow
 
-from ..importing import RowRejected, number, text
+from ..importing import Reason, RowRejected, number, text
 from .payment_request import PaymentRequest
 
 
@@ -40,7 +40,7 @@ def parse_budget(values: dict[str, Any]) -> dict[str, Any]:
         "note": text(values, "note", reasons, required=False),
     }
     if row["period"] and not (len(row["period"]) == 4 and row["period"].isdigit()):
-        reasons.append(f"period: must be a year such as 2026, not {row['period']!r}")
+        reasons.append(Reason("not_year", "period", value=row["period"]))
     if reasons:
         raise RowRejected(reasons)
     return row

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, ServiceCall
 
-from ..importing import ImportReport, RowRejected, choice, import_rows, text
+from ..importing import ImportReport, Reason, RowRejected, choice, import_rows, text
 from .department import Department
 from .recruiting import fill_position
 
@@ -48,9 +48,9 @@ def employee_parser(session: Session) -> Any:
             "status": choice(values, "status", STATUSES, reasons, default="active"),
         }
         if row["department"] and row["department"] not in departments:
-            reasons.append(f"department: no department {row['department']!r}")
+            reasons.append(Reason("no_department", "department", value=row["department"]))
         if row["email"] and "@" not in row["email"]:
-            reasons.append(f"email: {row['email']!r} is not an e-mail address")
+            reasons.append(Reason("not_email", "email", value=row["email"]))
         row["hired_on"] = _date(values.get("hired_on"), reasons)
         if reasons:
             raise RowRejected(reasons)
@@ -67,7 +67,7 @@ def _date(raw: Any, reasons: list[str]) -> date | None:
     try:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
-        reasons.append(f"hired_on: {raw!r} is not a date (YYYY-MM-DD)")
+        reasons.append(Reason("not_date", "hired_on", value=raw))
         return None
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from engine import Base, utcnow
 
-from ..importing import ImportReport, RowRejected, choice, day, import_rows, number, text
+from ..importing import ImportReport, Reason, RowRejected, choice, day, import_rows, number, text
 from .supplier import Supplier
 
 STATUSES = ("draft", "active", "expired", "terminated")
@@ -75,9 +75,9 @@ def contract_parser(supplier_codes: set[str]) -> Any:
             "status": choice(values, "status", STATUSES, reasons, default="active"),
         }
         if row["supplier_code"] and row["supplier_code"] not in supplier_codes:
-            reasons.append(f"supplier_code: no supplier {row['supplier_code']}")
+            reasons.append(Reason("no_supplier", "supplier_code", value=row["supplier_code"]))
         if row["valid_from"] and row["valid_to"] and row["valid_to"] < row["valid_from"]:
-            reasons.append("valid_to: must not be before valid_from")
+            reasons.append(Reason("before", "valid_to", other="valid_from"))
         if reasons:
             raise RowRejected(reasons)
         return row

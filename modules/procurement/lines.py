@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import Numeric, ScalarSelect, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..importing import Reason
+
 SUMMARY_LENGTH = 200
 
 
@@ -52,39 +54,47 @@ class Line:
                 "quantity": self.quantity, "unit": self.unit, "unit_price": self.unit_price, "amount": self.amount}
 
 
-def _text(row: Mapping[str, Any], name: str, limit: int) -> str:
+class LineRejected(ValueError):
+    """A line refused: the message names the line's number; `reason` carries its code for the reader's language."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+COLUMNS = ("item", "quantity", "unit_price")
+
+
+def _text(number: int, row: Mapping[str, Any], name: str, limit: int) -> str:
     value = "" if row.get(name) is None else str(row[name]).strip()
     if len(value) > limit:
-        raise ValueError(f"{name} must be at most {limit} characters")
+        raise LineRejected(Reason("line_too_long", name, line=number, max_length=limit))
     return value
 
 
 def _line(number: int, row: Mapping[str, Any]) -> Line:
-    item = _text(row, "item", 200)
+    item = _text(number, row, "item", 200)
     if not item:
-        raise ValueError("item is required")
+        raise LineRejected(Reason("line_required", "item", line=number))
     quantity, price = row.get("quantity"), row.get("unit_price")
     if isinstance(quantity, bool) or not isinstance(quantity, (int, float)) or quantity <= 0 \
             or quantity != int(quantity):
-        raise ValueError(f"quantity must be a positive whole number, not {quantity!r}")
+        raise LineRejected(Reason("line_not_positive_whole", "quantity", line=number, value=quantity))
     if isinstance(price, bool) or not isinstance(price, (int, float)) or price <= 0:
-        raise ValueError(f"unit price must be a positive number, not {price!r}")
-    return Line(number, item, int(quantity), round(float(price), 2), item_code=_text(row, "item_code", 30),
-                unit=_text(row, "unit", 20))
+        raise LineRejected(Reason("line_not_positive", "unit_price", line=number, value=price))
+    return Line(number, item, int(quantity), round(float(price), 2), item_code=_text(number, row, "item_code", 30),
+                unit=_text(number, row, "unit", 20))
 
 
 def parse_lines(rows: Sequence[Mapping[str, Any]]) -> list[Line]:
     """Lines numbered from 1; a bad one is refused naming its number and what is wrong."""
     if not rows:
-        raise ValueError("at least one line is needed")
+        raise LineRejected(Reason("no_lines"))
     lines: list[Line] = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, Mapping):
-            raise ValueError(f"line {number}: must be an object with item, quantity and unit price")
-        try:
-            lines.append(_line(number, row))
-        except ValueError as exc:
-            raise ValueError(f"line {number}: {exc}") from None
+            raise LineRejected(Reason("line_not_line", line=number, columns=COLUMNS))
+        lines.append(_line(number, row))
     return lines
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import Base, Encrypted, ServiceCall, utcnow
 
-from ..importing import ImportReport, RowRejected, choice, import_rows, number, text
+from ..importing import ImportReport, Reason, RowRejected, choice, import_rows, number, text
 
 CATEGORIES = ("it", "office", "raw_materials", "logistics", "services", "other")
 STATUSES = ("pending", "active", "inactive", "rejected", "cancelled")
@@ -55,7 +55,7 @@ def parse_supplier(values: dict[str, Any]) -> dict[str, Any]:
         "bank_account": text(values, "bank_account", reasons, required=False, max_length=100) or None,
     }
     if row["email"] and "@" not in row["email"]:
-        reasons.append(f"email: {row['email']!r} is not an e-mail address")
+        reasons.append(Reason("not_email", "email", value=row["email"]))
     if reasons:
         raise RowRejected(reasons)
     return row

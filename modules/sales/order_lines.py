@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from engine import InvalidData, validate_form
 from modules.inventory import Item
 
+from ..importing import Reason
+
 MAX_LINES = 50
 # one line, checked the way the engine checks a form, so the page words its errors like any other field's
 LINE_FORM = {"fields": [
@@ -57,17 +59,17 @@ def _decode(raw: Any) -> list[Any]:
         try:
             raw = json.loads(raw)
         except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-            raise LinesRejected({"lines": "must be a JSON list of lines"}) from None
+            raise LinesRejected({"lines": Reason("not_json_lines")}) from None
     if not isinstance(raw, list) or not raw:
-        raise LinesRejected({"lines": "at least one line is required"})
+        raise LinesRejected({"lines": Reason("no_lines")})
     if len(raw) > MAX_LINES:
-        raise LinesRejected({"lines": f"at most {MAX_LINES} lines"})
+        raise LinesRejected({"lines": Reason("too_many_lines", limit=MAX_LINES)})
     return raw
 
 
 def _line(number: int, entry: Any, errors: dict[str, str]) -> OrderLine | None:
     if not isinstance(entry, dict):
-        errors[f"{number}.item_code"] = "must be an object with item_code, quantity and unit_price"
+        errors[f"{number}.item_code"] = Reason("not_line", columns=LINE_FIELDS)
         return None
     try:
         values = validate_form(LINE_FORM, entry)
@@ -86,9 +88,9 @@ def parse_lines(session: Session, raw: Any) -> list[OrderLine]:
     status = dict(session.execute(select(Item.code, Item.status).where(Item.code.in_(set(codes.values())))).all())
     for number, code in codes.items():
         if code and code not in status:
-            errors[f"{number}.item_code"] = f"no item {code}"
+            errors[f"{number}.item_code"] = Reason("no_item", value=code)
         elif code and status[code] != "active":
-            errors[f"{number}.item_code"] = f"item {code} is {status[code]}"
+            errors[f"{number}.item_code"] = Reason("item_status", value=code, status=status[code])
     if errors:
         raise LinesRejected(dict(sorted(errors.items(), key=lambda e: _order(e[0]))))
     return [line for line in lines if line is not None]

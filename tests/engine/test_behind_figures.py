@@ -65,3 +65,22 @@ def test_a_page_says_when_more_follow(filed) -> None:  # noqa: ANN001
     assert (len(rows), total, more, len(rest), more_after) == (2, 3, True, 1, False)
     with pytest.raises(ValueError, match="kind"):
         behind_figures.query("everything", since=T0)
+
+
+def test_a_day_and_a_workload_row_list_what_they_count(filed) -> None:  # noqa: ANN001
+    eng, clock, ids = filed
+    since = T0 - timedelta(hours=1)
+    with eng.read() as session:
+        report = analytics.report(session, clock.now, since=since)
+    for day in report.throughput:
+        start = max(datetime.combine(day.day, datetime.min.time()), since)
+        end = datetime.combine(day.day, datetime.min.time()) + timedelta(days=1)
+        assert len(_ids(eng, "started", since=start, until=end)) == day.started, day
+        assert len(_ids(eng, "ended", since=start, until=end)) == day.completed, day
+    assert _ids(eng, "ended", since=T0 + timedelta(days=1), until=T0 + timedelta(days=2)) == ids["IT"][:1]
+    for row in report.workload:
+        held = _ids(eng, "open", since=since, owner=row.owner, assigned=row.assigned)
+        assert len(held) == row.open, row
+        late = _ids(eng, "open", since=since, owner=row.owner, assigned=row.assigned, late=True, now=clock.now)
+        assert len(late) == row.overdue, row
+    assert _ids(eng, "open", since=since, department="Sales") == ids["Sales"]

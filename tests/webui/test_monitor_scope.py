@@ -108,3 +108,69 @@ def test_the_drill_down_is_for_managers(login: Login) -> None:
     assert login("alice").get("/monitor/behind?kind=started").status_code == 403
     assert login("bob").get("/monitor/behind?kind=nothing").status_code == 400
     assert login("bob").get("/monitor/behind?kind=step").status_code == 400
+
+
+def _figures(html: str) -> dict:
+    return json.loads(html.split('id="monitor-data">')[1].split("</script>")[0])
+
+
+def _total(client: FlaskClient, query: str) -> int:
+    html = client.get(f"/monitor/behind?{query}").get_data(as_text=True)
+    return int(re.search(r'data-testid="behind-total">(\d+)', html).group(1))
+
+
+def test_a_day_of_the_per_day_chart_lists_the_instances_it_counted(app: Flask, login: Login, history: dict) -> None:
+    with app.app_context():  # Finance's request finished on the 25th
+        db.session.execute(update(ProcessInstance).where(ProcessInstance.id == history["finance"][0])
+                           .values(status="completed", ended_at=datetime(2020, 3, 25, 12)))
+        db.session.commit()
+    bob = login("bob")
+    figures = _figures(bob.get(f"/monitor/?{MARCH}").get_data(as_text=True))
+    behind = figures["behind"]
+    assert behind["scope"] == {"days": "30", "from": "2020-03-01", "to": "2020-03-31"}
+    days = dict(zip(figures["days"]["labels"], zip(figures["days"]["started"], figures["days"]["completed"],
+                                                   strict=True), strict=True))
+    assert days["2020-03-12"] == (1, 0) and days["2020-03-25"] == (0, 1)
+    assert _behind(bob, f"kind=started&day=2020-03-12&{MARCH}") == history["it"][1:]
+    assert _behind(bob, f"kind=ended&day=2020-03-25&{MARCH}") == history["finance"]
+    assert _behind(bob, f"kind=ended&day=2020-03-25&{MARCH}&department=IT") == []
+    for day, (started, completed) in days.items():
+        assert _total(bob, f"kind=started&day={day}&{MARCH}") == started, day
+        assert _total(bob, f"kind=ended&day={day}&{MARCH}") == completed, day
+
+
+def test_the_last_days_chart_and_its_drill_downs_count_the_same(login: Login, purchase: Callable[..., int]) -> None:
+    purchase()
+    bob = login("bob")
+    figures = _figures(bob.get("/monitor/?days=30").get_data(as_text=True))
+    days = zip(figures["days"]["labels"], figures["days"]["started"], figures["days"]["completed"], strict=True)
+    checked = 0
+    for day, started, completed in days:
+        if started or completed:
+            assert _total(bob, f"kind=started&day={day}&days=30") == started, day
+            assert _total(bob, f"kind=ended&day={day}&days=30") == completed, day
+            checked += 1
+    assert checked, "today's request is on the chart"
+
+
+def test_a_workload_row_lists_the_open_tasks_it_counted(login: Login, history: dict, engine: WorkflowEngine,
+                                                        actor: Callable[[str], Actor],
+                                                        open_task: Callable[[int], str]) -> None:
+    engine.claim(open_task(history["it"][1]), actor("bob"))
+    bob = login("bob")
+    html = bob.get(f"/monitor/?{MARCH}&department=IT").get_data(as_text=True)
+    rows = re.findall(r'data-testid="workload-row" data-owner="([^"]*)">.*?href="([^"]+)" data-testid="workload-open">'
+                      r'(\d+)<', html)
+    assert rows, "the workload has rows"
+    for owner, link, count in rows:
+        query = link.split("?", 1)[1].replace("&amp;", "&")
+        assert "department=IT" in query and "from=2020-03-01" in query
+        assert _total(bob, query) == int(count), owner
+    kpi = re.search(r'href="([^"]+)" data-testid="behind-open"', html).group(1).replace("&amp;", "&")
+    assert _total(bob, kpi.split("?", 1)[1]) == _kpi(html, "open")
+    overdue = re.search(r'href="([^"]+)" data-testid="behind-overdue"', html).group(1).replace("&amp;", "&")
+    assert _total(bob, overdue.split("?", 1)[1]) == _kpi(html, "overdue")
+    mine = next(link for owner, link, _n in rows if owner == "bob").split("?", 1)[1].replace("&amp;", "&")
+    assert _behind(bob, mine) == history["it"][1:], "bob holds the task he claimed, and only that one"
+    assert set(history["it"]) <= set(_behind(bob, f"kind=open&department=IT&{MARCH}")), "March's IT requests wait"
+    assert login("bob").get("/monitor/behind?kind=open&assigned=maybe").status_code == 400

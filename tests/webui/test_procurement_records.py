@@ -138,10 +138,10 @@ def test_contract_import_reports_each_bad_row_and_writes_all_or_only_the_valid(a
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     assert "Nothing was imported: 3 of 5 rows were rejected" in html
-    assert 'data-row="3"' in html and "supplier_code: no supplier S-999" in html
-    assert 'data-row="4"' in html and "valid_to: must not be before valid_from" in html
-    assert "status: &#39;signed&#39; is not one of draft, active, expired, terminated" in html
-    assert 'data-row="5"' in html and "repeats row 2" in html
+    assert 'data-row="3"' in html and "Supplier code: There is no supplier S-999." in html
+    assert 'data-row="4"' in html and "Valid to: Must not be before Valid from." in html
+    assert "Status: “signed” is not one of: draft, active, expired, terminated." in html
+    assert 'data-row="5"' in html and "is already in row 2 of this file" in html
     assert "HC-CG-2031-001" not in _contracts(app)
 
     done = client.post("/procurement/contracts/import", content_type="multipart/form-data",

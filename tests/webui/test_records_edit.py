@@ -143,3 +143,33 @@ def test_a_requester_finds_active_suppliers_by_name_with_their_rating_a_page_at_
     assert "bank_account" not in str(first) and "contact" not in str(first)
     assert alice.get("/requests/suppliers.json", query_string={"page": 0}).status_code == 400
     assert alice.get("/requests/suppliers.json", query_string={"q": "x" * 101}).status_code == 400
+
+
+def _field_error(page: str, name: str) -> str:
+    found = re.search(rf'data-testid="error-{name}">(.*?)</p>', page)
+    assert found, f"an error is shown beside {name}"
+    return found.group(1)
+
+
+def test_a_chinese_reader_sees_each_refused_field_named_and_explained_in_chinese(login: Login) -> None:
+    response = login("ivy", "zh_CN").post("/procurement/suppliers/new",
+                                          data={**SUPPLIER, "name": "", "email": "nobody", "rating": "9"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert _field_error(page, "name") == "名称: 此项为必填项。"
+    assert _field_error(page, "email") == "邮箱: “nobody”不是有效的电子邮件地址。"
+    assert _field_error(page, "rating") == "评级: 不能大于 5。"
+    budget = login("carol", "zh_CN").post("/finance/budgets/new",
+                                          data={"department": "IT", "period": "26年", "amount": "多", "note": ""})
+    assert budget.status_code == 422
+    page = budget.get_data(as_text=True)
+    assert _field_error(page, "period") == "年度: 请输入年份，例如 2026，而不是“26年”。"
+    assert _field_error(page, "amount") == "预算: “多”不是数字。"
+
+
+def test_an_english_reader_sees_the_same_refusals_in_english(login: Login) -> None:
+    response = login("ivy").post("/procurement/suppliers/new", data={**SUPPLIER, "name": "", "rating": "x"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert _field_error(page, "name") == "Name: This field is required."
+    assert _field_error(page, "rating") == "Rating: “x” is not a number."

@@ -62,11 +62,12 @@ def test_all_or_nothing_rejects_the_file_and_reports_each_bad_row(app: Flask, lo
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Nothing was imported: 4 of 6 rows were rejected" in html
-    assert 'data-row="3"' in html and "name: required" in html
-    assert 'data-row="4"' in html and "rating: must be at most 5" in html
-    assert 'data-row="6"' in html and "category: &#39;shipping&#39; is not one of" in html
-    assert "is not an e-mail address" in html and "&#39;x&#39; is not a number" in html
-    assert 'data-row="7"' in html and "repeats row 2" in html
+    assert 'data-row="3"' in html and "Name: This field is required." in html
+    assert 'data-row="4"' in html and "Rating: Must be at most 5." in html
+    assert 'data-row="6"' in html and "Category: “shipping” is not one of: it, office, raw_materials," in html
+    assert "E-mail (email): “not-an-email” is not an e-mail address." in html
+    assert "Rating: “x” is not a number." in html
+    assert 'data-row="7"' in html and "Code: S-201 is already in row 2 of this file." in html
     after = suppliers(app)
     assert set(after) == set(before) and after["S-001"].name == "联想 Lenovo", "nothing half-imported"
 
@@ -100,12 +101,12 @@ def test_item_and_employee_imports_check_their_own_rules(app: Flask, login: Logi
     items = xlsx(["code", "name", "unit", "unit_cost"],
                  [["KB-1", "Keyboard", "pcs", 99], ["KB-2", "Mouse", "tons", -1]])
     html = post(client, "/inventory/items/import", items).get_data(as_text=True)
-    assert "unit: &#39;tons&#39; is not one of" in html and "unit_cost: must be at least 0" in html
+    assert "Unit: “tons” is not one of: pcs," in html and "Unit cost: Must be at least 0." in html
     people = xlsx(["number", "name", "department", "hired_on"],
                   [["E0100", "新同事", "IT", "2026-11-02"], ["E0101", "Nobody", "Marketing", "02/11/2026"]])
     response = post(login("lily"), "/hr/employees/import", people, mode="valid_rows")
     html = response.get_data(as_text=True)
-    assert "no department &#39;Marketing&#39;" in html and "is not a date" in html
+    assert "There is no department “Marketing”." in html and "“02/11/2026” is not a date" in html
     with app.app_context():
         assert db.session.scalar(select(Employee.name).where(Employee.number == "E0100")) == "新同事"
         assert db.session.scalar(select(Item.id).where(Item.code == "KB-1")) is None, "all or nothing"
@@ -150,3 +151,33 @@ def test_an_import_is_in_the_audit_log_with_who_and_what_it_changed(app: Flask, 
     with app.app_context():
         imports = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "records.import")
         assert db.session.scalar(imports) == 1, "a refusal writes nothing"
+
+
+def _rejected(html: str) -> dict[int, str]:
+    """Row number → the reasons the report gives for it, as the reader sees them."""
+    import re
+    return {int(row): re.sub(r"<[^>]+>", "", cells)
+            for row, cells in re.findall(r'data-testid="rejected-row" data-row="(\d+)">(.*?)</tr>', html)}
+
+
+def test_a_chinese_reader_is_told_each_reason_in_chinese_naming_the_column_and_row(login: Login) -> None:
+    response = post(login("ivy", "zh_CN"), "/procurement/suppliers/import", xlsx(SUPPLIER_HEADER, SUPPLIER_ROWS))
+    assert response.status_code == 422
+    rows = _rejected(response.get_data(as_text=True))
+    assert "名称（name）：此项为必填项。" in rows[3]
+    assert "评级（rating）：不能大于 5。" in rows[4]
+    assert "类别（category）：“shipping”不在可选值中：it，办公（office），原材料（raw_materials）" in rows[6]
+    assert "评级（rating）：“x”不是数字。" in rows[6]
+    assert "邮箱（email）：“not-an-email”不是有效的电子邮件地址。" in rows[6]
+    assert "编号（code）：S-201 已在本文件第 2 行出现。" in rows[7]
+    assert not any(english in " ".join(rows.values()) for english in ("required", "must be", "is not a", "repeats"))
+
+
+def test_item_budget_and_customer_reasons_reach_a_chinese_reader_in_chinese(login: Login) -> None:
+    items = xlsx(["code", "name", "unit", "unit_cost"], [["KB-2", "Mouse", "tons", "很多"], ["KB-3", "", "pcs", -1]])
+    rows = _rejected(post(login("grace", "zh_CN"), "/inventory/items/import", items).get_data(as_text=True))
+    assert "单位（unit）：“tons”不在可选值中：pcs" in rows[2] and "“很多”不是数字。" in rows[2]
+    assert "名称（name）：此项为必填项。" in rows[3] and "不能小于 0。" in rows[3]
+    customers = xlsx(["code", "name", "segment", "credit_limit"], [["C9", "某公司", "sme", 1e13]])
+    rows = _rejected(post(login("erin", "zh_CN"), "/sales/customers/import", customers).get_data(as_text=True))
+    assert "须在 -1,000,000,000,000 到 1,000,000,000,000 之间。" in rows[2]

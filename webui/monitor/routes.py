@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
@@ -129,7 +130,8 @@ def export() -> Response:
 @guard(Roles(("manager",)))
 @login_required
 def behind() -> str:
-    """The instances a figure counted: a KPI, a process's started or completed, a step's tasks."""
+    """The instances a figure counted: a KPI, a process's started or completed, a step's tasks, a day of the
+    per-day chart, a person's or a group's open work."""
     scope = _scope()
     kind = request.args.get("kind", "")
     if kind not in behind_figures.KINDS:
@@ -140,11 +142,45 @@ def behind() -> str:
     offset = request.args.get("offset", 0, type=int)
     if offset is None or offset < 0:
         abort(400, description=_("offset: must be 0 or more"))
-    since = scope.since or utcnow() - timedelta(days=scope.days)
+    since, until = scope.since or utcnow() - timedelta(days=scope.days), scope.until
+    day = _date("day")
+    if day is not None:
+        since, until = _within_day(scope, day, since, until)
+    work = _work()
     with workflow_engine().read() as session:
         rows, total, more = behind_figures.page(
-            session, kind, limit=PAGE, offset=offset, since=since, until=scope.until, process=scope.process,
+            session, kind, limit=PAGE, offset=offset, since=since, until=until, process=scope.process,
             department=scope.department, step=step or None,
-            definition_id=int(definition) if definition.isdigit() else None)
+            definition_id=int(definition) if definition.isdigit() else None, now=utcnow(), **work)
     return render_template("monitor/behind.html", rows=rows, total=total, more=more, offset=offset, page=PAGE,
-                           kind=kind, step=request.args.get("step") or "", scope=scope, since=since)
+                           kind=kind, step=request.args.get("step") or "", scope=scope, since=since, day=day,
+                           work=work, here=_here(day, work))
+
+
+def _within_day(scope: Scope, day: date, since: datetime, until: datetime | None) -> tuple[datetime, datetime]:
+    """One day of the per-day chart, as it counted it: a chosen period's days are the people's calendar days,
+    the last N days' are UTC days; the period's first and last day only as far as the period reaches."""
+    if scope.since:
+        start, end = day_start(day), day_end(day)
+    else:
+        start = datetime.combine(day, datetime.min.time())
+        end = start + timedelta(days=1)
+    return max(start, since), end if until is None else min(end, until)
+
+
+def _work() -> dict[str, Any]:
+    """Whose open work a workload row counted: `owner` (a user name or a group) and whether it is claimed."""
+    owner = request.args.get("owner")
+    assigned = request.args.get("assigned")
+    if assigned not in (None, "0", "1"):
+        abort(400, description=_("assigned: must be 0 or 1"))
+    return {"owner": owner, "assigned": None if assigned is None else assigned == "1",
+            "late": request.args.get("late") == "1"}
+
+
+def _here(day: date | None, work: dict[str, Any]) -> dict[str, str]:
+    """The figure's own arguments, kept on the pager's links beside the scope's."""
+    found = {"day": day.isoformat() if day else "", "owner": work["owner"] or "",
+             "assigned": "" if work["assigned"] is None else str(int(work["assigned"])),
+             "late": "1" if work["late"] else ""}
+    return {k: v for k, v in found.items() if v}

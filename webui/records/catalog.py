@@ -137,6 +137,11 @@ class Page:
 
 
 
+def field_labels(spec: ListSpec) -> dict[str, Any]:
+    """Each column's label by its name, for naming a field in a message (the list's own headings)."""
+    return {c.attr: c.label for c in (*spec.details, *spec.columns)}
+
+
 def may_import(spec: ListSpec) -> bool:
     return spec.importer is not None and policy().allows(db.session, current_actor(), f"records:{spec.resource}",
                                                          "import")

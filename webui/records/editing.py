@@ -25,7 +25,8 @@ from engine import Encrypted, audit, utcnow
 from modules.importing import RowRejected
 
 from ..access import current_actor
-from .catalog import Editor, ListSpec, render, session
+from ..reasons import column_labels, said, sentence
+from .catalog import Editor, ListSpec, field_labels, render, session
 from .labels import record_label
 from .views import find_row
 
@@ -38,10 +39,7 @@ def _editor(spec: ListSpec) -> Editor:
 
 
 def _label(spec: ListSpec, name: str) -> str:
-    for column in (*spec.columns, *spec.details):
-        if column.attr == name:
-            return str(column.label)
-    return name.replace("_", " ")
+    return column_labels(field_labels(spec))(name)
 
 
 def _shown(value: Any) -> str:
@@ -72,16 +70,18 @@ def version(spec: ListSpec, row: Any) -> str:
     return hmac.new(key, values.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _errors(reasons: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
-    """The parser's reasons ("rating: must be at most 5") under their fields; the rest for the page."""
+def _errors(spec: ListSpec, reasons: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The parser's reasons under their fields, in the reader's language; the rest for the top of the page."""
+    label = column_labels(field_labels(spec))
+    names = _editor(spec).fields
     by_field: dict[str, str] = {}
     general: list[str] = []
     for reason in reasons:
-        name, _sep, text = reason.partition(": ")
+        name = getattr(reason, "field", None) or str(reason).partition(": ")[0]
         if name in names and name not in by_field:
-            by_field[name] = text
+            by_field[name] = said(reason, label)
         else:
-            general.append(reason)
+            general.append(sentence(reason, label))
     return by_field, general
 
 
@@ -140,7 +140,7 @@ def _save(module: str, spec: ListSpec, row: Any) -> Response | tuple[str, int]:
     try:
         clean = editor.parse(values)
     except RowRejected as exc:
-        errors, general = _errors(exc.reasons, editor.fields)
+        errors, general = _errors(spec, exc.reasons)
         return _page(module, spec, row, values, errors, general), 422
     errors = _unique_errors(spec, clean, row)
     if errors:

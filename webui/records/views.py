@@ -16,12 +16,14 @@ from modules.importing import MODES
 from .. import xlsx, xlsx_read
 from ..access import current_actor
 from ..formatting import day, money, number, when
+from ..reasons import column_labels, sentence
 from .catalog import (
     CATALOG,
     Column,
     ListSpec,
     RelatedList,
     current_filters,
+    field_labels,
     page_of,
     query,
     readable,
@@ -152,4 +154,11 @@ def import_page(module: str, spec: ListSpec) -> str | tuple[str, int]:
     else:
         db_session.rollback()
     status = 422 if report.rejected and not report.written else 200
-    return render("records/import.html", module=module, spec=spec, report=report, error=None), status
+    return render("records/import.html", module=module, spec=spec, report=report, error=None,
+                  reason=_reason_words(spec)), status
+
+
+def _reason_words(spec: ListSpec) -> Any:
+    """A rejected row's reason naming its column by label and by the heading the sheet uses for it."""
+    label = column_labels(field_labels(spec), with_code=True)
+    return lambda r: sentence(r, label)

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -26,10 +27,12 @@ from modules.sales.order_lines import LINE_FIELDS
 from ..access import Starts, guard
 from ..extensions import actor_for, db, workflow_engine
 from ..form_fields import error_text, fields, pick_label
+from ..reasons import column_labels, said
 from ..records import STARTS
 
 PROCESS = "order_handling"
 BLANK = dict.fromkeys(LINE_FIELDS, "")
+LINE_LABELS = {"item_code": _l("Item"), "quantity": _l("Quantity"), "unit_price": _l("Unit price")}
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,10 @@ def posted_lines(form: MultiDict[str, str]) -> list[dict[str, str]]:
 
 
 def reason(message: str) -> str:
-    """A line's or the customer's problem in the reader's language."""
+    """A line's or the customer's problem in the reader's language (beside its cell, which names the item)."""
+    code = getattr(message, "code", None)
+    if code is not None and code not in ("no_item", "item_status"):
+        return said(message, column_labels(LINE_LABELS))
     if message.startswith(("no item", "no customer")):
         return _("Not found.")
     if message.startswith(("item ", "customer ")):
