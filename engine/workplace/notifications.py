@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import persistence
@@ -51,27 +51,54 @@ class NotificationView:
     read_at: datetime | None
 
 
-def _pending_task(session: Session, task_id: str | None) -> HumanTask | None:
-    for obj in session.new:
-        if isinstance(obj, HumanTask) and obj.id == task_id:
-            return obj
-    return session.get(HumanTask, task_id) if task_id else None
+_FACTS = (select(ProcessInstance.business_key, ProcessInstance.started_by, HumanTask.title, HumanTask.candidate_group,
+                 HumanTask.excluded_user, HumanTask.assignee)
+          .select_from(ProcessInstance)
+          .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.id == bindparam("task_id")))
+          .where(ProcessInstance.id == bindparam("instance_id")))
+_MEMBERS = (select(User.username).join(user_groups, user_groups.c.user_id == User.id)
+            .join(Group, Group.id == user_groups.c.group_id)
+            .where(Group.name == bindparam("group"), User.active.is_(True)))
+_DEPUTIES = select(Absence.deputy).where(Absence.username.in_(bindparam("people", expanding=True)),
+                                         Absence.starts_on <= bindparam("day"), Absence.ends_on >= bindparam("day"))
+_EMAILS = select(NotificationSetting.username, NotificationSetting.email).where(
+    NotificationSetting.username.in_(bindparam("people", expanding=True)), NotificationSetting.email.is_not(None))
+_INSERT = insert(Notification)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What an event's notifications say and whom they reach: its task's and its instance's columns."""
+
+    business_key: str | None = None
+    started_by: str | None = None
+    title: str | None = None
+    candidate_group: str | None = None
+    excluded_user: str | None = None
+    assignee: str | None = None
+
+
+def _facts(session: Session, ev: Event) -> _Facts | None:
+    """Read with one prebuilt statement: a step writes its rows with Core statements, so they are not in the
+    session to be found, and loading them as ORM objects costs more than the notifications themselves."""
+    row = session.execute(_FACTS, {"instance_id": ev.instance_id, "task_id": ev.task_id}).first()
+    facts = _Facts(*row) if row is not None else None
+    for obj in session.new:  # a task added as an ORM object and not yet flushed
+        if isinstance(obj, HumanTask) and obj.id == ev.task_id:
+            return _Facts(facts.business_key if facts else None, facts.started_by if facts else None, obj.title,
+                          obj.candidate_group, obj.excluded_user, obj.assignee)
+    return facts
 
 
 def _group_members(session: Session, group: str | None) -> list[str]:
-    if not group:
-        return []
-    return list(session.scalars(select(User.username).join(user_groups, user_groups.c.user_id == User.id)
-                                .join(Group, Group.id == user_groups.c.group_id)
-                                .where(Group.name == group, User.active.is_(True))))
+    return list(session.scalars(_MEMBERS, {"group": group})) if group else []
 
 
 def _deputies(session: Session, usernames: list[str], at: datetime) -> list[str]:
     """Who stands in today for any of these people: they see the group's tasks, so they hear of them."""
     if not usernames:
         return []
-    return list(session.scalars(select(Absence.deputy).where(
-        Absence.username.in_(usernames), Absence.starts_on <= at.date(), Absence.ends_on >= at.date())))
+    return list(session.scalars(_DEPUTIES, {"people": usernames, "day": at.date()}))
 
 
 # kinds that may concern someone; most events of a step (a timer fired, a step completed, the
@@ -84,23 +111,25 @@ def _recipients(session: Session, ev: Event) -> tuple[str, list[str], dict[str, 
     """Who an event concerns, as (kind, usernames, detail); an empty list when it concerns no one."""
     if ev.kind not in _CONCERNING:
         return "", [], {}
-    task = _pending_task(session, ev.task_id) if ev.task_id else None
-    inst = session.get(ProcessInstance, ev.instance_id)
-    detail = {"title": task.title if task else "", "business_key": inst.business_key if inst else None}
-    if ev.kind == "task_created" and task is not None:
-        people = [u for u in _group_members(session, task.candidate_group) if u != task.excluded_user]
-        people += [d for d in _deputies(session, people, ev.at) if d != task.excluded_user]
+    facts = _facts(session, ev)
+    if facts is None:
+        return "", [], {}
+    has_task = ev.task_id is not None and facts.title is not None
+    detail = {"title": facts.title if has_task else "", "business_key": facts.business_key}
+    if ev.kind == "task_created" and has_task:
+        people = [u for u in _group_members(session, facts.candidate_group) if u != facts.excluded_user]
+        people += [d for d in _deputies(session, people, ev.at) if d != facts.excluded_user]
         return "group_task", people, detail
-    if ev.kind == "task_reminded" and task is not None:  # the scheduler's escalation rules
-        people = [task.assignee] if task.assignee else [
-            u for u in _group_members(session, task.candidate_group) if u != task.excluded_user]
+    if ev.kind == "task_reminded" and has_task:  # the scheduler's escalation rules
+        people = [facts.assignee] if facts.assignee else [
+            u for u in _group_members(session, facts.candidate_group) if u != facts.excluded_user]
         return "overdue", people, detail
     if ev.kind in ("task_delegated", "task_substituted", "task_reassigned"):
         to = (ev.detail or {}).get("to")
         return "task_assigned", [to] if to and to != ev.actor else [], {
             **detail, "by": ev.actor, "reason": (ev.detail or {}).get("reason", "")}
-    if ev.kind == "task_completed" and inst is not None and (ev.detail or {}).get("outcome"):
-        people = [inst.started_by] if inst.started_by != ev.actor else []
+    if ev.kind == "task_completed" and (ev.detail or {}).get("outcome"):
+        people = [facts.started_by] if facts.started_by and facts.started_by != ev.actor else []
         return "decision", people, {**detail, "by": ev.actor, "outcome": ev.detail.get("outcome"),
                                     "comment": ev.detail.get("comment")}
     return "", [], {}
@@ -113,11 +142,10 @@ def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime,
     if not people:
         return
     with session.no_autoflush:
-        emails = dict(session.execute(select(NotificationSetting.username, NotificationSetting.email).where(
-            NotificationSetting.username.in_(people), NotificationSetting.email.is_not(None))).all())
+        emails = dict(session.execute(_EMAILS, {"people": people}).all())
+        session.execute(_INSERT, [{"username": username, "kind": kind, "instance_id": instance_id, "task_id": task_id,
+                                   "detail": detail or {}, "created_at": now, "read_at": None} for username in people])
     for username in people:
-        session.add(Notification(username=username, kind=kind, instance_id=instance_id, task_id=task_id,
-                                 detail=detail or {}, created_at=now))
         if emails.get(username):
             session.info.setdefault("opsflow_mail", []).append(
                 Outgoing(emails[username], kind, detail or {}, instance_id, task_id))
