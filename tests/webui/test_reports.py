@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from engine import AuditEntry, Job, ProcessInstance, WorkflowEngine, set_day
+from engine import AuditEntry, Bundle, Job, ProcessInstance, WorkflowEngine, set_day
+from engine.parser import SourceFile
 from modules.reports import StoredReport
 from rules import FactProviders, RuleStore
 from tests.automation_history import make_history
@@ -120,6 +122,31 @@ def test_one_run_a_month_waits_for_the_first_working_day_then_builds_last_months
     drain(scheduler)
     assert [r.month for r in _reports(eng)] == ["2030-01", "2030-02"]
     assert [status for status, _ in _flows(eng)] == ["completed", "completed", "waiting"]
+
+
+def test_the_monthly_flow_deployed_over_the_daily_one_takes_over_after_its_last_day(moved) -> None:
+    """A system armed with the daily version (one instance a day) gets the monthly one: the daily instance
+    waiting then fires once more and ends, and from then on there is one run a month."""
+    eng, scheduler, clock = moved
+    daily = Path(__file__).with_name("monthly_report_daily.bpmn").read_bytes()
+    shipped = Path(__file__).resolve().parents[2] / "processes" / "monthly_report" / "monthly_report.bpmn"
+    eng.deploy_bundle(Bundle(SourceFile("monthly_report.bpmn", daily), (), ()))
+    clock.now = datetime(2030, 1, 30, 2, 0)
+    drain(scheduler)
+    assert _flows(eng) == [("waiting", [("Start_daily", "2030-01-31T02:00:00")])]
+    eng.deploy_bundle(Bundle(SourceFile("monthly_report.bpmn", shipped.read_bytes()), (), ()))
+    drain(scheduler)
+    assert _flows(eng)[1] == ("waiting", [("Start_monthly", "2030-01-31T16:00:00")])
+
+    for clock.now in (datetime(2030, 1, 31, 2, 0, 1), datetime(2030, 2, 1, 3, 0), datetime(2030, 2, 4, 3, 0),
+                      datetime(2030, 2, 5, 3, 0)):
+        drain(scheduler)
+    with eng.read() as s:
+        versions = s.scalars(select(ProcessInstance.definition_id).where(
+            ProcessInstance.process_key == "monthly_report").order_by(ProcessInstance.id)).all()
+    assert len(set(versions)) == 2 and versions[0] != versions[1] == versions[2]  # one daily run, then monthly
+    assert [status for status, _ in _flows(eng)] == ["completed", "completed", "waiting"]
+    assert [r.month for r in _reports(eng)] == ["2030-01"]
 
 
 def test_the_reports_page_lists_downloads_and_audits(moved, app: Flask, login) -> None:
