@@ -82,6 +82,7 @@ ELEMENT = {
     "Task_check_budget": _l("Check department budget"),
     "Task_revise_request": _l("Revise request"),
     "Task_check_working_day": _l("First working day of the month?"),
+    "Task_plan_report": _l("Find the month's first working day"),
     "Task_build_report": _l("Build last month's report"),
 }
 

@@ -6,15 +6,19 @@ by starting one instance as "system" that waits there, its timer a job like any 
 fires the flow runs on and, for a duration timer, the next poll arms a new instance: `"P1M"`
 then means a run every month, counted from the previous run. A cycle timer (`"R/P1M"`,
 `"R3/PT1H"`) is armed once per version: each firing starts the next instance itself (see
-`timers`), so the cycle keeps its count and its times. A date timer (`timeDate`) arms once per
-version, never again, so a date in the past cannot start instance after instance.
+`timers`), so the cycle keeps its count and its times; a cycle whose start lies in the past
+(`R/2026-01-01T00:00:00+08:00/P1M`, the 1st of every month) is armed at its next firing still
+to come, never fired at once for the dates before it was deployed. A date timer (`timeDate`)
+arms once per version, never again, so a date in the past cannot start instance after instance.
 
 Arming takes a lock on the definition row (PostgreSQL; SQLite serializes writers anyway), so
 several schedulers arm a process once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +26,7 @@ from sqlalchemy import select
 from ..errors import InvalidData
 from ..models import ProcessDefinition, ProcessInstance
 from ..views import SYSTEM
+from . import timers
 from .runner import Job
 
 _TIMERS = {"TimeDateEventDefinition": "date", "DurationTimerEventDefinition": "duration",
@@ -56,6 +61,12 @@ def _armed(session: Any, definition: ProcessDefinition, start: TimerStart) -> bo
     return any(job.payload.get("element") == start.element for job in jobs)
 
 
+def _from_the_next_firing(element: str, now: datetime) -> Callable[[Any], None]:
+    def prepare(wf: Any) -> None:
+        timers.first_firing_to_come(wf, element, now)
+    return prepare
+
+
 def arm(engine: Any) -> list[int]:
     """Start a waiting instance of every timer-started process that has none; return their ids."""
     started = []
@@ -71,9 +82,12 @@ def arm(engine: Any) -> list[int]:
                                          .with_for_update()).one()
                 if _armed(session, locked, start):
                     continue
-                inst, _definition, _wf = engine._start_in(session, locked.key, {}, SYSTEM, None)
+                prepare = _from_the_next_firing(start.element, engine.clock()) if start.kind == "cycle" else None
+                inst, _definition, _wf = engine._start_in(session, locked.key, {}, SYSTEM, None, prepare)
                 started.append(inst.id)
         except InvalidData:  # a start form with required fields: it cannot start by itself
+            continue
+        except timers.CycleOver:  # every firing of its cycle lies in the past
             continue
         engine._commit_hooks(session)
     return started

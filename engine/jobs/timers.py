@@ -17,7 +17,7 @@ schedulers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -162,11 +162,52 @@ def _start_cycle_task(wf: BpmnWorkflow, timer: WaitingTimer) -> Any | None:
     return None
 
 
+def _parts(expression: str) -> list[str]:
+    return expression.upper().replace("--", "/").strip("R").split("/")
+
+
 def _period(expression: str) -> dict[str, Any] | None:
     """The duration of an ISO 8601 repeating interval (`R3/PT1H`, `R/2030-01-01T00:00/P1M`), parsed."""
-    parts = expression.upper().replace("--", "/").strip("R").split("/")
-    durations = [p for p in parts[1:] if p.startswith("P")]
+    durations = [p for p in _parts(expression)[1:] if p.startswith("P")]
     return spiff_timer.TimerEventDefinition.parse_iso_duration(durations[0]) if durations else None
+
+
+def _zone(expression: str) -> tzinfo:
+    """Where a cycle's months are counted: the zone its start (or end) is written in.
+
+    `R/2030-01-01T00:00:00+08:00/P1M` is midnight on the 1st in China, which is 16:00 UTC on the
+    last day of the month before: counted in UTC, "a month later" would land on the 3rd of March.
+    A time written without a zone is the server's local time (as SpiffWorkflow reads it); a cycle
+    without a date counts in UTC, as it always did.
+    """
+    for part in _parts(expression)[1:]:
+        if not part.startswith("P"):
+            try:
+                written = datetime.fromisoformat(part)
+            except ValueError:  # an ISO week date: SpiffWorkflow reads it, we count in UTC
+                continue
+            return written.tzinfo or spiff_timer.LOCALTZ
+    return UTC
+
+
+def _rest_of_cycle(expression: str, cycles: int, at: datetime, duration: float,
+                   now: datetime) -> dict[str, Any] | None:
+    """After the firing at `at`: the cycle's next firing still to come, as SpiffWorkflow's event value.
+
+    None when no firing is left. Firings before `now` are skipped (one instance stands for them),
+    a counted cycle losing one for each.
+    """
+    period, at = _period(expression), at.astimezone(_zone(expression))
+    while cycles != 0:
+        step = spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(period), at) if period \
+            else timedelta(seconds=duration)
+        at += step
+        if at > now.replace(tzinfo=UTC):
+            return {"cycles": max(cycles, -1), "next": at.astimezone(UTC).isoformat(),
+                    "duration": step.total_seconds()}
+        if cycles > 0:
+            cycles -= 1
+    return None
 
 
 def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer],
@@ -185,19 +226,40 @@ def _end_start_cycle(wf: BpmnWorkflow, done: list[WaitingTimer],
         task._set_internal_data(event_value={**value, "cycles": 0})
         wf.refresh_timers()  # no cycle left: the start event counts as fired ...
         wf.refresh_timers()  # ... and is ready, so the instance can complete
-        cycles, at = value["cycles"], datetime.fromisoformat(value["next"]) - timedelta(seconds=value["duration"])
-        period = _period(wf.script_engine.evaluate(task, task.task_spec.event_definition.expression))
-        while cycles != 0:
-            step = spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(period), at) if period \
-                else timedelta(seconds=value["duration"])
-            at += step
-            if at > now.replace(tzinfo=UTC):
-                return timer.element, {"cycles": max(cycles, -1), "next": at.isoformat(),
-                                       "duration": step.total_seconds()}
-            if cycles > 0:  # a missed firing uses up one of a counted cycle's
-                cycles -= 1
-        return None
+        at = datetime.fromisoformat(value["next"]) - timedelta(seconds=value["duration"])
+        expression = wf.script_engine.evaluate(task, task.task_spec.event_definition.expression)
+        rest = _rest_of_cycle(expression, value["cycles"], at, value["duration"], now)
+        return (timer.element, rest) if rest is not None else None
     return None
+
+
+class CycleOver(Exception):
+    """A start cycle whose every firing lies before the time it would be armed: nothing to arm."""
+
+
+def first_firing_to_come(wf: BpmnWorkflow, element: str, now: datetime) -> None:
+    """Arm a start cycle whose start lies in the past at its next firing still to come.
+
+    `R/2026-01-01T00:00:00+08:00/P1M` deployed on 3 December means the 1st of January next, not a
+    run at once for a 1st that passed before the process existed (SpiffWorkflow would fire it on
+    the spot, and again inside the same instance at the next firing). Raises `CycleOver` when no
+    firing is left. A cycle whose first firing is still to come is left as SpiffWorkflow arms it.
+    """
+    for task in wf.get_tasks():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if task.workflow is not wf or task.task_spec.bpmn_id != element or \
+                not isinstance(definition, spiff_timer.CycleTimerEventDefinition):
+            continue
+        with spiff_clock(lambda: now):
+            expression = wf.script_engine.evaluate(task, definition.expression)
+            cycles, start, duration = spiff_timer.TimerEventDefinition.parse_iso_recurring_interval(expression)
+        if start > now.replace(tzinfo=UTC):
+            return
+        rest = _rest_of_cycle(expression, cycles - 1 if cycles > 0 else cycles, start,
+                              duration.total_seconds(), now)
+        if rest is None:
+            raise CycleOver(element)
+        task._set_internal_data(event_value=rest)
 
 
 def _start_next_cycle(engine: Any, session: Session, inst: ProcessInstance, element: str,

@@ -7,9 +7,11 @@ from .monthly import (
     BUILD_JOB,
     BuildMonthlyReport,
     CheckWorkingDay,
+    PlanMonthlyReport,
     build_monthly_report,
     check_working_day,
     first_working_day,
+    plan_monthly_report,
     previous_month,
     reports_page,
     request_report,
@@ -24,7 +26,8 @@ register_kind(BUILD_JOB, run_build_job)
 
 
 def register(registry: ServiceRegistry) -> None:
-    registry.register("reports.check_working_day", check_working_day, CheckWorkingDay)
+    registry.register("reports.plan_monthly_report", plan_monthly_report, PlanMonthlyReport)
+    registry.register("reports.check_working_day", check_working_day, CheckWorkingDay)  # the daily versions'
     registry.register("reports.build_monthly_report", build_monthly_report, BuildMonthlyReport)
 
 

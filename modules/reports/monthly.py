@@ -1,16 +1,16 @@
-"""The monthly report's operations: is today the month's first working day, build and store the report.
+"""The monthly report's operations: when this month's report is due, build and store the report.
 
-The flow (processes/monthly_report) fires every day (`R/P1D`; a cycle with a start date in
-the past would make SpiffWorkflow replay every missed day at once); `check_working_day`
-tells it whether today is the first working day of the month by the working calendar (holidays
-and make-up days as the administrator keeps them), so the report comes on that day and only
-then, whatever the calendar does to the 1st. Plain BPMN cannot say "first working day"; a
-daily cycle plus this check can, and the calendar stays the one source of working days.
+The flow (processes/monthly_report) starts once a month, at midnight on the 1st
+(`R/2026-01-01T00:00:00+08:00/P1M`); `plan_monthly_report` finds the month's first working day
+by the working calendar (holidays and make-up days as the administrator keeps them) and the
+moment on it the report is due, which the flow's date timer waits for. Plain BPMN cannot say
+"first working day"; a monthly cycle plus this step can, the calendar stays the one source of
+working days, and the instance list holds one run a month, waiting where it waits.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,11 @@ from .models import StoredReport
 from .workbook import build
 
 BUILD_JOB = "reports.build"
+
+
+@dataclass(frozen=True)
+class PlanMonthlyReport:
+    at: str = "08:00"  # the local time of day on the first working day the report is built
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,30 @@ def previous_month(day: date) -> str:
     return automation.month_of(datetime.combine(day.replace(day=1) - timedelta(days=1), datetime.min.time()))
 
 
+def _time_of_day(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise InvalidData({"at": f"{text!r} is not a time of day like 08:00"}) from None
+
+
+def plan_monthly_report(call: ServiceCall, params: PlanMonthlyReport) -> dict[str, Any]:
+    """This month's report: for which month, on which day, and when (`build_at`, for the flow's date timer).
+
+    "This month" is the local one when the step runs: the instance starts at midnight on the 1st,
+    and a scheduler that was down on the 1st runs it later that month, still this month's. A
+    `build_at` already past (the scheduler came back after it) fires at once.
+    """
+    calendar, at = load_calendar(call.session), _time_of_day(params.at)
+    today = (call.now + calendar.utc_offset).date()
+    day = first_working_day(call.session, today)
+    build_at = datetime.combine(day, at, timezone(calendar.utc_offset))
+    return {"month": previous_month(today), "first_working_day": day.isoformat(),
+            "build_at": build_at.isoformat()}
+
+
 def check_working_day(call: ServiceCall, params: CheckWorkingDay) -> dict[str, Any]:
+    """The daily check of the flow's versions before the monthly start: kept for their instances still waiting."""
     today = _local_day(call.session, call.now)
     return {"first_working_day": first_working_day(call.session, today) == today, "month": previous_month(today)}
 

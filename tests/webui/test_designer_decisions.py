@@ -60,3 +60,21 @@ def test_table_errors_refuse_the_deploy_and_overlaps_only_warn(login: Login, eng
     bad_index = dave.post("/designer/purchase_approval/deploy", json={"version": 1, "dmn": {"3": table}})
     assert bad_index.status_code == 400
     assert "dmn: this version has no decision table 3." in bad_index.get_data(as_text=True)
+
+
+def test_a_changed_diagram_and_a_changed_table_deploy_as_one_version(login: Login, engine: WorkflowEngine) -> None:
+    """What the designer sends after editing the diagram, then the table: both, in one deploy."""
+    dave = login("dave")
+    diagram = dave.get("/designer/purchase_approval/v1.bpmn").get_data(as_text=True)
+    renamed = diagram.replace('name="Department manager approval"', 'name="Head of department approval"')
+    assert renamed != diagram
+    edited = _table(dave).replace("&gt; 50000", "&gt; 20000").replace("5000 &lt;= ? &lt;= 50000",
+                                                                       "5000 &lt;= ? &lt;= 20000")
+    response = dave.post("/designer/purchase_approval/deploy",
+                         json={"version": 1, "xml": renamed, "dmn": {"0": edited}})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["version"] == 2
+    with engine.read() as session:
+        versions = sorted(engine.definitions.versions(session, "purchase_approval"), key=lambda d: d.version)
+        assert [v.version for v in versions] == [1, 2]
+        assert (versions[1].bpmn_xml, versions[1].dmn_xml, versions[1].forms) == (renamed, [edited], versions[0].forms)

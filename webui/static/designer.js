@@ -12,6 +12,7 @@
   let modeler, modeling, moddle, canvas, registry;
   let dirty = false;
   let marked = [];
+  let tables = {};  // decision tables edited and not deployed yet (designer_draft.js): deployed with the diagram
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -275,7 +276,7 @@
     const response = await fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": data.csrf },
-      body: JSON.stringify({ xml, version: data.version }),
+      body: JSON.stringify({ xml, version: data.version, dmn: tables }),
     });
     const body = await response.json().catch(() => ({ description: response.statusText }));
     return { response, body };
@@ -305,6 +306,9 @@
       if (!response.ok) throw new Error(body.description || body.error || response.status);
       showProblems([], []);
       dirty = false;
+      tables = {};
+      window.OpsflowDraft.clear(data.key, data.version);
+      $("designer-discard").hidden = true;
       status((body.created ? T.deployed : T.unchanged).replace("{v}", body.version), "ok");
       if (body.created) setTimeout(() => { window.location.href = body.url; }, 800);
     } catch (err) {
@@ -335,6 +339,24 @@
     event.target.value = "";
   }
 
+  // Opening a decision table keeps the diagram's changes in this tab, so the table's deploy sends both
+  // and coming back finds them (designer_draft.js).
+  async function toTable(event) {
+    if (!dirty) return;
+    event.preventDefault();
+    const href = event.currentTarget.href;
+    const { xml } = await modeler.saveXML({ format: true });
+    window.OpsflowDraft.save(data.key, data.version, { xml, dmn: tables });
+    dirty = false;  // kept: leaving the page loses nothing
+    window.location.href = href;
+  }
+
+  function discard() {
+    window.OpsflowDraft.clear(data.key, data.version);
+    dirty = false;
+    window.location.reload();
+  }
+
   async function start() {
     const [descriptor, opsflow] = await Promise.all([data.moddle, data.opsflow_moddle]
       .map(async (url) => (await fetch(url)).json()));
@@ -342,8 +364,10 @@
       moddleExtensions: { spiffworkflow: descriptor, opsflow } });
     window.opsflowModeler = modeler;
     [modeling, moddle, canvas, registry] = ["modeling", "moddle", "canvas", "elementRegistry"].map((s) => modeler.get(s));
-    const source = await fetch(data.source, { credentials: "same-origin" });
-    await load(await source.text());
+    const draft = window.OpsflowDraft.load(data.key, data.version);
+    tables = draft?.dmn || {};
+    if (draft?.xml) await load(draft.xml);
+    else await load(await (await fetch(data.source, { credentials: "same-origin" })).text());
     modeler.on("selection.changed", (e) => renderPanel(e.newSelection.length === 1 ? e.newSelection[0] : null));
     modeler.on("commandStack.changed", () => {
       dirty = true;
@@ -351,6 +375,13 @@
       if (selected.length === 1 && !document.activeElement?.closest?.("#designer-panel")) renderPanel(selected[0]);
     });
     renderPanel(null);
+    if (draft) {
+      dirty = true;
+      status(T.restored);
+      $("designer-discard").hidden = false;
+    }
+    $("designer-discard").addEventListener("click", discard);
+    document.querySelectorAll("#designer-decisions a").forEach((a) => a.addEventListener("click", toTable));
     $("designer-check").addEventListener("click", check);
     $("designer-deploy").addEventListener("click", deploy);
     $("designer-download").addEventListener("click", download);

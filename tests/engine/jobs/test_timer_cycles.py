@@ -112,3 +112,46 @@ def test_a_new_version_starts_its_own_cycle(schedulers: list[WorkflowEngine], cl
     clock.now += timedelta(hours=12, seconds=1)
     poll(schedulers)
     assert len(instances(eng)) == 4  # version 2 goes on every 12 hours
+
+
+
+def test_a_cycle_anchored_on_the_first_of_the_month_fires_on_each_first(
+        schedulers: list[WorkflowEngine], clock: Clock) -> None:
+    """Midnight on the 1st in China (UTC+8) is 16:00 UTC on the last day of the month before.
+
+    Deployed on 15 January, the 1st of January is not caught up: the first run is on 1 February.
+    """
+    eng = schedulers[0]
+    eng.deploy_bundle(bundle(timer_bpmn.timer_start("monthly", "timeCycle", '"R/2030-01-01T00:00:00+08:00/P1M"')))
+    poll(schedulers)
+    assert instances(eng) == [("waiting", [])] and fired_at(eng) == []
+    clock.now = datetime(2030, 1, 31, 15, 59)
+    poll(schedulers)
+    assert fired_at(eng) == []
+    for at in (datetime(2030, 1, 31, 16, 0, 1), datetime(2030, 2, 28, 16, 0, 1), datetime(2030, 3, 31, 16, 0, 1)):
+        clock.now = at
+        poll(schedulers)
+        poll(schedulers)
+    assert fired_at(eng) == ["2030-01-31T16:00:00.000", "2030-02-28T16:00:00.000", "2030-03-31T16:00:00.000"]
+    assert instances(eng) == [("waiting", ["open"])] * 3 + [("waiting", [])]  # one run each, and May's armed
+
+
+def test_a_counted_cycle_all_in_the_past_arms_nothing(schedulers: list[WorkflowEngine], clock: Clock) -> None:
+    eng = schedulers[0]
+    eng.deploy_bundle(bundle(timer_bpmn.timer_start("bygone", "timeCycle", '"R2/2029-01-01T00:00:00Z/P1M"')))
+    poll(schedulers)
+    clock.now += timedelta(days=60)
+    poll(schedulers)
+    assert instances(eng) == [] and fired_at(eng) == []
+
+
+def test_a_cycle_started_in_the_past_keeps_its_count(schedulers: list[WorkflowEngine], clock: Clock) -> None:
+    """Eight days of a daily cycle from the 10th: armed on the 15th at nine, two are left (the 16th and 17th)."""
+    eng = schedulers[0]
+    eng.deploy_bundle(bundle(timer_bpmn.timer_start("week", "timeCycle", '"R8/2030-01-10T08:00:00Z/P1D"')))
+    poll(schedulers)
+    for day in range(16, 22):
+        clock.now = datetime(2030, 1, day, 8, 0, 1)
+        poll(schedulers)
+    assert fired_at(eng) == ["2030-01-16T08:00:00.000", "2030-01-17T08:00:00.000"]
+    assert instances(eng) == [("waiting", ["open"])] * 2
