@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, String, Text, UniqueConstraint, and_, or_, select, true
+from sqlalchemy import ColumnElement, DateTime, String, Text, UniqueConstraint, and_, bindparam, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import audit
@@ -44,6 +44,12 @@ _CACHE_SECONDS = 2.0  # how long another worker may go on with the rules it read
 
 # what deciding who sees an instance reads of it: never its state
 _WHO_SEES = (ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.started_by, ProcessInstance.department)
+# built once: every request about an instance asks them
+_WHO_SEES_ONE = select(*_WHO_SEES).where(ProcessInstance.id == bindparam("instance_id"))
+_INVOLVED = select(HumanTask.id).where(
+    HumanTask.instance_id == bindparam("instance_id"),
+    or_(HumanTask.candidate_group.in_(bindparam("groups", expanding=True)),
+        HumanTask.assignee == bindparam("username"), HumanTask.completed_by == bindparam("username"))).limit(1)
 
 
 class AccessGrant(Base):
@@ -156,7 +162,7 @@ class AccessPolicy:
     def check_instance(self, session: Session, instance_id: int, actor: Actor,
                        refusal: str = "you may not see this process instance") -> None:
         """NotFound, or Forbidden unless the actor may see the instance (its state is not read)."""
-        inst = session.execute(select(*_WHO_SEES).where(ProcessInstance.id == instance_id)).first()
+        inst = session.execute(_WHO_SEES_ONE, {"instance_id": instance_id}).first()
         if inst is None:
             raise NotFound(f"no process instance {instance_id}")
         if not self.may_view_instance(session, inst, actor):
@@ -171,11 +177,8 @@ class AccessPolicy:
         if (actor.department and inst.department == actor.department
                 and holds(actor, self.principals(session, resource, "see_department"))):
             return True
-        involved = select(HumanTask.id).where(
-            HumanTask.instance_id == inst.id,
-            or_(HumanTask.candidate_group.in_(sorted(actor.groups)), HumanTask.assignee == actor.username,
-                HumanTask.completed_by == actor.username)).limit(1)
-        return session.scalar(involved) is not None
+        return session.scalar(_INVOLVED, {"instance_id": inst.id, "groups": sorted(actor.groups),
+                                          "username": actor.username}) is not None
 
     def visible_instances(self, session: Session, actor: Actor) -> ColumnElement[bool]:
         """`may_view_instance` as SQL, so that a list of instances is one query that shows no more."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -44,6 +44,13 @@ from .workflow import OpsFlowWorkflow
 
 _LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 _DATA_STEPS = (*_LOGGED_STEPS, "UserTask", "ManualTask")
+# an instance's whole picture, read as plain rows (built once: every command's answer and every instance page asks)
+_TASKS_OF = (select(HumanTask.__table__).where(HumanTask.instance_id == bindparam("instance_id"))
+             .order_by(HumanTask.created_at, HumanTask.id))
+_INSTANCE_OF = (select(*(c for c in ProcessInstance.__table__.c if c.name != "state"),
+                        func.coalesce(func.length(ProcessInstance.state), 0).label("state_length"))
+                .where(ProcessInstance.id == bindparam("instance_id")))
+_EVENTS_OF = select(Event.__table__).where(Event.instance_id == bindparam("instance_id")).order_by(Event.id)
 
 
 class WorkflowEngine:
@@ -312,29 +319,30 @@ class WorkflowEngine:
 
     def get(self, instance_id: int, actor: Actor = SYSTEM) -> InstanceView:
         with self.read() as session:
-            inst = session.get(ProcessInstance, instance_id)
+            inst = session.execute(_INSTANCE_OF, {"instance_id": instance_id}).first()
             if inst is None:
                 raise NotFound(f"no process instance {instance_id}")
             if not self.policy.may_view_instance(session, inst, actor):
                 raise Forbidden("you may not see this process instance")
             definition = self.definitions.get(session, inst.definition_id)
             # history written without a workflow (`opsflow seed-history`) is told by its rows alone
-            wf = self._borrow(inst, definition) if inst.state else None
-            rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == inst.id)
-                                   .order_by(HumanTask.created_at, HumanTask.id))
-            events = session.scalars(select(Event).where(Event.instance_id == inst.id).order_by(Event.id))
-            view = self._result(inst, definition, wf, list(rows), list(events))
+            wf = self._borrow(session, inst, definition) if inst.state_length else None
+            rows = session.execute(_TASKS_OF, {"instance_id": inst.id}).all()
+            events = session.execute(_EVENTS_OF, {"instance_id": inst.id}).all()
+            view = self._result(inst, definition, wf, rows, events)
         if wf is not None:
             self._checkin(inst.id, inst.lock_version, wf)
         return view
 
-    def _borrow(self, inst: ProcessInstance, definition: ProcessDefinition) -> OpsFlowWorkflow:
+    def _borrow(self, session: Session, inst: Any, definition: ProcessDefinition) -> OpsFlowWorkflow:
         """The live workflow of the version read, from the cache when a step left it there (taken out
-        while it is read, so no step changes it meanwhile); decoding the state is most of a read's cost."""
+        while it is read, so no step changes it meanwhile); decoding the state is most of a read's cost,
+        and the state is only read then."""
         cached = self._cached(inst)
         if cached is not None:
             return cached
-        return self.serializer.state_from_json(inst.state, self.definitions.specs(definition),
+        return self.serializer.state_from_json(persistence.load_state(session, inst.id),
+                                               self.definitions.specs(definition),
                                                OpsFlowScriptEngine(self.registry, self.limits))
 
     def task_form(self, task: TaskView) -> dict[str, Any] | None:
@@ -604,7 +612,7 @@ class WorkflowEngine:
     # -- views --------------------------------------------------------------
     @staticmethod
     def _result(inst: ProcessInstance | InstanceRow, definition: ProcessDefinition, wf: BpmnWorkflow | None,
-                task_rows: list[Any], events: list[Event] | None = None) -> InstanceView:
+                task_rows: Sequence[Any], events: Sequence[Any] | None = None) -> InstanceView:
         """The instance as `get` shows it (every task and event), or as a command leaves it.
 
         A command (start, complete, cancel, retry) answers with the open tasks only, which the step
