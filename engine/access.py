@@ -46,6 +46,8 @@ _CACHE_SECONDS = 2.0  # how long another worker may go on with the rules it read
 _WHO_SEES = (ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.started_by, ProcessInstance.department)
 # built once: every request about an instance asks them
 _WHO_SEES_ONE = select(*_WHO_SEES).where(ProcessInstance.id == bindparam("instance_id"))
+_WHO_SEES_TASK = (select(*_WHO_SEES).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                  .where(HumanTask.id == bindparam("task_id")))
 _INVOLVED = select(HumanTask.id).where(
     HumanTask.instance_id == bindparam("instance_id"),
     or_(HumanTask.candidate_group.in_(bindparam("groups", expanding=True)),
@@ -167,6 +169,14 @@ class AccessPolicy:
             raise NotFound(f"no process instance {instance_id}")
         if not self.may_view_instance(session, inst, actor):
             raise Forbidden(refusal)
+
+    def check_task(self, session: Session, task_id: str, actor: Actor) -> None:
+        """NotFound, or Forbidden unless the actor may see the task's instance: one statement finds both."""
+        inst = session.execute(_WHO_SEES_TASK, {"task_id": task_id}).first()
+        if inst is None:
+            raise NotFound(f"no task {task_id}")
+        if not self.may_view_instance(session, inst, actor):
+            raise Forbidden("you may not see this task")
 
     def may_view_instance(self, session: Session, inst: Any, actor: Actor) -> bool:
         """`inst`: anything with id, process_key, started_by and department (a row or a model)."""

@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import AccessPolicy, Actor, Forbidden, HumanTask, Job, NotFound, OpsFlowError, bulk_start
+from engine import AccessPolicy, Actor, Forbidden, Job, NotFound, OpsFlowError, bulk_start
 
 from .extensions import actor_for, db, login_manager
 
@@ -123,10 +122,7 @@ class TaskOf(Rule):
     arg: str = "task_id"
 
     def check(self, policy: AccessPolicy, actor: Actor, args: dict[str, Any]) -> None:
-        instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.id == str(args[self.arg])))
-        if instance_id is None:
-            raise NotFound(f"no task {args[self.arg]}")
-        policy.check_instance(db.session, instance_id, actor, "you may not see this task")
+        policy.check_task(db.session, str(args[self.arg]), actor)
 
 
 def guard(rule: Rule) -> Callable[[V], V]:

@@ -93,12 +93,17 @@ def _payload(session: Session, ev: Event, name: str, delivery: str) -> str:
     }, default=str, separators=(",", ":"))
 
 
+# asked by every step that logs an event a webhook may want: built once, read as plain rows
+_ACTIVE = select(WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.events).where(
+    WebhookSubscription.active.is_(True))
+
+
 def _deliver(session: Session, events: list[Event]) -> None:
     wanted = [(ev, EVENTS[ev.kind]) for ev in events if ev.kind in EVENTS]
     if not wanted:
         return
     with session.no_autoflush:
-        subscriptions = list(session.scalars(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))))
+        subscriptions = session.execute(_ACTIVE).all()
         for ev, name in sorted(wanted, key=lambda pair: pair[0].at):
             for sub in subscriptions:
                 if name in (sub.events or []):
