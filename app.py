@@ -1,5 +1,7 @@
 """Entry point: `python app.py` serves OpsFlow on the embedded SQLite database, demo data included."""
+import faulthandler
 import os
+import signal
 
 from webui import create_app
 from webui.cli import demo_history_size, prepare
@@ -8,6 +10,8 @@ from webui.server import run_threaded
 from webui.welcome import welcome
 
 app = create_app()
+if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: every thread's stack, for support
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
 
 if __name__ == "__main__":
     demo = os.environ.get("OPSFLOW_DEMO", "1") != "0"

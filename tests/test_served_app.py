@@ -80,7 +80,7 @@ def test_ctrl_c_stops_the_server_and_its_scheduler_cleanly(served_db: str, tmp_p
     try:
         assert server.call("GET", "/login")[0] == 200
         started = time.monotonic()
-        assert server.stop(signal.SIGINT) == 0
+        assert server.stop(signal.SIGINT) == 0, server.output()[-4000:]  # stacks of what hung, if anything did
         assert time.monotonic() - started < 10
         assert "Traceback" not in server.output(), server.output()
     finally:

@@ -11,7 +11,11 @@ version counter on every instance keeps the caches honest across processes).
 """
 from __future__ import annotations
 
+import faulthandler
+import os
 import signal
+import sys
+import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -21,6 +25,25 @@ from gunicorn.app.base import BaseApplication
 from waitress import create_server
 
 THREADS = 8  # requests served at once: SQLite takes one writer at a time, reads run beside it
+STOP_WITHIN = 15.0  # seconds after Ctrl-C or SIGTERM before the process ends whatever still runs
+
+
+def stop_within(seconds: float = STOP_WITHIN) -> None:
+    """End the process `seconds` from now if it has not ended by itself, printing every thread's stack first.
+
+    Stopping waits for the requests under way and the scheduler's poll; should anything hang instead,
+    Ctrl-C must still end the server, and the stacks say what hung. Nothing is half-written: whatever
+    was under way is rolled back with its transaction, as after a crash.
+    """
+    def end() -> None:
+        print(f"OpsFlow did not stop within {seconds:.0f} s; what its threads were doing:", file=sys.stderr,
+              flush=True)
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        os._exit(1)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
 
 
 def run_threaded(app: Flask, host: str, port: int, threads: int = THREADS) -> None:
@@ -36,6 +59,7 @@ def run_threaded(app: Flask, host: str, port: int, threads: int = THREADS) -> No
     except KeyboardInterrupt:
         pass
     finally:
+        stop_within()
         signal.signal(signal.SIGTERM, previous)
         server.close()
 
