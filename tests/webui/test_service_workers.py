@@ -7,6 +7,7 @@ step path. Each test has a queue of its own, so nothing else on the broker takes
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,8 +72,12 @@ def offsite(database_url: str) -> Iterator[Offsite]:
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "-n", f"{queue}@%h"],
         env=env, cwd=ROOT)
     yield Offsite(queue)
-    worker.terminate()
-    worker.wait(timeout=30)
+    worker.send_signal(signal.SIGQUIT)  # a cold shutdown: the test's work is done, nothing is left to finish
+    try:
+        worker.wait(timeout=2)
+    except subprocess.TimeoutExpired:  # blocked reading the broker, it hears the signal only ten seconds later
+        worker.kill()
+        worker.wait(timeout=10)
     integration.workers.use_sender(None)
     service_workers.configure()
     with service_workers.celery.connection_for_write() as conn:
