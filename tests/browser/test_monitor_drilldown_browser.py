@@ -3,16 +3,16 @@ a person's open work lists exactly the requests behind that figure, over the pag
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
 from browser_steps import signed_in
+from monitor_history import file_in_november, listed_instances
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from engine import HumanTask, ProcessInstance, User
-from webui.extensions import actor_for, db
+from engine import HumanTask, ProcessInstance
+from webui.extensions import db
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
@@ -23,30 +23,7 @@ STEP = "Task_manager_approval"
 @pytest.fixture(scope="module")
 def history(live_app: Any) -> dict[str, list[int]]:
     """IT files two purchase requests and Finance one, in November 2019; bob claims IT's second."""
-    engine = live_app.extensions["opsflow.engine"]
-    filed: dict[str, list[int]] = {"IT": [], "Finance": []}
-    with live_app.app_context():
-        people = {u.username: actor_for(u) for u in db.session.scalars(
-            select(User).where(User.username.in_(("alice", "bob", "carol"))))}
-        db.session.rollback()  # the reading transaction ends before the engine writes
-        moved = {}
-        for username, department, day in (("alice", "IT", 4), ("alice", "IT", 18), ("carol", "Finance", 11)):
-            data = {"item": "Monitor arm", "supplier": "ACME", "quantity": 1, "unit_price": 400.0,
-                    "reason": "desk", "department": department}
-            instance_id = engine.start("purchase_approval", data, people[username]).id
-            moved[instance_id] = datetime(2019, 11, day, 6)
-            filed[department].append(instance_id)
-        task = next(t.id for t in engine.get(filed["IT"][1]).tasks if t.status == "open")
-        engine.claim(task, people["bob"])
-        for instance_id, at in moved.items():
-            db.session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id).values(created_at=at))
-            db.session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id).values(created_at=at))
-        db.session.commit()
-    return filed
-
-
-def _ids(page: Page) -> list[int]:
-    return [int(i) for i in page.get_by_test_id("behind-row").evaluate_all("rows => rows.map(r => r.dataset.instance)")]
+    return file_in_november(live_app, claimed_by="bob")
 
 
 def _total(page: Page) -> int:
@@ -78,7 +55,7 @@ def test_a_click_on_a_day_or_a_step_bar_lists_the_requests_behind_it(
     page.wait_for_url(lambda url: "/monitor/behind" in url and "day=2019-11-18" in url)
     expect(page.get_by_test_id("behind-day")).to_contain_text("2019")
     assert "department=IT" in page.url and "from=2019-11-01" in page.url and "kind=started" in page.url
-    assert (_total(page), _ids(page)) == (1, history["IT"][1:])
+    assert (_total(page), listed_instances(page)) == (1, history["IT"][1:])
 
     figures = _monitor(page, NOVEMBER)  # every department: the step's bar counts Finance's request too
     bar = figures["steps"]["labels"].index(STEP)
@@ -87,7 +64,7 @@ def test_a_click_on_a_day_or_a_step_bar_lists_the_requests_behind_it(
     _click_chart(page, "chart-steps", 0, bar)
     page.wait_for_url(lambda url: "kind=step" in url and f"step={STEP}" in url)
     assert _total(page) == counted == 3
-    assert sorted(_ids(page)) == sorted([*history["IT"], *history["Finance"]])
+    assert sorted(listed_instances(page)) == sorted([*history["IT"], *history["Finance"]])
 
     page.go_back()
     expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
@@ -117,7 +94,7 @@ def test_a_click_on_a_workload_row_lists_the_open_work_it_counted(
                 .order_by(HumanTask.created_at, HumanTask.id).limit(50)))
             db.session.rollback()
         assert _total(page) == int(count), owner
-        assert _ids(page) == expected, owner
+        assert listed_instances(page) == expected, owner
     _monitor(page, f"{NOVEMBER}&department=IT")
     page.locator("[data-testid=workload-row][data-owner='bob'] [data-testid=behind-workload]").click()
-    assert _ids(page) == history["IT"][1:], "bob holds the request he claimed"
+    assert listed_instances(page) == history["IT"][1:], "bob holds the request he claimed"

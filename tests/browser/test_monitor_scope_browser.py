@@ -3,16 +3,12 @@ Chinese, over a small history the test files in a quiet month (November 2019).""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import pytest
 from browser_steps import signed_in
+from monitor_history import file_in_november, listed_instances
 from playwright.sync_api import Page, expect
-from sqlalchemy import select, update
-
-from engine import HumanTask, ProcessInstance, User
-from webui.extensions import actor_for, db
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Page]
@@ -21,28 +17,7 @@ NewPage = Callable[..., Page]
 @pytest.fixture(scope="module")
 def history(live_app: Any) -> dict[str, list[int]]:
     """IT files two purchase requests and Finance one, in November 2019."""
-    engine = live_app.extensions["opsflow.engine"]
-    filed: dict[str, list[int]] = {"IT": [], "Finance": []}
-    with live_app.app_context():
-        people = {u.username: actor_for(u) for u in db.session.scalars(
-            select(User).where(User.username.in_(("alice", "carol"))))}
-        db.session.rollback()  # the reading transaction ends before the engine writes
-        moved = {}
-        for username, department, day in (("alice", "IT", 4), ("alice", "IT", 18), ("carol", "Finance", 11)):
-            data = {"item": "Monitor arm", "supplier": "ACME", "quantity": 1, "unit_price": 400.0,
-                    "reason": "desk", "department": department}
-            instance_id = engine.start("purchase_approval", data, people[username]).id
-            moved[instance_id] = datetime(2019, 11, day, 6)
-            filed[department].append(instance_id)
-        for instance_id, at in moved.items():
-            db.session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id).values(created_at=at))
-            db.session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id).values(created_at=at))
-        db.session.commit()
-    return filed
-
-
-def _ids(page: Page) -> list[int]:
-    return [int(i) for i in page.get_by_test_id("behind-row").evaluate_all("rows => rows.map(r => r.dataset.instance)")]
+    return file_in_november(live_app)
 
 
 @pytest.mark.parametrize(("locale", "show", "hours", "count"), [("en-US", "Show", "hours", "count"),
@@ -70,12 +45,12 @@ def test_a_manager_filters_by_department_and_dates_and_drills_down(
     expect(page.get_by_test_id("kpi-started")).to_have_text("1")
     page.get_by_test_id("behind-started").click()
     expect(page.get_by_test_id("behind-total")).to_contain_text("1")
-    assert _ids(page) == history["IT"][:1]
+    assert listed_instances(page) == history["IT"][:1]
 
     page.go_back()
     page.get_by_test_id("filter-to").fill("2019-11-30")
     page.get_by_role("button", name=show).click()
     page.locator("[data-testid=behind-step][data-step=Task_manager_approval]").click()
-    assert _ids(page) == history["IT"]
+    assert listed_instances(page) == history["IT"]
     page.get_by_test_id("behind-row").first.locator("a").click()
     expect(page).to_have_url(f"{page.url.split('/instances')[0]}/instances/{history['IT'][0]}")
