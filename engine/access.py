@@ -161,22 +161,21 @@ class AccessPolicy:
     def may_start(self, session: Session, actor: Actor, process_key: str) -> bool:
         return self.allows(session, actor, f"process:{process_key}", "start")
 
-    def check_instance(self, session: Session, instance_id: int, actor: Actor,
-                       refusal: str = "you may not see this process instance") -> None:
+    def check_instance(self, session: Session, instance_id: int, actor: Actor) -> None:
         """NotFound, or Forbidden unless the actor may see the instance (its state is not read)."""
-        inst = session.execute(_WHO_SEES_ONE, {"instance_id": instance_id}).first()
-        if inst is None:
-            raise NotFound(f"no process instance {instance_id}")
-        if not self.may_view_instance(session, inst, actor):
-            raise Forbidden(refusal)
+        self._check_seen(session, session.execute(_WHO_SEES_ONE, {"instance_id": instance_id}).first(), actor,
+                         f"no process instance {instance_id}", "you may not see this process instance")
 
     def check_task(self, session: Session, task_id: str, actor: Actor) -> None:
         """NotFound, or Forbidden unless the actor may see the task's instance: one statement finds both."""
-        inst = session.execute(_WHO_SEES_TASK, {"task_id": task_id}).first()
+        self._check_seen(session, session.execute(_WHO_SEES_TASK, {"task_id": task_id}).first(), actor,
+                         f"no task {task_id}", "you may not see this task")
+
+    def _check_seen(self, session: Session, inst: Any, actor: Actor, missing: str, refusal: str) -> None:
         if inst is None:
-            raise NotFound(f"no task {task_id}")
+            raise NotFound(missing)
         if not self.may_view_instance(session, inst, actor):
-            raise Forbidden("you may not see this task")
+            raise Forbidden(refusal)
 
     def may_view_instance(self, session: Session, inst: Any, actor: Actor) -> bool:
         """`inst`: anything with id, process_key, started_by and department (a row or a model)."""

@@ -136,9 +136,10 @@ class WorkflowEngine:
         return forms.get(name)
 
     # -- live workflows -----------------------------------------------------
-    def _cached(self, inst: InstanceRow | ProcessInstance) -> OpsFlowWorkflow | None:
-        """The live workflow a step left for this version of the instance, taken out of the cache while
-        it is used (so no other request changes it meanwhile)."""
+    def _cached(self, inst: Any) -> OpsFlowWorkflow | None:
+        """The live workflow a step left for this version of the instance (anything with its id and
+        lock_version: a model, an InstanceRow or a read's plain row), taken out of the cache while it is
+        used (so no other request changes it meanwhile)."""
         with self._cache_lock:
             cached = self._cache.pop(inst.id, None)
         return cached[1] if cached and cached[0] == inst.lock_version else None
