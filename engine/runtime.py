@@ -259,11 +259,12 @@ class WorkflowEngine:
 
     # -- instances ----------------------------------------------------------
     def start(self, key: str, data: dict[str, Any], actor: Actor, business_key: str | None = None,
-              then: Callable[[Session, int], None] | None = None) -> InstanceView:
+              then: Callable[[Session, int], None] | None = None, *, whole: bool = False) -> InstanceView:
         """`then(session, instance id)` runs in the same transaction, e.g. to keep the files sent with the start.
 
         Only whoever the policy lets start the process may, and a start-form field taken from the
         requester's account (`from_requester`, e.g. the department) is theirs whatever the caller sent.
+        `whole`: answer with the instance as `get` shows it to `actor` (see `_answer`).
         """
         if not isinstance(data, dict):
             raise InvalidData({"data": "must be an object"})
@@ -276,7 +277,7 @@ class WorkflowEngine:
                                                            definition=definition)
             if then is not None:
                 then(session, inst.id)
-            view = self._result(inst, definition, wf, open_rows)
+            view = self._answer(session, inst, definition, wf, open_rows, actor if whole else None)
         self._commit_hooks(session)
         return view
 
@@ -554,8 +555,9 @@ class WorkflowEngine:
             return tasks.to_view(row, inst)
 
     def complete(self, task_id: str, actor: Actor, data: dict[str, Any],
-                 detail: dict[str, Any] | None = None) -> InstanceView:
-        """Complete a task; `detail` (e.g. the rule behind an automatic decision) goes into its event."""
+                 detail: dict[str, Any] | None = None, *, whole: bool = False) -> InstanceView:
+        """Complete a task; `detail` (e.g. the rule behind an automatic decision) goes into its event.
+        `whole`: answer with the instance as `get` shows it to `actor` (see `_answer`)."""
         with self._write() as session:
             row = persistence.task_row(session, task_id, lock=True)
             if row is None:
@@ -594,7 +596,7 @@ class WorkflowEngine:
                 self._log(session, inst, "task_completed", actor.username, row, outcome=outcome, comment=comment,
                           waited_seconds=int(waited), **(detail or {}))
                 open_rows = self._advance(session, inst, wf, actor.username)
-            view = self._result(inst, definition, wf, open_rows)
+            view = self._answer(session, inst, definition, wf, open_rows, actor if whole else None)
         self._commit_hooks(session)
         return view
 
@@ -611,6 +613,18 @@ class WorkflowEngine:
             return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
 
     # -- views --------------------------------------------------------------
+    def _answer(self, session: Session, inst: InstanceRow, definition: ProcessDefinition, wf: OpsFlowWorkflow,
+                open_rows: Sequence[Any], viewer: Actor | None) -> InstanceView:
+        """A command's answer: its open tasks, or for `viewer` (if they may see the instance) every task and
+        event as `get` shows them, read inside the command's transaction. A second transaction would read the
+        instance row, its access and its workflow again for what this one already holds."""
+        if viewer is None or not self.policy.may_view_instance(session, inst, viewer):
+            return self._result(inst, definition, wf, open_rows)
+        persistence.write_events(session)  # this step's events, with their ids, in the history read next
+        rows = session.execute(_TASKS_OF, {"instance_id": inst.id}).all()
+        events = session.execute(_EVENTS_OF, {"instance_id": inst.id}).all()
+        return self._result(inst, definition, wf, rows, events)
+
     @staticmethod
     def _result(inst: ProcessInstance | InstanceRow, definition: ProcessDefinition, wf: BpmnWorkflow | None,
                 task_rows: Sequence[Any], events: Sequence[Any] | None = None) -> InstanceView:

@@ -51,6 +51,7 @@ def test_start_answers_201_with_the_instance_and_its_first_task(api_client: ApiC
     assert task["business_key"] == "PR-7"
     assert ISO_Z.match(body["created_at"]) and ISO_Z.match(task["created_at"]) and ISO_Z.match(task["due_at"])
     assert [e["kind"] for e in body["history"]][:1] == ["instance_started"]
+    assert body == api_client.get(f"/process-instances/{body['id']}", "alice").get_json()  # the whole instance
 
 
 def test_a_request_is_filed_for_the_callers_own_department(api_client: ApiClient) -> None:

@@ -54,15 +54,16 @@ def start_instance() -> tuple[Response, int, dict[str, str]]:
     who = caller()
     data = body.get("data", {})
     if uploading:
-        view = start_with_uploads(key, workflow_engine().form(key, "start"), data, who.actor, request.files,
-                                  business_key)
+        view = workflow_engine().get(start_with_uploads(key, workflow_engine().form(key, "start"), data, who.actor,
+                                                        request.files, business_key).id, who.actor)
     else:
-        view = workflow_engine().start(key, data, who.actor, business_key=business_key)
-    return _whole(view), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
+        view = workflow_engine().start(key, data, who.actor, business_key=business_key, whole=True)
+    return jsonify(instance_json(view)), 201, {"Location": url_for(".get_instance", instance_id=view.id)}
 
 
 def _whole(view: InstanceView) -> Response:
-    """A command's answer is the whole instance, tasks and history included, as GET shows it."""
+    """A command's answer is the whole instance, tasks and history included, as GET shows it (the start and
+    the completion read it inside their own transaction: `whole=True`)."""
     return jsonify(instance_json(workflow_engine().get(view.id, caller().actor)))
 
 
@@ -147,4 +148,5 @@ def unclaim_task(task_id: str) -> Response:
 @guard(TaskOf())
 def complete_task(task_id: str) -> Response:
     body = model_body(s.CompleteTask)
-    return _whole(workflow_engine().complete(task_id, caller().actor, body.get("data", {})))
+    return jsonify(instance_json(workflow_engine().complete(task_id, caller().actor, body.get("data", {}),
+                                                            whole=True)))
