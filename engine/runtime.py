@@ -609,8 +609,7 @@ class WorkflowEngine:
                    after: tasks.InboxKey | None = None) -> list[TaskView]:
         """The actor's inbox in its order; `after` (`tasks.inbox_key` of the last task seen) pages by key."""
         with self.read() as session:
-            q = tasks.inbox_page(actor, limit, offset, after)
-            return [tasks.to_view(row, inst) for row, inst in session.execute(q)]
+            return tasks.inbox_page(session, actor, limit, offset, after)
 
     # -- views --------------------------------------------------------------
     def _answer(self, session: Session, inst: InstanceRow, definition: ProcessDefinition, wf: OpsFlowWorkflow,

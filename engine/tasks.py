@@ -12,8 +12,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, literal_column, or_, select
+from sqlalchemy.orm import Session
 
 from . import field_crypto, persistence, priority, work_calendar
 from .errors import Forbidden
@@ -146,38 +146,6 @@ def queue_filter(actor: Actor, queue: str) -> ColumnElement[bool]:
     raise ValueError(f"unknown queue {queue!r}; expected one of {', '.join(QUEUES)}")
 
 
-def open_tasks_query(actor: Actor) -> Select[Any]:
-    """Tasks the actor may work on now: assigned to them, or unclaimed in one of their groups.
-
-    The queues "mine" and "group" together, written with `status = 'open'` outside the OR: so the partial
-    index of open tasks holds every other column the filter reads, and a walk of it never visits a row
-    it does not return.
-    """
-    return select(HumanTask).where(_IS_OPEN, _not_excluded(actor), or_(
-        HumanTask.assignee == actor.username,
-        and_(HumanTask.assignee.is_(None), HumanTask.candidate_group.in_(sorted(actor.groups)))))
-
-
-# where a page of the inbox ends: (due_at, created_at, id) of its last task, the inbox's own order
-InboxKey = tuple[datetime | None, datetime, str]
-
-
-def inbox_page(actor: Actor, limit: int, offset: int = 0, after: InboxKey | None = None) -> Select[Any]:
-    """A page of the actor's open tasks with their instances, soonest due first; with `after`, the
-    tasks that follow that key in the same order (a page that stays right while tasks come and go).
-
-    It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`), and leaves each
-    instance's state unread: a page of tasks needs none of it.
-    """
-    q = open_tasks_query(actor)
-    if after is not None:
-        q = q.where(_after(after))
-    return in_queue_order(q.add_columns(ProcessInstance).options(defer(ProcessInstance.state))
-                          .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                          .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-                          .limit(limit).offset(offset))
-
-
 def in_queue_order(query: Select[Any]) -> Select[Any]:
     """A query of open tasks in inbox order (soonest due first) that walks ix_human_tasks_open_queue and
     stops at its page, whatever the statistics say.
@@ -186,19 +154,67 @@ def in_queue_order(query: Select[Any]) -> Select[Any]:
     task of the queue through another index on `status` and sort them all: with 100,000 open tasks in one
     group, a page went from 2 ms to over 200 ms. PostgreSQL plans it right from its own statistics.
     """
-    return query.with_hint(HumanTask, "INDEXED BY ix_human_tasks_open_queue", "sqlite")
+    return query.with_hint(HumanTask.__table__, "INDEXED BY ix_human_tasks_open_queue", "sqlite")
+
+
+def _inbox_statement(after: ColumnElement[bool] | None) -> Select[Any]:
+    """A page of someone's open tasks, with the two instance columns a task view shows, built once of
+    table columns (Core: no ORM loading).
+
+    The queues "mine" and "group" together, written with `status = 'open'` outside the OR: so the partial
+    index of open tasks holds every other column the filter reads, and a walk of it never visits a row
+    it does not return. It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`),
+    and leaves each instance's state unread: a page of tasks needs none of it. Built per request as an ORM
+    query it cost more than the rest of the task list.
+    """
+    me = bindparam("username")
+    q = (select(_TASKS, _INSTANCES.c.business_key, _INSTANCES.c.started_by)
+         .join(_INSTANCES, _INSTANCES.c.id == _T.instance_id)
+         .where(_T.status == literal_column("'open'"), or_(_T.excluded_user.is_(None), _T.excluded_user != me),
+                or_(_T.assignee == me,
+                    and_(_T.assignee.is_(None), _T.candidate_group.in_(bindparam("groups", expanding=True))))))
+    if after is not None:
+        q = q.where(after)
+    return in_queue_order(q.order_by(_T.due_at.is_(None), _T.due_at, _T.created_at, _T.id)
+                          .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+
+
+_TASKS, _INSTANCES = HumanTask.__table__, ProcessInstance.__table__
+_T = _TASKS.c
+_LATER = or_(_T.created_at > bindparam("created"), and_(_T.created_at == bindparam("created"),
+                                                        _T.id > bindparam("task_id")))
+_INBOX = _inbox_statement(None)
+_INBOX_AFTER_UNDATED = _inbox_statement(and_(_T.due_at.is_(None), _LATER))  # undated tasks come last
+_INBOX_AFTER_DUE = _inbox_statement(or_(_T.due_at.is_(None), _T.due_at > bindparam("due"),
+                                        and_(_T.due_at == bindparam("due"), _LATER)))
+
+# where a page of the inbox ends: (due_at, created_at, id) of its last task, the inbox's own order
+InboxKey = tuple[datetime | None, datetime, str]
+
+
+def inbox_query(actor: Actor, limit: int, offset: int = 0,
+                after: InboxKey | None = None) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement and parameters of a page of the tasks the actor may work on now (assigned to them, or
+    unclaimed in one of their groups), soonest due first; with `after`, the tasks that follow that key in the
+    same order (a page that stays right while tasks come and go)."""
+    params: dict[str, Any] = {"username": actor.username, "groups": sorted(actor.groups), "limit": limit,
+                              "offset": offset}
+    if after is None:
+        return _INBOX, params
+    due, created, task_id = after
+    params.update(due=due, created=created, task_id=task_id)
+    return (_INBOX_AFTER_UNDATED if due is None else _INBOX_AFTER_DUE), params
+
+
+def inbox_page(session: Session, actor: Actor, limit: int, offset: int = 0,
+               after: InboxKey | None = None) -> list[TaskView]:
+    """`inbox_query`'s page as task views."""
+    statement, params = inbox_query(actor, limit, offset, after)
+    return [to_view(row, row) for row in session.execute(statement, params)]
 
 
 def inbox_key(task: TaskView) -> InboxKey:
     return task.due_at, task.created_at, task.id
-
-
-def _after(key: InboxKey) -> ColumnElement[bool]:
-    due, created, task_id = key
-    later = or_(HumanTask.created_at > created, and_(HumanTask.created_at == created, HumanTask.id > task_id))
-    if due is None:  # undated tasks come last, by creation
-        return and_(HumanTask.due_at.is_(None), later)
-    return or_(HumanTask.due_at.is_(None), HumanTask.due_at > due, and_(HumanTask.due_at == due, later))
 
 
 def to_view(row: Any, inst: ProcessInstance | InstanceRow | None = None) -> TaskView:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, insert
 
 from engine import Actor, HumanTask, ProcessInstance, ServiceRegistry, WorkflowEngine, refresh_statistics
 from engine.models import ProcessDefinition
-from engine.tasks import inbox_page
+from engine.tasks import inbox_query
 
 T0 = datetime(2026, 1, 1)
 USER = Actor("uma", frozenset({"g1", "g2"}))
@@ -28,15 +28,14 @@ def _history(db: Engine, n: int) -> None:
 
 
 def _plan(db: Engine) -> str:
-    compiled = inbox_page(USER, 50, 0).compile(db, compile_kwargs={"render_postcompile": True})
+    statement, params = inbox_query(USER, 50, 0)
+    sql = str(statement.params(params).compile(db, compile_kwargs={"literal_binds": True}))
     with db.connect() as conn:
         if db.dialect.name == "sqlite":
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), tuple(compiled.positiontup and [
-                compiled.params[k] for k in compiled.positiontup] or ()))
-            return " ".join(str(r[-1]) for r in rows)
+            return " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
         conn.exec_driver_sql("SET enable_seqscan = off")
         conn.exec_driver_sql("ANALYZE human_tasks")
-        return " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params))
+        return " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
 
 
 def test_inbox_query_uses_the_open_task_index(db: Engine) -> None:
