@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from engine import AccessPolicy, ServiceCall, ServiceRegistry
 
@@ -44,10 +44,17 @@ class Manifest:
 def made_by_step(call: ServiceCall, model: type[T]) -> T | None:
     """The record this flow step already made, if it ran before: what makes a retried step idempotent.
 
-    Models that a step creates carry the `instance_id` and `task_name` of that step.
+    Models that a step creates carry the `instance_id` and `task_name` of that step. The statement is
+    built once per model: every such step asks before it writes.
     """
-    return call.session.scalar(select(model).where(model.instance_id == call.instance_id,
-                                                   model.task_name == call.task_name))
+    statement = _MADE_BY.get(model)
+    if statement is None:
+        statement = _MADE_BY[model] = select(model).where(model.instance_id == bindparam("instance_id"),
+                                                          model.task_name == bindparam("task_name"))
+    return call.session.scalar(statement, {"instance_id": call.instance_id, "task_name": call.task_name})
+
+
+_MADE_BY: dict[type, Select[Any]] = {}
 
 
 def _load(names: tuple[str, ...]) -> dict[str, ModuleType]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, or_, select, update
+from sqlalchemy import Date, ForeignKey, Numeric, String, bindparam, or_, select, update
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from engine import Base, utcnow
@@ -44,13 +44,16 @@ def covering_contracts(session: Session, supplier: str, on: date, lock: bool = F
     `lock`: held until commit (PostgreSQL), so that two orders weighing the same cap queue;
     SQLite's write transactions already do.
     """
-    query = (select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
-             .where(or_(Supplier.code == supplier, Supplier.name == supplier), Contract.status == "active",
-                    Contract.valid_from <= on, Contract.valid_to >= on)
+    return list(session.scalars(_COVERING_LOCKED if lock else _COVERING, {"supplier": supplier, "on": on}))
+
+
+_COVERING = (select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
+             .where(or_(Supplier.code == bindparam("supplier"), Supplier.name == bindparam("supplier")),
+                    Contract.status == "active", Contract.valid_from <= bindparam("on", type_=Date()),
+                    Contract.valid_to >= bindparam("on", type_=Date()))
              .order_by(Contract.valid_from.desc(), Contract.id.desc()))
-    if lock:  # and read afresh: what the contract has committed may have changed since it was last read
-        query = query.with_for_update(of=Contract).execution_options(populate_existing=True)
-    return list(session.scalars(query))
+# and read afresh: what the contract has committed may have changed since it was last read
+_COVERING_LOCKED = _COVERING.with_for_update(of=Contract).execution_options(populate_existing=True)
 
 
 def expire_contracts(session: Session, today: date) -> int:
