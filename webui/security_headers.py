@@ -73,9 +73,16 @@ def swagger_ui(view: View) -> View:
 
 
 def _policy() -> str:
-    view = current_app.view_functions.get(request.endpoint or "")
-    policy = getattr(view, "csp", POLICY)
-    return "; ".join(f"{name} {value}" for name, value in policy.items())
+    """The header of the view's policy, spelled once per endpoint (every response carries one)."""
+    endpoint = request.endpoint or ""
+    spelled = _SPELLED.get(endpoint)
+    if spelled is None:
+        policy = getattr(current_app.view_functions.get(endpoint), "csp", POLICY)
+        spelled = _SPELLED[endpoint] = "; ".join(f"{name} {value}" for name, value in policy.items())
+    return spelled
+
+
+_SPELLED: dict[str, str] = {}
 
 
 def _add_headers(response: Response) -> Response:
