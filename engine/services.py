@@ -85,6 +85,7 @@ class RegisteredOperation:
     name: str
     func: Operation
     params: type
+    reads_only: bool = False  # writes nothing: runs without a savepoint, there is nothing to roll back
 
     def build_params(self, values: dict[str, Any]) -> Any:
         """Turn evaluated BPMN parameters into the operation's dataclass, naming any bad field."""
@@ -108,8 +109,11 @@ class ServiceRegistry:
         # None: every operation runs in the step (inline, the default); set, operations run on workers
         self.dispatch: Dispatch | None = None
 
-    def register(self, name: str, func: Operation, params: type, *, builtin: bool = False) -> None:
-        """`builtin`: one of the engine's own operations (`http.request`), named `<kind>.<verb>`."""
+    def register(self, name: str, func: Operation, params: type, *, builtin: bool = False,
+                 reads_only: bool = False) -> None:
+        """`builtin`: one of the engine's own operations (`http.request`), named `<kind>.<verb>`.
+        `reads_only`: the operation writes nothing (a check), so a step runs it without the savepoint
+        that otherwise takes back a failed operation's writes."""
         if builtin and not BUILTIN_NAME.match(name):
             raise ValueError(f"built-in operation {name!r} must look like http.<verb>")
         if not builtin and (not OPERATION_NAME.match(name) or name.split(".")[0] == "http"):
@@ -118,7 +122,7 @@ class ServiceRegistry:
             raise ValueError(f"operation {name!r} is registered twice")
         if not dataclasses.is_dataclass(params):
             raise TypeError(f"parameters of {name!r} must be a dataclass")
-        self._operations[name] = RegisteredOperation(name, func, params)
+        self._operations[name] = RegisteredOperation(name, func, params, reads_only)
 
     def on_cancel(self, process_key: str, hook: CancelHook) -> None:
         """Run `hook` in the cancelling transaction when someone cancels an instance of `process_key`.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -159,8 +160,10 @@ class OpsFlowScriptEngine(PythonScriptEngine):
             actor=self.call.actor, process_key=self.call.process_key, start_process=self.call.start_process,
             now=self.call.now, task_id=str(task.id),
         )
+        # a check that writes nothing needs no savepoint; anything sent to a worker keeps one (its outbox row)
+        undo = nullcontext() if op.reads_only and self.registry.dispatch is None else call.session.begin_nested()
         try:
-            with call.session.begin_nested():
+            with undo:
                 params = op.build_params(values)  # a bad parameter fails here, wherever the operation runs
                 if self.registry.dispatch is not None:
                     return self.registry.dispatch(call, operation_name, values)

@@ -24,7 +24,7 @@ MANIFEST = Manifest(
 
 def register(registry: ServiceRegistry) -> None:
     registry.register("finance.request_payment", request_payment, RequestPayment)
-    registry.register("finance.check_budget", check_budget, CheckBudget)
+    registry.register("finance.check_budget", check_budget, CheckBudget, reads_only=True)
     registry.register("finance.create_invoice", create_invoice, CreateInvoice)
     registry.register("finance.send_payment_reminder", send_payment_reminder, InvoiceRef)
     registry.register("finance.record_customer_payment", record_customer_payment, InvoiceRef)

@@ -26,7 +26,7 @@ MANIFEST = Manifest(name="production", depends=("inventory",), processes=("produ
 
 def register(registry: ServiceRegistry) -> None:
     registry.register("production.create_work_order", create_work_order, CreateWorkOrder)
-    registry.register("production.check_materials", check_materials, CheckMaterials)
+    registry.register("production.check_materials", check_materials, CheckMaterials, reads_only=True)
     registry.register("production.record_quality_check", record_quality_check, RecordQualityCheck)
     registry.register("production.set_work_order_status", set_work_order_status, SetWorkOrderStatus)
 

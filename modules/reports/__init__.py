@@ -27,7 +27,8 @@ register_kind(BUILD_JOB, run_build_job)
 
 def register(registry: ServiceRegistry) -> None:
     registry.register("reports.plan_monthly_report", plan_monthly_report, PlanMonthlyReport)
-    registry.register("reports.check_working_day", check_working_day, CheckWorkingDay)  # the daily versions'
+    # the daily versions' check
+    registry.register("reports.check_working_day", check_working_day, CheckWorkingDay, reads_only=True)
     registry.register("reports.build_monthly_report", build_monthly_report, BuildMonthlyReport)
 
 

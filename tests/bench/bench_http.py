@@ -64,6 +64,7 @@ def in_process(folder: str) -> Any:
         assert r.status_code in (200, 201), r.get_data(as_text=True)
         return r.get_json()
 
+    call.app = app  # type: ignore[attr-defined]  # for the same lifecycle without HTTP (bench_served)
     return call
 
 

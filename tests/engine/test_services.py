@@ -26,6 +26,7 @@ from engine import (
 )
 from modules.procurement import PurchaseOrder
 from modules.procurement.purchase_order import CreatePurchaseOrder, create_purchase_order
+from tests.bench.statements import counting
 
 REQUESTER = Actor("rita", groups=frozenset({"buyers"}))
 ADMIN = Actor("root", roles=frozenset({"admin"}))
@@ -106,6 +107,33 @@ def test_retry_after_the_cause_is_fixed_completes_the_step_once(ordering: Workfl
     with pytest.raises(Conflict):
         ordering.retry(view.id, ADMIN)
     assert len(_orders(db)) == 1
+
+
+@dataclass(frozen=True)
+class LookUp:
+    item: str
+
+
+def _look_up(call: ServiceCall, req: LookUp) -> dict[str, Any]:
+    if req.item == "unknown":
+        raise LookupError("the catalogue has no such item")
+    return {"in_stock": True}
+
+
+def test_a_check_that_writes_nothing_runs_without_a_savepoint_and_fails_just_as_cleanly(db: Engine,
+                                                                                      tmp_path: Path) -> None:
+    registry = ServiceRegistry()
+    registry.register("qa.look_up_item", _look_up, LookUp, reads_only=True)
+    wf = WorkflowEngine(db, registry)
+    wf.deploy_path(write(tmp_path, "looking", linear(
+        "looking", service("look", "qa.look_up_item", {"item": "item"}, result="stock"), user("check", "buyers"))))
+    with counting(db) as count:
+        found = wf.start("looking", {"item": "paper"}, REQUESTER)
+    assert found.status == "waiting" and found.data["stock"] == {"in_stock": True}
+    assert not [t for t in count.texts if "SAVEPOINT" in t.upper()], count
+    failed = wf.start("looking", {"item": "unknown"}, REQUESTER)
+    assert (failed.status, failed.error_task) == ("error", "look")
+    assert "the catalogue has no such item" in failed.error_message
 
 
 def test_bad_parameters_are_refused_at_deploy_naming_the_field(db: Engine) -> None:
