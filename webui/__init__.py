@@ -12,7 +12,7 @@ from . import access, audit_trail, error_pages, security_headers
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
-from .i18n import select_locale
+from .i18n import install_template_gettext, select_locale
 from .input_guard import install as install_input_guard
 
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

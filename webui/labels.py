@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -123,9 +124,19 @@ def _readable(code: str) -> str:
 
 
 def _pick(table: dict[str, Any], code: str | None) -> str:
+    """A code's label in the reader's language, translated once per request (a list shows each many times)."""
     if not code:
         return ""
-    return str(table[code]) if code in table else _readable(code)
+    if code not in table:
+        return _readable(code)
+    if not has_request_context():
+        return str(table[code])
+    said: dict[tuple[int, str], str] = g.setdefault("opsflow_labels", {})
+    key = (id(table), code)
+    label = said.get(key)
+    if label is None:
+        label = said[key] = str(table[code])
+    return label
 
 
 def status(code: str | None) -> str:

@@ -13,6 +13,7 @@ from engine import ProcessDefinition, ProcessInstance, names
 
 from . import labels
 from .extensions import db, workflow_engine
+from .i18n import translations
 
 LANE = "{http://www.omg.org/spec/BPMN/20100524/MODEL}lane"
 
@@ -62,7 +63,7 @@ def of_instances(instance_ids: set[int]) -> dict[int, dict[str, str]]:
 def step_name(code: str | None, names: dict[str, str] | None = None) -> str:
     """A step for people: its name in `names` (translated when it is a shipped name), else the label table's."""
     name = (names or {}).get(code or "")
-    return gettext(name) if name else labels.element(code)
+    return translations().ugettext(name) if name else labels.element(code)
 
 
 def diagram_for_reader(xml: str) -> bytes:
