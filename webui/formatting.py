@@ -113,6 +113,7 @@ _FIELDS: dict[str, Callable[[Any, Locale], str]] = {
     "MMM": lambda v, locale: locale.months["format"]["abbreviated"][v.month],
     "HH": lambda v, _: f"{v.hour:02d}", "mm": lambda v, _: f"{v.minute:02d}"}
 _COMPILED: dict[str, list[str] | None] = {}
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # a pattern's fields (年 is text)
 
 
 def _written(pattern: str, locale: Locale, value: date) -> str:
@@ -131,7 +132,7 @@ def _written(pattern: str, locale: Locale, value: date) -> str:
 def _compile(pattern: str) -> list[str] | None:
     """The pattern as fields and the text between them; None if it holds a field `_FIELDS` lacks or a quote."""
     parts = [m.group(0) for m in re.finditer(r"([A-Za-z])\1*|[^A-Za-z]+", pattern)]
-    if "'" in pattern or any(p[0].isalpha() and p not in _FIELDS for p in parts):
+    if "'" in pattern or any(p[0] in _LETTERS and p not in _FIELDS for p in parts):
         return None
     return parts
 

@@ -40,6 +40,12 @@ def test_amounts_and_moments_read_as_babel_writes_them(database_url: str, langua
         assert formatting.money("n/a") == "n/a"
 
 
+def test_the_screens_patterns_are_written_without_babel() -> None:
+    for pattern in (*formatting.WHEN_PATTERN.values(), *formatting.DAY_PATTERN.values()):
+        assert formatting._compile(pattern) is not None, pattern
+    assert formatting._compile("yyyy年M月d日") == ["yyyy", "年", "M", "月", "d", "日"]
+
+
 def test_a_pattern_of_fields_the_screens_do_not_use_is_left_to_babel(app: Flask) -> None:
     with app.test_request_context(), force_locale("en"):
         locale = get_locale()
