@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, event, func, insert, select, update
+from sqlalchemy import bindparam, event, func, insert, select, union, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import persistence
@@ -59,8 +59,17 @@ _FACTS = (select(ProcessInstance.business_key, ProcessInstance.started_by, Human
 _MEMBERS = (select(User.username).join(user_groups, user_groups.c.user_id == User.id)
             .join(Group, Group.id == user_groups.c.group_id)
             .where(Group.name == bindparam("group"), User.active.is_(True)))
-_DEPUTIES = select(Absence.deputy).where(Absence.username.in_(bindparam("people", expanding=True)),
-                                         Absence.starts_on <= bindparam("day"), Absence.ends_on >= bindparam("day"))
+# a group's new task reaches its active members (but the one it excludes) and whoever stands in for one of them
+# today, with their e-mail addresses: one statement where the members, their deputies and the addresses were three
+_MEMBERS_NOT_EXCLUDED = _MEMBERS.where(User.username != bindparam("excluded"))
+_AUDIENCE = union(_MEMBERS_NOT_EXCLUDED,
+                  select(Absence.deputy).where(Absence.username.in_(_MEMBERS_NOT_EXCLUDED),
+                                               Absence.deputy != bindparam("excluded"),
+                                               Absence.starts_on <= bindparam("day"),
+                                               Absence.ends_on >= bindparam("day"))).subquery()
+_GROUP_AUDIENCE = select(_AUDIENCE.c.username, NotificationSetting.email).outerjoin(
+    NotificationSetting,
+    (NotificationSetting.username == _AUDIENCE.c.username) & NotificationSetting.email.is_not(None))
 _EMAILS = select(NotificationSetting.username, NotificationSetting.email).where(
     NotificationSetting.username.in_(bindparam("people", expanding=True)), NotificationSetting.email.is_not(None))
 _INSERT = insert(Notification)
@@ -94,11 +103,14 @@ def _group_members(session: Session, group: str | None) -> list[str]:
     return list(session.scalars(_MEMBERS, {"group": group})) if group else []
 
 
-def _deputies(session: Session, usernames: list[str], at: datetime) -> list[str]:
-    """Who stands in today for any of these people: they see the group's tasks, so they hear of them."""
-    if not usernames:
-        return []
-    return list(session.scalars(_DEPUTIES, {"people": usernames, "day": at.date()}))
+def _group_audience(session: Session, facts: _Facts, at: datetime) -> tuple[list[str], dict[str, str]]:
+    """Who hears of a group's new task and their e-mail addresses: the members it does not exclude, and their
+    deputies today (who see the group's tasks, so they hear of them)."""
+    if not facts.candidate_group:
+        return [], {}
+    found = session.execute(_GROUP_AUDIENCE, {"group": facts.candidate_group, "excluded": facts.excluded_user or "",
+                                              "day": at.date()}).all()
+    return [username for username, _ in found], {username: email for username, email in found if email}
 
 
 # kinds that may concern someone; most events of a step (a timer fired, a step completed, the
@@ -107,42 +119,45 @@ _CONCERNING = frozenset({"task_created", "task_reminded", "task_delegated", "tas
                          "task_completed"})
 
 
-def _recipients(session: Session, ev: Event) -> tuple[str, list[str], dict[str, Any]]:
-    """Who an event concerns, as (kind, usernames, detail); an empty list when it concerns no one."""
+def _recipients(session: Session, ev: Event) -> tuple[str, list[str], dict[str, Any], dict[str, str] | None]:
+    """Who an event concerns, as (kind, usernames, detail, their e-mail addresses if already read); an empty
+    list when it concerns no one."""
     if ev.kind not in _CONCERNING:
-        return "", [], {}
+        return "", [], {}, None
     facts = _facts(session, ev)
     if facts is None:
-        return "", [], {}
+        return "", [], {}, None
     has_task = ev.task_id is not None and facts.title is not None
     detail = {"title": facts.title if has_task else "", "business_key": facts.business_key}
     if ev.kind == "task_created" and has_task:
-        people = [u for u in _group_members(session, facts.candidate_group) if u != facts.excluded_user]
-        people += [d for d in _deputies(session, people, ev.at) if d != facts.excluded_user]
-        return "group_task", people, detail
+        people, emails = _group_audience(session, facts, ev.at)
+        return "group_task", people, detail, emails
     if ev.kind == "task_reminded" and has_task:  # the scheduler's escalation rules
         people = [facts.assignee] if facts.assignee else [
             u for u in _group_members(session, facts.candidate_group) if u != facts.excluded_user]
-        return "overdue", people, detail
+        return "overdue", people, detail, None
     if ev.kind in ("task_delegated", "task_substituted", "task_reassigned"):
         to = (ev.detail or {}).get("to")
         return "task_assigned", [to] if to and to != ev.actor else [], {
-            **detail, "by": ev.actor, "reason": (ev.detail or {}).get("reason", "")}
+            **detail, "by": ev.actor, "reason": (ev.detail or {}).get("reason", "")}, None
     if ev.kind == "task_completed" and (ev.detail or {}).get("outcome"):
         people = [facts.started_by] if facts.started_by and facts.started_by != ev.actor else []
         return "decision", people, {**detail, "by": ev.actor, "outcome": ev.detail.get("outcome"),
-                                    "comment": ev.detail.get("comment")}
-    return "", [], {}
+                                    "comment": ev.detail.get("comment")}, None
+    return "", [], {}, None
 
 
 def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime, *,
-           instance_id: int | None = None, task_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
-    """Add one notification per person, and queue their e-mail copies for after the commit."""
+           instance_id: int | None = None, task_id: str | None = None, detail: dict[str, Any] | None = None,
+           emails: dict[str, str] | None = None) -> None:
+    """Add one notification per person, and queue their e-mail copies for after the commit (`emails`: their
+    addresses, if the caller has read them)."""
     people = sorted(set(usernames))
     if not people:
         return
     with session.no_autoflush:
-        emails = dict(session.execute(_EMAILS, {"people": people}).all())
+        if emails is None:
+            emails = dict(session.execute(_EMAILS, {"people": people}).all())
         session.execute(_INSERT, [{"username": username, "kind": kind, "instance_id": instance_id, "task_id": task_id,
                                    "detail": detail or {}, "created_at": now, "read_at": None} for username in people])
     for username in people:
@@ -154,9 +169,10 @@ def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime,
 def _notify_events(session: Session, events: list[Event]) -> None:
     for ev in sorted(events, key=lambda e: e.at):
         with session.no_autoflush:
-            kind, people, detail = _recipients(session, ev)
+            kind, people, detail, emails = _recipients(session, ev)
         if people:
-            notify(session, people, kind, ev.at, instance_id=ev.instance_id, task_id=ev.task_id, detail=detail)
+            notify(session, people, kind, ev.at, instance_id=ev.instance_id, task_id=ev.task_id, detail=detail,
+                   emails=emails)
 
 
 def subscribe(sessions: sessionmaker[Session], mailer: Mailer | None = None) -> None:

@@ -25,12 +25,12 @@ pytest_plugins = ["api_fixtures"]
 # (statements, commits) per request, as counted on SQLite (PostgreSQL sends one fewer for a completion); the API
 # commands answer with the whole instance read in their own transaction, hence one commit
 BUDGETS: dict[str, tuple[int, int]] = {
-    "api start": (18, 1),  # one of them reads the webhook subscriptions to the events it logs
+    "api start": (16, 1),  # one of them reads the webhook subscriptions to the events it logs
     "api task list": (4, 1),
     "api task": (6, 1),
-    "api complete": (23, 1),
+    "api complete": (21, 1),
     "api instance": (7, 1),
-    "page start": (18, 2),
+    "page start": (16, 2),
     "page inbox": (16, 2),  # two of them: who handed a task over, and why
     "page task": (21, 4),  # the budget now, the hand-over and the automatic-approval hint
     "page complete": (33, 5),  # a revision also reads the instance and keeps what changed

@@ -63,6 +63,8 @@ def test_the_requester_cannot_hand_their_own_approval_to_a_friend(place, people)
 
     rita = Actor("rita", frozenset({"requesters", "reviewers"}))  # a reviewer filing her own request
     view = place.engine.start("expense_check", {"item": "Boat", "amount": 9}, rita)
+    assert ("group_task", "Review Boat") in notes(place, "ann")
+    assert "group_task" not in [kind for kind, _ in notes(place, "rita")]  # she may not decide it: not told to
     with pytest.raises(Forbidden, match="separation of duties"):
         place.delegate(view.tasks[0].id, rita, "zed", "my friend will approve")
 
