@@ -1,13 +1,17 @@
 """Flow timing for managers: waiting per step, cycle times, workload, throughput.
 
-Every figure is one SQL aggregate over the task table or the instance
-table, never a scan of workflow state, so the monitor answers in a second
-over a million task rows on SQLite as on PostgreSQL.
+Every figure is SQL over the task table or the instance table, never a scan
+of workflow state; the step and cycle figures add the sealed days' daily
+roll-ups (`engine/rollups.py`) to the few rows still moving, so the monitor
+answers within half a second over a million task rows on SQLite as on
+PostgreSQL, whatever the period.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,14 +28,16 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     values,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from . import names
+from . import names, rollups
 from .models import HumanTask, ProcessDefinition, ProcessInstance
+from .rollups import InstanceDay, OpenInstance, OpenTask, TaskDay
 
 _ACTIVE = ("running", "waiting")
 
@@ -119,45 +125,89 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
+def _task_scope(process: str | None, instances: Select[Any] | None, department: str | None,
+                versions: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    """The task conditions of a process, of some instances (any select of ids), a department, some versions."""
+    found = [] if process is None else [HumanTask.process_key == process]
+    if instances is not None:
+        found.append(HumanTask.instance_id.in_(instances))
+    if department is not None or versions is not None:
+        of = select(ProcessInstance.id)
+        if department is not None:
+            of = of.where(ProcessInstance.department == department)
+        if versions is not None:
+            of = of.where(ProcessInstance.definition_id.in_(versions))
+        found.append(HumanTask.instance_id.in_(of))
+    return found
+
+
+def _task_days(process: str | None, department: str | None, versions: Sequence[int] | None,
+               window: tuple[datetime, datetime]) -> list[ColumnElement[bool]]:
+    """The roll-up rows of the sealed days of a period, of the process, department and versions asked for."""
+    found = [TaskDay.day >= window[0].date(), TaskDay.day < window[1].date()]
+    if process is not None:
+        found.append(TaskDay.process_key == process)
+    if department is not None:
+        found.append(TaskDay.department == rollups.department_key(department))
+    if versions is not None:
+        found.append(TaskDay.definition_id.in_(versions))
+    return found
+
+
+def _created_in(window: tuple[datetime, datetime | None]) -> list[ColumnElement[bool]]:
+    return [HumanTask.created_at >= window[0], *([] if window[1] is None else [HumanTask.created_at < window[1]])]
+
+
+def _live_parts(plan: rollups.Plan, query: Select[Any], created: Any, open_rows: Any, open_key: Any,
+                ) -> list[Select[Any]]:
+    """`query` over each live window of the plan, and over the rows listed open in its sealed days."""
+    parts = [query.where(created >= a, *([] if b is None else [created < b])) for a, b in plan.live]
+    if plan.sealed is not None:
+        parts.append(query.join(open_rows, open_key == open_rows.c[0])
+                     .where(created >= plan.sealed[0], created < plan.sealed[1]))
+    return parts
+
+
 def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
                  *, with_percentiles: bool = True, instances: Select[Any] | None = None,
-                 until: datetime | None = None) -> list[StepTiming]:
+                 until: datetime | None = None, department: str | None = None,
+                 versions: Sequence[int] | None = None) -> list[StepTiming]:
     """Per step, for tasks created in the period: done, still open, how long they waited, how many were late;
     with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart).
 
-    `instances` (a select of instance ids) narrows it to those: the versions that gave a renamed step one name,
-    a department's requests. `until` ends the period (tasks created before it), else it runs to now."""
+    `department` and `versions` (definition ids) narrow it to those instances: a department's requests, the
+    versions that gave a renamed step one name; `instances` (any select of instance ids) too, read without
+    the roll-ups. `until` ends the period (tasks created before it), else it runs to now. The sealed days come
+    from the daily roll-ups (`engine/rollups.py`), the rest from the task table."""
+    plan = rollups.plan(session, since, until, usable=instances is None)
     # wait_seconds is set only on completion and completed_at on completion or cancellation, so plain
-    # counts and averages replace per-row CASEs: a million rows stay well under a second
+    # counts and sums replace per-row CASEs
     late = and_(HumanTask.due_at < func.coalesce(HumanTask.completed_at, literal(now)),
                 HumanTask.status != "cancelled")
-    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.wait_seconds),
-                func.count() - func.count(HumanTask.completed_at), func.avg(HumanTask.wait_seconds),
-                func.max(HumanTask.wait_seconds), _count_if(late))
-         .where(HumanTask.created_at >= since)
-         .group_by(HumanTask.process_key, HumanTask.task_name))
-    if process:
-        q = q.where(HumanTask.process_key == process)
-    if instances is not None:
-        q = q.where(HumanTask.instance_id.in_(instances))
-    if until is not None:
-        q = q.where(HumanTask.created_at < until)
-    spread = (step_percentiles(session, since, process, until=until, instances=instances)
-              if with_percentiles else {})
-    rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0),
+    live = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.wait_seconds),
+                   func.count() - func.count(HumanTask.completed_at), func.sum(HumanTask.wait_seconds),
+                   func.max(HumanTask.wait_seconds), _count_if(late))
+            .where(*_task_scope(process, instances, department, versions))
+            .group_by(HumanTask.process_key, HumanTask.task_name))
+    parts = _live_parts(plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id)
+    if plan.sealed is not None:
+        parts.append(select(TaskDay.process_key, TaskDay.task_name, func.sum(TaskDay.completed), literal(0),
+                            func.sum(TaskDay.wait_sum), func.max(TaskDay.wait_max), func.sum(TaskDay.late))
+                     .where(*_task_days(process, department, versions, plan.sealed))
+                     .group_by(TaskDay.process_key, TaskDay.task_name))
+    found: dict[tuple[str, str], list[Any]] = {}
+    for part in parts:
+        for p, s, c, o, total, m, late_ in session.execute(part):
+            f = found.setdefault((p, s), [0, 0, 0.0, None, 0])
+            f[0], f[1], f[2], f[4] = f[0] + int(c or 0), f[1] + int(o or 0), f[2] + float(total or 0), \
+                f[4] + int(late_ or 0)
+            f[3] = _float(m) if f[3] is None else f[3] if m is None else max(f[3], float(m))
+    spread = (step_percentiles(session, since, process, until=until, instances=instances, department=department,
+                               versions=versions) if with_percentiles else {})
+    rows = [StepTiming(p, s, c, o, total / c if c else None, _float(m), late_,
                        *spread.get((p, s), (None, None, None, None, 0, None)))
-            for p, s, c, o, a, m, late_ in session.execute(q)]
+            for (p, s), (c, o, total, m, late_) in found.items()]
     return sorted(rows, key=lambda r: -(r.avg_wait_s or 0))
-
-
-def _nth(session: Session, column: Any, process: str, step: str, since: datetime, n: int, total: int,
-         *, narrower: tuple[ColumnElement[bool], ...] = ()) -> float | None:
-    """The n-th smallest value (from 0) of `total`: a walk along the step's index from the nearer end."""
-    descending = n > total // 2
-    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step,
-                              column.is_not(None), _created_since(session, since), *narrower)
-         .order_by(column.desc() if descending else column).limit(1).offset(total - 1 - n if descending else n))
-    return _float(session.scalar(q))
 
 
 def _created_since(session: Session, since: datetime) -> ColumnElement[bool]:
@@ -176,32 +226,84 @@ def _rank(n: int, q: float) -> int:
 
 def step_percentiles(session: Session, since: datetime, process: str | None = None,
                      *, until: datetime | None = None, instances: Select[Any] | None = None,
+                     department: str | None = None, versions: Sequence[int] | None = None,
                      ) -> dict[tuple[str, str], tuple[Any, ...]]:
     """(process, step) → (wait p50, wait p90, work p50, work p90, breached, average lateness in working time).
 
-    Neither database computes a percentile from an index (SQLite has no percentile at all), so each one
-    is the value at its rank, read by walking the step's index to it; the counts come from the same index.
-    """
-    late = HumanTask.late_working_seconds > 0
-    narrower = _narrower(until, instances)
-    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.claim_wait_seconds),
-                _count_if(late), func.avg(case((late, HumanTask.late_working_seconds))))
-         .where(_created_since(session, since), HumanTask.claim_wait_seconds.is_not(None), *narrower)
-         .group_by(HumanTask.process_key, HumanTask.task_name))
-    if process:
-        q = q.where(HumanTask.process_key == process)
-    found = {}
-    for p, s, n, breached, late_avg in session.execute(q).all():
-        figures = [_nth(session, column, p, s, since, _rank(int(n), share), int(n), narrower=narrower)
-                   for column in (HumanTask.claim_wait_seconds, HumanTask.work_seconds) for share in (0.5, 0.9)]
-        found[(p, s)] = (*figures, int(breached or 0), _float(late_avg))
-    return found
+    Neither database computes a percentile from an index (SQLite has no percentile at all). The counts and
+    the histograms of the sealed days come from the roll-ups, the live rows' are counted here; the histogram
+    names the narrow value range that holds each rank and how many values lie below it, and the value is read
+    exact from the step's index in that range (`_nth`), a short walk however long the period."""
+    plan = rollups.plan(session, since, until, usable=instances is None)
+    scope = _task_scope(process, instances, department, versions)
+    live = select(HumanTask.process_key, HumanTask.task_name, HumanTask.claim_wait_seconds, HumanTask.work_seconds,
+                  HumanTask.late_working_seconds).where(
+        or_(HumanTask.claim_wait_seconds.is_not(None), HumanTask.work_seconds.is_not(None)), *scope)
+    found: dict[tuple[str, str], _Spread] = {}
+    for part in _live_parts(plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id):
+        for p, s, claim, work, late in session.execute(part):
+            found.setdefault((p, s), _Spread()).add(claim, work, late)
+    if plan.sealed is not None:
+        for p, s, n, breached, late_sum, claim, work in session.execute(
+                select(TaskDay.process_key, TaskDay.task_name, TaskDay.claimed, TaskDay.breached, TaskDay.late_sum,
+                       TaskDay.claim_hist, TaskDay.work_hist).where(*_task_days(process, department, versions,
+                                                                                plan.sealed))):
+            found.setdefault((p, s), _Spread()).merge(n, breached, late_sum, claim, work)
+    narrower = (_created_since(session, since), *([] if until is None else [HumanTask.created_at < until]), *scope)
+    return {(p, s): (*(_nth(session, column, p, s, hist, _rank(f.n, share), narrower)
+                       for column, hist in ((HumanTask.claim_wait_seconds, f.claim), (HumanTask.work_seconds, f.work))
+                       for share in (0.5, 0.9)),
+                     f.breached, f.late_sum / f.breached if f.breached else None)
+            for (p, s), f in found.items() if f.n}
 
 
-def _narrower(until: datetime | None, instances: Select[Any] | None) -> tuple[ColumnElement[bool], ...]:
-    """Task conditions for a period that ends before now and for some instances only (a department's)."""
-    return ((*(() if until is None else (HumanTask.created_at < until,)),
-             *(() if instances is None else (HumanTask.instance_id.in_(instances),))))
+@dataclass
+class _Spread:
+    """A step's claimed count, breaches and the histograms of its waiting and working times."""
+
+    n: int = 0
+    breached: int = 0
+    late_sum: float = 0.0
+    claim: Counter[int] = field(default_factory=Counter)
+    work: Counter[int] = field(default_factory=Counter)
+
+    def add(self, claim: float | None, work: float | None, late: float | None) -> None:
+        if claim is not None:
+            self.n += 1
+            self.claim[rollups.bucket(claim)] += 1
+            if late is not None and late > 0:
+                self.breached += 1
+                self.late_sum += late
+        if work is not None:
+            self.work[rollups.bucket(work)] += 1
+
+    def merge(self, n: int, breached: int, late_sum: float, claim: str, work: str) -> None:
+        self.n += n
+        self.breached += breached
+        self.late_sum += late_sum
+        self.claim.update(rollups.histogram(claim))
+        self.work.update(rollups.histogram(work))
+
+
+def _nth(session: Session, column: Any, process: str, step: str, hist: Counter[int], n: int,
+         narrower: tuple[ColumnElement[bool], ...]) -> float | None:
+    """The n-th smallest value (from 0): the histogram gives its range and how many lie below, a walk along the
+    step's index within the range gives the value."""
+    below = 0
+    for index in sorted(hist):
+        if below + hist[index] > n:
+            break
+        below += hist[index]
+    else:
+        return None
+    if index == rollups.ZERO:
+        return 0.0
+    low, high, low_open = rollups.value_range(index)
+    bounds = [*([] if low is None else [column > low if low_open else column >= low]),
+              *([] if high is None else [column < high])]
+    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step, *bounds, *narrower)
+         .order_by(column).limit(1).offset(n - below))
+    return _float(session.scalar(q))
 
 
 def _instance_scope(until: datetime | None, department: str | None) -> list[ColumnElement[bool]]:
@@ -216,18 +318,35 @@ def of_department(department: str | None) -> Select[Any] | None:
 
 def process_cycles(session: Session, since: datetime, process: str | None = None, *,
                    until: datetime | None = None, department: str | None = None) -> list[ProcessCycle]:
+    """Per process, the instances started in the period: how many, completed, active, failed, the average
+    cycle of the completed; the sealed days from the roll-ups, the rest from the instance table."""
+    plan = rollups.plan(session, since, until)
     completed = ProcessInstance.status == "completed"
-    cycle = _seconds(session, ProcessInstance.created_at, ProcessInstance.ended_at)
-    q = (select(ProcessInstance.process_key, func.count(), _count_if(completed),
-                _count_if(ProcessInstance.status.in_(_ACTIVE)), _count_if(ProcessInstance.status == "error"),
-                func.avg(case((completed, cycle))))
-         .where(ProcessInstance.created_at >= since, *_instance_scope(until, department))
-         .group_by(ProcessInstance.process_key)
-         .order_by(ProcessInstance.process_key))
-    if process:
-        q = q.where(ProcessInstance.process_key == process)
-    return [ProcessCycle(p, int(n), int(c or 0), int(a or 0), int(f or 0), _float(avg))
-            for p, n, c, a, f, avg in session.execute(q)]
+    cycle = case((completed, _seconds(session, ProcessInstance.created_at, ProcessInstance.ended_at)))
+    keys = ([ProcessInstance.process_key == process] if process else
+            [ProcessInstance.process_key.in_(select(ProcessDefinition.key).distinct().scalar_subquery())])
+    live = (select(ProcessInstance.process_key, func.count(), _count_if(completed),
+                   _count_if(ProcessInstance.status.in_(_ACTIVE)), _count_if(ProcessInstance.status == "error"),
+                   func.sum(cycle), func.count(cycle))
+            .where(*keys, *_instance_scope(None, department)).group_by(ProcessInstance.process_key))
+    parts = _live_parts(plan, live, ProcessInstance.created_at, OpenInstance.__table__, ProcessInstance.id)
+    if plan.sealed is not None:
+        day = InstanceDay.day
+        parts.append(select(InstanceDay.process_key, func.sum(InstanceDay.final), func.sum(InstanceDay.completed),
+                            literal(0), literal(0), func.sum(InstanceDay.cycle_sum), func.sum(InstanceDay.cycled))
+                     .where(day >= plan.sealed[0].date(), day < plan.sealed[1].date(),
+                            *([] if process is None else [InstanceDay.process_key == process]),
+                            *([] if department is None else
+                              [InstanceDay.department == rollups.department_key(department)]))
+                     .group_by(InstanceDay.process_key))
+    found: dict[str, list[Any]] = {}
+    for part in parts:
+        for p, *figures in session.execute(part):
+            f = found.setdefault(p, [0, 0, 0, 0, 0.0, 0])
+            for i, v in enumerate(figures):
+                f[i] += float(v or 0) if i == 4 else int(v or 0)  # PostgreSQL's sums are Decimals
+    return [ProcessCycle(p, int(n), int(c), int(a), int(e), float(total) / cycled if cycled else None)
+            for p, (n, c, a, e, total, cycled) in sorted(found.items())]
 
 
 def workload(session: Session, now: datetime, process: str | None = None, *,
@@ -307,9 +426,8 @@ def report(session: Session, now: datetime, days: int = 30, process: str | None 
     instances when `department` is given. The workload is the work open now, of that department.
     `offset`: the people's clock's distance from UTC, for the days of the per-day figures."""
     since = since or now - timedelta(days=days)
-    instances = of_department(department)
     return Report(since=since, process=process, until=until, department=department,
-                  steps=step_timings(session, since, now, process, instances=instances, until=until),
+                  steps=step_timings(session, since, now, process, department=department, until=until),
                   cycles=process_cycles(session, since, process, until=until, department=department),
                   workload=workload(session, now, process, department=department),
                   throughput=throughput(session, since, now, process, until=until, department=department,
