@@ -8,10 +8,8 @@ PostgreSQL, whatever the period.
 """
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,14 +19,11 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    bindparam,
     case,
     cast,
     column,
     func,
     literal,
-    literal_column,
-    or_,
     select,
     values,
 )
@@ -38,6 +33,7 @@ from sqlalchemy.sql import ColumnElement
 from . import names, rollups
 from .models import HumanTask, ProcessDefinition, ProcessInstance
 from .rollups import InstanceDay, OpenInstance, OpenTask, TaskDay
+from .step_spread import step_percentiles
 
 _ACTIVE = ("running", "waiting")
 
@@ -125,49 +121,6 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _task_scope(process: str | None, instances: Select[Any] | None, department: str | None,
-                versions: Sequence[int] | None) -> list[ColumnElement[bool]]:
-    """The task conditions of a process, of some instances (any select of ids), a department, some versions."""
-    found = [] if process is None else [HumanTask.process_key == process]
-    if instances is not None:
-        found.append(HumanTask.instance_id.in_(instances))
-    if department is not None or versions is not None:
-        of = select(ProcessInstance.id)
-        if department is not None:
-            of = of.where(ProcessInstance.department == department)
-        if versions is not None:
-            of = of.where(ProcessInstance.definition_id.in_(versions))
-        found.append(HumanTask.instance_id.in_(of))
-    return found
-
-
-def _task_days(process: str | None, department: str | None, versions: Sequence[int] | None,
-               window: tuple[datetime, datetime]) -> list[ColumnElement[bool]]:
-    """The roll-up rows of the sealed days of a period, of the process, department and versions asked for."""
-    found = [TaskDay.day >= window[0].date(), TaskDay.day < window[1].date()]
-    if process is not None:
-        found.append(TaskDay.process_key == process)
-    if department is not None:
-        found.append(TaskDay.department == rollups.department_key(department))
-    if versions is not None:
-        found.append(TaskDay.definition_id.in_(versions))
-    return found
-
-
-def _created_in(window: tuple[datetime, datetime | None]) -> list[ColumnElement[bool]]:
-    return [HumanTask.created_at >= window[0], *([] if window[1] is None else [HumanTask.created_at < window[1]])]
-
-
-def _live_parts(plan: rollups.Plan, query: Select[Any], created: Any, open_rows: Any, open_key: Any,
-                ) -> list[Select[Any]]:
-    """`query` over each live window of the plan, and over the rows listed open in its sealed days."""
-    parts = [query.where(created >= a, *([] if b is None else [created < b])) for a, b in plan.live]
-    if plan.sealed is not None:
-        parts.append(query.join(open_rows, open_key == open_rows.c[0])
-                     .where(created >= plan.sealed[0], created < plan.sealed[1]))
-    return parts
-
-
 def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
                  *, with_percentiles: bool = True, instances: Select[Any] | None = None,
                  until: datetime | None = None, department: str | None = None,
@@ -187,13 +140,13 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
     live = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.wait_seconds),
                    func.count() - func.count(HumanTask.completed_at), func.sum(HumanTask.wait_seconds),
                    func.max(HumanTask.wait_seconds), _count_if(late))
-            .where(*_task_scope(process, instances, department, versions))
+            .where(*rollups.task_scope(process, instances, department, versions))
             .group_by(HumanTask.process_key, HumanTask.task_name))
-    parts = _live_parts(plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id)
+    parts = rollups.live_parts(session, plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id)
     if plan.sealed is not None:
         parts.append(select(TaskDay.process_key, TaskDay.task_name, func.sum(TaskDay.completed), literal(0),
                             func.sum(TaskDay.wait_sum), func.max(TaskDay.wait_max), func.sum(TaskDay.late))
-                     .where(*_task_days(process, department, versions, plan.sealed))
+                     .where(*rollups.task_days(process, department, versions, plan.sealed))
                      .group_by(TaskDay.process_key, TaskDay.task_name))
     found: dict[tuple[str, str], list[Any]] = {}
     for part in parts:
@@ -208,102 +161,6 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
                        *spread.get((p, s), (None, None, None, None, 0, None)))
             for (p, s), (c, o, total, m, late_) in found.items()]
     return sorted(rows, key=lambda r: -(r.avg_wait_s or 0))
-
-
-def _created_since(session: Session, since: datetime) -> ColumnElement[bool]:
-    """`created_at >= since`, written on SQLite as `+created_at` so that its planner cannot take an index that
-    starts on created_at (with sampled statistics it would, and sort a whole step instead of walking the
-    percentile's index); the unary plus changes no value."""
-    if session.get_bind().dialect.name != "sqlite":
-        return HumanTask.created_at >= since
-    return literal_column("+human_tasks.created_at") >= bindparam("created_since", since, type_=DateTime())
-
-
-def _rank(n: int, q: float) -> int:
-    """Nearest rank: the smallest value with at least q of the values at or below it."""
-    return max(0, math.ceil(q * n) - 1)
-
-
-def step_percentiles(session: Session, since: datetime, process: str | None = None,
-                     *, until: datetime | None = None, instances: Select[Any] | None = None,
-                     department: str | None = None, versions: Sequence[int] | None = None,
-                     ) -> dict[tuple[str, str], tuple[Any, ...]]:
-    """(process, step) → (wait p50, wait p90, work p50, work p90, breached, average lateness in working time).
-
-    Neither database computes a percentile from an index (SQLite has no percentile at all). The counts and
-    the histograms of the sealed days come from the roll-ups, the live rows' are counted here; the histogram
-    names the narrow value range that holds each rank and how many values lie below it, and the value is read
-    exact from the step's index in that range (`_nth`), a short walk however long the period."""
-    plan = rollups.plan(session, since, until, usable=instances is None)
-    scope = _task_scope(process, instances, department, versions)
-    live = select(HumanTask.process_key, HumanTask.task_name, HumanTask.claim_wait_seconds, HumanTask.work_seconds,
-                  HumanTask.late_working_seconds).where(
-        or_(HumanTask.claim_wait_seconds.is_not(None), HumanTask.work_seconds.is_not(None)), *scope)
-    found: dict[tuple[str, str], _Spread] = {}
-    for part in _live_parts(plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id):
-        for p, s, claim, work, late in session.execute(part):
-            found.setdefault((p, s), _Spread()).add(claim, work, late)
-    if plan.sealed is not None:
-        for p, s, n, breached, late_sum, claim, work in session.execute(
-                select(TaskDay.process_key, TaskDay.task_name, TaskDay.claimed, TaskDay.breached, TaskDay.late_sum,
-                       TaskDay.claim_hist, TaskDay.work_hist).where(*_task_days(process, department, versions,
-                                                                                plan.sealed))):
-            found.setdefault((p, s), _Spread()).merge(n, breached, late_sum, claim, work)
-    narrower = (_created_since(session, since), *([] if until is None else [HumanTask.created_at < until]), *scope)
-    return {(p, s): (*(_nth(session, column, p, s, hist, _rank(f.n, share), narrower)
-                       for column, hist in ((HumanTask.claim_wait_seconds, f.claim), (HumanTask.work_seconds, f.work))
-                       for share in (0.5, 0.9)),
-                     f.breached, f.late_sum / f.breached if f.breached else None)
-            for (p, s), f in found.items() if f.n}
-
-
-@dataclass
-class _Spread:
-    """A step's claimed count, breaches and the histograms of its waiting and working times."""
-
-    n: int = 0
-    breached: int = 0
-    late_sum: float = 0.0
-    claim: Counter[int] = field(default_factory=Counter)
-    work: Counter[int] = field(default_factory=Counter)
-
-    def add(self, claim: float | None, work: float | None, late: float | None) -> None:
-        if claim is not None:
-            self.n += 1
-            self.claim[rollups.bucket(claim)] += 1
-            if late is not None and late > 0:
-                self.breached += 1
-                self.late_sum += late
-        if work is not None:
-            self.work[rollups.bucket(work)] += 1
-
-    def merge(self, n: int, breached: int, late_sum: float, claim: str, work: str) -> None:
-        self.n += n
-        self.breached += breached
-        self.late_sum += late_sum
-        self.claim.update(rollups.histogram(claim))
-        self.work.update(rollups.histogram(work))
-
-
-def _nth(session: Session, column: Any, process: str, step: str, hist: Counter[int], n: int,
-         narrower: tuple[ColumnElement[bool], ...]) -> float | None:
-    """The n-th smallest value (from 0): the histogram gives its range and how many lie below, a walk along the
-    step's index within the range gives the value."""
-    below = 0
-    for index in sorted(hist):
-        if below + hist[index] > n:
-            break
-        below += hist[index]
-    else:
-        return None
-    if index == rollups.ZERO:
-        return 0.0
-    low, high, low_open = rollups.value_range(index)
-    bounds = [*([] if low is None else [column > low if low_open else column >= low]),
-              *([] if high is None else [column < high])]
-    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step, *bounds, *narrower)
-         .order_by(column).limit(1).offset(n - below))
-    return _float(session.scalar(q))
 
 
 def _instance_scope(until: datetime | None, department: str | None) -> list[ColumnElement[bool]]:
@@ -329,12 +186,12 @@ def process_cycles(session: Session, since: datetime, process: str | None = None
                    _count_if(ProcessInstance.status.in_(_ACTIVE)), _count_if(ProcessInstance.status == "error"),
                    func.sum(cycle), func.count(cycle))
             .where(*keys, *_instance_scope(None, department)).group_by(ProcessInstance.process_key))
-    parts = _live_parts(plan, live, ProcessInstance.created_at, OpenInstance.__table__, ProcessInstance.id)
+    parts = rollups.live_parts(session, plan, live, ProcessInstance.created_at, OpenInstance.__table__,
+                               ProcessInstance.id)
     if plan.sealed is not None:
-        day = InstanceDay.day
         parts.append(select(InstanceDay.process_key, func.sum(InstanceDay.final), func.sum(InstanceDay.completed),
                             literal(0), literal(0), func.sum(InstanceDay.cycle_sum), func.sum(InstanceDay.cycled))
-                     .where(day >= plan.sealed[0].date(), day < plan.sealed[1].date(),
+                     .where(rollups.spans(InstanceDay, plan.sealed),
                             *([] if process is None else [InstanceDay.process_key == process]),
                             *([] if department is None else
                               [InstanceDay.department == rollups.department_key(department)]))

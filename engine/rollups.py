@@ -19,15 +19,32 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, Index, Integer, String, Text, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import ColumnElement
 
-from .models import Base
+from .models import Base, HumanTask, ProcessInstance
 
 STATE = "daily"
+DAY, MONTH = "day", "month"  # a row of one day, or of a month's days (read where the period holds it whole)
 NO_DEPARTMENT = ""  # department of an instance filed without one: a key column cannot hold NULL uniquely
 # value ranges of the histograms: below 0, exactly 0 (a step done by rule has no working time), (0, 1 s),
 # then four per doubling from 1 s (each 19% wider than the last) up to 2^32 s, and above
@@ -48,10 +65,11 @@ class TaskDay(Base):
     """The final tasks created on one UTC day, of one step, version and department."""
 
     __tablename__ = "task_days"
-    __table_args__ = (Index("ux_task_days_key", "process_key", "day", "task_name", "definition_id", "department",
-                            unique=True),)
+    __table_args__ = (Index("ux_task_days_key", "process_key", "span", "day", "task_name", "definition_id",
+                            "department", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))         # DAY, or MONTH: the sum of its days, `day` its first
     day: Mapped[date] = mapped_column(Date)
     process_key: Mapped[str] = mapped_column(String(200))
     task_name: Mapped[str] = mapped_column(String(200))
@@ -73,9 +91,10 @@ class InstanceDay(Base):
     """The final instances started on one UTC day, of one process and department."""
 
     __tablename__ = "instance_days"
-    __table_args__ = (Index("ux_instance_days_key", "process_key", "day", "department", unique=True),)
+    __table_args__ = (Index("ux_instance_days_key", "process_key", "span", "day", "department", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[str] = mapped_column(String(5))         # DAY, or MONTH: the sum of its days, `day` its first
     day: Mapped[date] = mapped_column(Date)
     process_key: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(100))
@@ -160,5 +179,60 @@ def department_key(department: str | None) -> str:
     return NO_DEPARTMENT if department is None else department
 
 
+def task_scope(process: str | None, instances: Select[Any] | None, department: str | None,
+                versions: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    """The task conditions of a process, of some instances (any select of ids), a department, some versions."""
+    found = [] if process is None else [HumanTask.process_key == process]
+    if instances is not None:
+        found.append(HumanTask.instance_id.in_(instances))
+    if department is not None or versions is not None:
+        of = select(ProcessInstance.id)
+        if department is not None:
+            of = of.where(ProcessInstance.department == department)
+        if versions is not None:
+            of = of.where(ProcessInstance.definition_id.in_(versions))
+        found.append(HumanTask.instance_id.in_(of))
+    return found
+
+
+def task_days(process: str | None, department: str | None, versions: Sequence[int] | None,
+               window: tuple[datetime, datetime]) -> list[ColumnElement[bool]]:
+    """The roll-up rows of the sealed days of a period, of the process, department and versions asked for."""
+    found = [spans(TaskDay, window)]
+    if process is not None:
+        found.append(TaskDay.process_key == process)
+    if department is not None:
+        found.append(TaskDay.department == department_key(department))
+    if versions is not None:
+        found.append(TaskDay.definition_id.in_(versions))
+    return found
+
+
+def spans(table: Any, window: tuple[datetime, datetime]) -> ColumnElement[bool]:
+    """The rows that sum the days of `window` once: its whole months' rows and the other days' own rows."""
+    low, high = window[0].date(), window[1].date()
+    first = low if low.day == 1 else (low.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = high.replace(day=1)
+    if first >= last:
+        return and_(table.span == DAY, table.day >= low, table.day < high)
+    return or_(and_(table.span == MONTH, table.day >= first, table.day < last),
+               and_(table.span == DAY, or_(and_(table.day >= low, table.day < first),
+                                           and_(table.day >= last, table.day < high))))
+
+
+def live_parts(session: Session, plan: Plan, query: Select[Any], created: Any, open_rows: Any,
+                open_key: Any) -> list[Select[Any]]:
+    """`query` over each live window of the plan, and over the rows listed open in its sealed days: those are
+    found from the list, by id (on SQLite the creation time is written `+created_at`, so that its planner
+    cannot walk a year of an index on it instead)."""
+    parts = [query.where(created >= a, *([] if b is None else [created < b])) for a, b in plan.live]
+    if plan.sealed is not None:
+        if session.get_bind().dialect.name == "sqlite":
+            created = literal_column(f"+{created.table.name}.{created.name}", DateTime())
+        parts.append(query.where(open_key.in_(select(open_rows.c[0])), created >= plan.sealed[0],
+                                 created < plan.sealed[1]))
+    return parts
+
+
 __all__ = ["BOUNDS", "Plan", "InstanceDay", "OpenInstance", "OpenTask", "RollupState", "TaskDay", "as_text",
-           "bucket", "histogram", "plan", "sealed_until", "value_range"]
+           "bucket", "histogram", "live_parts", "plan", "sealed_until", "task_days", "task_scope", "value_range"]

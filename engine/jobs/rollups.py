@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from ..database import write_sessions
 from ..models import HumanTask, ProcessInstance
 from ..rollups import (
+    DAY,
+    MONTH,
     STATE,
     InstanceDay,
     OpenInstance,
@@ -35,6 +37,9 @@ from ..rollups import (
 )
 
 LAG = timedelta(hours=1)
+# days sealed by one run at most: the first run on a year of history would otherwise hold SQLite's write lock
+# for a minute; the days not sealed yet are read live meanwhile, so the figures are right all along
+SEAL_DAYS = 7
 FINAL_TASK = ("completed", "cancelled")
 FINAL_INSTANCE = ("completed", "cancelled")
 TaskKey = tuple[date, str, str, int, str]      # day, process, step, version, department
@@ -54,6 +59,15 @@ class TaskSums:
     claim: Counter[int] = field(default_factory=Counter)
     work: Counter[int] = field(default_factory=Counter)
 
+    def add(self, other: TaskSums) -> TaskSums:
+        for f in _TASK_FIGURES:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        if other.wait_max is not None:
+            self.wait_max = other.wait_max if self.wait_max is None else max(self.wait_max, other.wait_max)
+        self.claim.update(other.claim)
+        self.work.update(other.work)
+        return self
+
 
 @dataclass
 class InstanceSums:
@@ -61,6 +75,15 @@ class InstanceSums:
     completed: int = 0
     cycled: int = 0
     cycle_sum: float = 0.0
+
+    def add(self, other: InstanceSums) -> InstanceSums:
+        for f in _INSTANCE_FIGURES:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        return self
+
+
+_TASK_FIGURES = ("final", "completed", "wait_sum", "late", "claimed", "breached", "late_sum")
+_INSTANCE_FIGURES = ("final", "completed", "cycled", "cycle_sum")
 
 
 @dataclass
@@ -113,9 +136,9 @@ _INSTANCE_COLUMNS = (ProcessInstance.created_at, ProcessInstance.process_key, Pr
                      ProcessInstance.status, ProcessInstance.ended_at)
 
 
-def roll_up(db: Engine, now: datetime) -> int:
-    """One run of the roll-up; returns the days sealed and the open rows folded (0 when another scheduler
-    holds the roll-up, or nothing ended)."""
+def roll_up(db: Engine, now: datetime, max_days: int = SEAL_DAYS) -> int:
+    """One run of the roll-up; returns the days sealed (`max_days` at most) and the open rows folded (0 when
+    another scheduler holds the roll-up, or nothing ended)."""
     with write_sessions(db)() as session, session.begin():
         state = _take_state(session)
         if state is None:
@@ -124,6 +147,7 @@ def roll_up(db: Engine, now: datetime) -> int:
         folded = _fold_open(session, sums)
         target = datetime.combine((now - LAG).date(), time())
         start = state.sealed_until or _first_day(session, target)
+        target = min(target, max(start, start + timedelta(days=max_days)))
         sealed = 0
         if start < target:
             _seal(session, start, target, sums)
@@ -141,7 +165,7 @@ def rebuild(db: Engine, now: datetime) -> int:
         for table in (TaskDay, InstanceDay, OpenTask, OpenInstance):
             session.execute(delete(table))
         session.execute(RollupState.__table__.update().where(RollupState.name == STATE).values(sealed_until=None))
-    return roll_up(db, now)
+    return roll_up(db, now, max_days=100_000)
 
 
 class PastRows:
@@ -236,30 +260,33 @@ def merge(session: Session, sums: Sums) -> None:
         session.execute(insert(OpenInstance), [{"instance_id": i} for i in sums.open_instances])
 
 
+def _with_months(sums: dict[Any, Any], empty: Any) -> dict[tuple[Any, ...], Any]:
+    """Each day's sums under (DAY, day, ...) and added up under (MONTH, first of the month, ...)."""
+    found: dict[tuple[Any, ...], Any] = {}
+    for (day, *rest), s in sums.items():
+        found[(DAY, day, *rest)] = s
+        found.setdefault((MONTH, day.replace(day=1), *rest), empty()).add(s)
+    return found
+
+
 def _merge_tasks(session: Session, sums: dict[TaskKey, TaskSums]) -> None:
     if not sums:
         return
     days = [k[0] for k in sums]
-    have = {(r.day, r.process_key, r.task_name, r.definition_id, r.department): r for r in session.scalars(
-        select(TaskDay).where(TaskDay.day >= min(days), TaskDay.day <= max(days),
+    have = {(r.span, r.day, r.process_key, r.task_name, r.definition_id, r.department): r for r in session.scalars(
+        select(TaskDay).where(TaskDay.day >= min(days).replace(day=1), TaskDay.day <= max(days),
                               TaskDay.process_key.in_({k[1] for k in sums})))}
     new = []
-    for key, s in sums.items():
+    for key, s in _with_months(sums, TaskSums).items():
         row = have.get(key)
         if row is None:
-            new.append({"day": key[0], "process_key": key[1], "task_name": key[2], "definition_id": key[3],
-                        "department": key[4], "final": s.final, "completed": s.completed, "wait_sum": s.wait_sum,
-                        "wait_max": s.wait_max, "late": s.late, "claimed": s.claimed, "breached": s.breached,
-                        "late_sum": s.late_sum, "claim_hist": as_text(s.claim), "work_hist": as_text(s.work)})
+            new.append({"span": key[0], "day": key[1], "process_key": key[2], "task_name": key[3],
+                        "definition_id": key[4], "department": key[5], **{f: getattr(s, f) for f in _TASK_FIGURES},
+                        "wait_max": s.wait_max, "claim_hist": as_text(s.claim), "work_hist": as_text(s.work)})
             continue
-        row.final += s.final
-        row.completed += s.completed
-        row.wait_sum += s.wait_sum
+        for f in _TASK_FIGURES:
+            setattr(row, f, getattr(row, f) + getattr(s, f))
         row.wait_max = s.wait_max if row.wait_max is None else max(row.wait_max, s.wait_max or row.wait_max)
-        row.late += s.late
-        row.claimed += s.claimed
-        row.breached += s.breached
-        row.late_sum += s.late_sum
         row.claim_hist = as_text(Counter(histogram(row.claim_hist)) + s.claim)
         row.work_hist = as_text(Counter(histogram(row.work_hist)) + s.work)
     if new:
@@ -270,19 +297,17 @@ def _merge_instances(session: Session, sums: dict[InstanceKey, InstanceSums]) ->
     if not sums:
         return
     days = [k[0] for k in sums]
-    have = {(r.day, r.process_key, r.department): r for r in session.scalars(
-        select(InstanceDay).where(InstanceDay.day >= min(days), InstanceDay.day <= max(days),
+    have = {(r.span, r.day, r.process_key, r.department): r for r in session.scalars(
+        select(InstanceDay).where(InstanceDay.day >= min(days).replace(day=1), InstanceDay.day <= max(days),
                                   InstanceDay.process_key.in_({k[1] for k in sums})))}
     new = []
-    for key, s in sums.items():
+    for key, s in _with_months(sums, InstanceSums).items():
         row = have.get(key)
         if row is None:
-            new.append({"day": key[0], "process_key": key[1], "department": key[2], "final": s.final,
-                        "completed": s.completed, "cycled": s.cycled, "cycle_sum": s.cycle_sum})
+            new.append({"span": key[0], "day": key[1], "process_key": key[2], "department": key[3],
+                        **{f: getattr(s, f) for f in _INSTANCE_FIGURES}})
             continue
-        row.final += s.final
-        row.completed += s.completed
-        row.cycled += s.cycled
-        row.cycle_sum += s.cycle_sum
+        for f in _INSTANCE_FIGURES:
+            setattr(row, f, getattr(row, f) + getattr(s, f))
     if new:
         session.execute(insert(InstanceDay), new)

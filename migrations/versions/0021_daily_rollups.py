@@ -21,6 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "task_days",
         sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("span", sa.String(5), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("process_key", sa.String(200), nullable=False),
         sa.Column("task_name", sa.String(200), nullable=False),
@@ -38,10 +39,11 @@ def upgrade() -> None:
         sa.Column("work_hist", sa.Text(), nullable=False),
     )
     op.create_index("ux_task_days_key", "task_days",
-                    ["process_key", "day", "task_name", "definition_id", "department"], unique=True)
+                    ["process_key", "span", "day", "task_name", "definition_id", "department"], unique=True)
     op.create_table(
         "instance_days",
         sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("span", sa.String(5), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("process_key", sa.String(200), nullable=False),
         sa.Column("department", sa.String(100), nullable=False),
@@ -50,7 +52,7 @@ def upgrade() -> None:
         sa.Column("cycled", sa.Integer(), nullable=False),
         sa.Column("cycle_sum", sa.Float(), nullable=False),
     )
-    op.create_index("ux_instance_days_key", "instance_days", ["process_key", "day", "department"], unique=True)
+    op.create_index("ux_instance_days_key", "instance_days", ["process_key", "span", "day", "department"], unique=True)
     op.create_table("rollup_open_tasks", sa.Column("task_id", sa.String(36), primary_key=True))
     op.create_table("rollup_open_instances", sa.Column("instance_id", sa.Integer(), primary_key=True,
                                                        autoincrement=False))

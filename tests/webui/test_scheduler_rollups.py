@@ -7,7 +7,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from engine import Actor, ServiceRegistry, WorkflowEngine, analytics
-from engine.rollups import OpenTask, RollupState, TaskDay
+from engine.rollups import DAY, OpenTask, RollupState, TaskDay
 from rules import FactProviders, RuleStore
 from tests.conftest import PROCESSES
 from webui.scheduler import Scheduler
@@ -32,7 +32,7 @@ def test_a_poll_seals_the_days_before_and_the_figures_stay_the_same(db: Engine, 
     Scheduler(eng, RuleStore(db), FactProviders(), clock=lambda: now).poll()
     with Session(db) as session:
         assert session.scalar(select(RollupState.sealed_until)) == datetime(2026, 3, 3)
-        assert session.scalar(select(func.sum(TaskDay.final))) == 1
+        assert session.scalar(select(func.sum(TaskDay.final)).where(TaskDay.span == DAY)) == 1
         assert session.scalar(select(func.count()).select_from(OpenTask)) == 1
     with eng.read() as session:
         after = analytics.report(session, now, days=7, process="purchase_approval")

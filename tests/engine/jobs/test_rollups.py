@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import Actor, ProcessDefinition, ProcessInstance, ServiceRegistry, WorkflowEngine, analytics, roll_up
 from engine.jobs.rollups import rebuild
-from engine.rollups import BOUNDS, OpenInstance, OpenTask, RollupState, TaskDay, bucket, value_range
+from engine.rollups import BOUNDS, DAY, MONTH, OpenInstance, OpenTask, RollupState, TaskDay, bucket, value_range
 from tests.conftest import PROCESSES
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
@@ -113,7 +113,9 @@ def _scopes(session: Session) -> list[dict[str, Any]]:
 
 def _periods(now: datetime) -> list[tuple[datetime, datetime | None]]:
     """The last week; the days of a reader in Shanghai (periods that start and end at 16:00 UTC); one day."""
-    return [(now - timedelta(days=7), None), (T0 - timedelta(hours=17), T0 + timedelta(days=3) - timedelta(hours=17)),
+    return [(now - timedelta(days=7), None), (T0 - timedelta(days=1), None), (T0 + timedelta(hours=30), now),
+            (T0 + timedelta(days=20), now - timedelta(days=2, hours=5)),
+            (T0 - timedelta(hours=17), T0 + timedelta(days=3) - timedelta(hours=17)),
             (T0.replace(hour=0) + timedelta(days=1) - SHANGHAI, T0.replace(hour=0) + timedelta(days=4) - SHANGHAI),
             (T0.replace(hour=0) + timedelta(days=1), T0.replace(hour=0) + timedelta(days=2)), (T0, T0)]
 
@@ -136,7 +138,9 @@ def test_the_figures_from_the_rollups_are_the_tables_figures_worked_out_by_hand(
         assert session.scalar(select(RollupState.sealed_until)) == datetime(2026, 3, 6)
         assert session.scalar(select(func.count()).select_from(OpenTask)) == 2, "F's and H's manager task"
         assert session.scalar(select(func.count()).select_from(OpenInstance)) == 2
-        assert session.scalar(select(func.sum(TaskDay.final))) == 7, "A's two, B to E, G's cancelled one"
+        assert session.scalar(select(func.sum(TaskDay.final)).where(TaskDay.span == DAY)) == 7, \
+            "A's two, B to E, G's cancelled one"
+        assert session.scalar(select(func.sum(TaskDay.final)).where(TaskDay.span == MONTH)) == 7, "all in March"
     with eng.read() as session:
         steps, cycles = after = _figures(session, T0 - timedelta(days=1), clock.now)
     assert _approx(after) == _approx(before)
@@ -172,6 +176,22 @@ def test_the_work_still_open_is_folded_in_when_it_ends(db: Engine, history) -> N
     _same_as_the_tables(eng, clock.now)
 
 
+def test_months_sealed_whole_and_in_part_give_the_same_figures(db: Engine, history) -> None:
+    """Requests through March, April and into May: a period reads whole months' rows and the days around them."""
+    eng, clock, ids = history
+    roll_up(db, clock.now)
+    for day in range(5, 70, 4):
+        view = _start(eng, clock, T0 + timedelta(days=day, hours=day % 7), ALICE if day % 3 else FRANK, 9000)
+        _decide(eng, clock, view.tasks[0].id, day % 5 + 0.25, day % 4 + 0.5, "approve")
+        if day % 8 == 1:
+            roll_up(db, clock.now)
+    _decide(eng, clock, ids["H"].tasks[0].id, 1, 1)
+    roll_up(db, clock.now)
+    with Session(db) as session:
+        assert session.scalar(select(func.count()).select_from(TaskDay).where(TaskDay.span == MONTH)) >= 3
+    _same_as_the_tables(eng, clock.now)
+
+
 def test_a_percentile_is_exact_inside_a_histogram_range() -> None:
     """Every value falls in the range whose bounds the walk along the index uses, the same floats."""
     for v in [0.0, -3.0, 0.5, 1.0, 59.99, 60.0, 61.0, 3600.0, *BOUNDS[:40], 1e12]:
@@ -190,5 +210,5 @@ def test_two_schedulers_roll_up_once(db: Engine, history) -> None:
         run.join()
     assert sorted(results) == [0, 4]
     with Session(db) as session:
-        assert session.scalar(select(func.sum(TaskDay.final))) == 7
+        assert session.scalar(select(func.sum(TaskDay.final)).where(TaskDay.span == DAY)) == 7
     _same_as_the_tables(eng, clock.now)
