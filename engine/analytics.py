@@ -156,7 +156,7 @@ def step_timings(session: Session, since: datetime, now: datetime, process: str 
                 f[4] + int(late_ or 0)
             f[3] = _float(m) if f[3] is None else f[3] if m is None else max(f[3], float(m))
     spread = (step_percentiles(session, since, process, until=until, instances=instances, department=department,
-                               versions=versions) if with_percentiles else {})
+                               versions=versions, now=now) if with_percentiles else {})
     rows = [StepTiming(p, s, c, o, total / c if c else None, _float(m), late_,
                        *spread.get((p, s), (None, None, None, None, 0, None)))
             for (p, s), (c, o, total, m, late_) in found.items()]

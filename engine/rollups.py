@@ -1,18 +1,21 @@
 """Daily roll-ups of the finished history, so the monitor's step and cycle figures need not read a year of rows.
 
-A task (an instance) is final once completed or cancelled: its figures never change again. The scheduler's
-roll-up (`engine/jobs/rollups.py`) seals whole UTC days, oldest first, up to `sealed_until`: the final tasks
-created on a sealed day are summed into one `task_days` row per day, process, step, version and department
-(counts, sums, the largest wait, and a histogram of the waiting and working times), the final instances into
-`instance_days`; the tasks and instances of a sealed day still moving are listed in `rollup_open_tasks` /
-`rollup_open_instances` and folded into their day when they end. A figure over a period is then the sum of
-the sealed days wholly inside it, plus three small sets read live from the tables: the period's partial first
-and last days, the days after `sealed_until` (today), and the listed open ones whose created day is sealed.
+An instance is final once completed or cancelled, and its tasks are then (not before: a running instance
+may move to another version, and a task's version and department are its instance's); their figures never
+change again. The scheduler's roll-up (`engine/jobs/rollups.py`) seals whole UTC days, oldest first, up to
+`sealed_until`: the final tasks created on a sealed day are summed into one `task_days` row per day,
+process, step, version and department (counts, sums, the largest wait, and histograms of the waiting and
+working times), and into the row of its month; the final instances into `instance_days`. The tasks and
+instances of a sealed day still moving are listed in `rollup_open_tasks` / `rollup_open_instances` and
+folded into their day when they end. A figure over a period is then the sum of the sealed months and days
+wholly inside it, plus three small sets read live from the tables: the period's partial first and last
+days (a reader's calendar day starts at any hour of UTC), the days after `sealed_until` (today), and the
+listed open ones whose day is sealed.
 
 The histogram only guides the percentiles: it tells which of its narrow value ranges holds the wanted rank
 and how many values lie below it, and the value itself is read from the task table's index in that range,
 so every percentile stays the exact nearest rank. Rows are written with the engine's clock, which does not
-go back; a writer of past rows (seed-history) calls `jobs.rollups.rebuild` afterwards.
+go back; a writer of past rows adds them itself (seed-history: `jobs.rollups.PastRows`), or `rebuild`.
 """
 from __future__ import annotations
 

@@ -14,7 +14,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, Select, bindparam, cast, func, literal_column, or_, select, true
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -23,16 +36,24 @@ from .models import HumanTask
 from .rollups import OpenTask, TaskDay
 
 Step = tuple[str, str]
+LIVE_DAYS = 3
 
 
 def step_percentiles(session: Session, since: datetime, process: str | None = None,
                      *, until: datetime | None = None, instances: Select[Any] | None = None,
                      department: str | None = None, versions: Sequence[int] | None = None,
-                     ) -> dict[Step, tuple[Any, ...]]:
+                     now: datetime | None = None) -> dict[Step, tuple[Any, ...]]:
     """(process, step) → (wait p50, wait p90, work p50, work p90, breached, average lateness in working time),
-    over the tasks created in [since, until) (to now without `until`), narrowed as `analytics.step_timings`."""
+    over the tasks created in [since, until) (to now without `until`), narrowed as `analytics.step_timings`.
+
+    Without roll-ups for the period (none sealed yet, any other narrowing by `instances`), or with more than
+    `LIVE_DAYS` of it still live (a scheduler catching up), reading every live row would cost more than
+    walking the step's index to each rank from the nearer end, as `_walked` does."""
     plan = rollups.plan(session, since, until, usable=instances is None)
     scope = rollups.task_scope(process, instances, department, versions)
+    narrower = (_created_since(session, since), *([] if until is None else [HumanTask.created_at < until]), *scope)
+    if plan.sealed is None or (now is not None and _live_days(plan, now) > LIVE_DAYS):
+        return _walked(session, narrower)
     counts: dict[Step, list[Any]] = {}
     claim: dict[Step, Counter[int]] = {}
     work: dict[Step, Counter[int]] = {}
@@ -58,7 +79,6 @@ def step_percentiles(session: Session, since: datetime, process: str | None = No
             f[0], f[1], f[2] = f[0] + int(n or 0), f[1] + int(breached or 0), f[2] + float(late_sum or 0)
         _add_histograms(session, TaskDay.claim_hist, days, claim)
         _add_histograms(session, TaskDay.work_hist, days, work)
-    narrower = (_created_since(session, since), *([] if until is None else [HumanTask.created_at < until]), *scope)
     return {(p, s): (*(_nth(session, column, p, s, hist.get((p, s), Counter()), _rank(n, share), narrower)
                        for column, hist in ((HumanTask.claim_wait_seconds, claim), (HumanTask.work_seconds, work))
                        for share in (0.5, 0.9)),
@@ -115,5 +135,36 @@ def _nth(session: Session, column: Any, process: str, step: str, hist: Counter[i
               *([] if high is None else [column < high])]
     q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step, *bounds, *narrower)
          .order_by(column).limit(1).offset(n - below))
+    found = session.scalar(q)
+    return None if found is None else float(found)
+
+
+def _live_days(plan: rollups.Plan, now: datetime) -> float:
+    return sum(((b or now) - a).total_seconds() for a, b in plan.live) / 86400
+
+
+def _walked(session: Session, narrower: tuple[ColumnElement[bool], ...]) -> dict[Step, tuple[Any, ...]]:
+    """The figures from the task table alone: the counts in one aggregate, each percentile by walking the
+    step's index to its rank from the nearer end (exact, but its cost grows with the period)."""
+    late = HumanTask.late_working_seconds > 0
+    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.claim_wait_seconds),
+                func.sum(case((late, 1), else_=0)), func.avg(case((late, HumanTask.late_working_seconds))))
+         .where(HumanTask.claim_wait_seconds.is_not(None), *narrower)
+         .group_by(HumanTask.process_key, HumanTask.task_name))
+    found = {}
+    for p, s, n, breached, late_avg in session.execute(q).all():
+        figures = [_walk(session, column, p, s, _rank(int(n), share), int(n), narrower)
+                   for column in (HumanTask.claim_wait_seconds, HumanTask.work_seconds) for share in (0.5, 0.9)]
+        found[(p, s)] = (*figures, int(breached or 0), None if late_avg is None else float(late_avg))
+    return found
+
+
+def _walk(session: Session, column: Any, process: str, step: str, n: int, total: int,
+          narrower: tuple[ColumnElement[bool], ...]) -> float | None:
+    """The n-th smallest value (from 0) of `total`: a walk along the step's index from the nearer end."""
+    descending = n > total // 2
+    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step,
+                              column.is_not(None), *narrower)
+         .order_by(column.desc() if descending else column).limit(1).offset(total - 1 - n if descending else n))
     found = session.scalar(q)
     return None if found is None else float(found)

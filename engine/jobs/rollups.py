@@ -216,7 +216,7 @@ def _fold_open(session: Session, sums: Sums) -> int:
     ended_tasks = session.execute(
         select(HumanTask.id, *_TASK_COLUMNS).join(OpenTask, OpenTask.task_id == HumanTask.id)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .where(HumanTask.status.in_(FINAL_TASK))).all()
+        .where(HumanTask.status.in_(FINAL_TASK), ProcessInstance.status.in_(FINAL_INSTANCE))).all()
     ended_instances = session.execute(
         select(ProcessInstance.id, *_INSTANCE_COLUMNS).join(OpenInstance, OpenInstance.instance_id ==
                                                             ProcessInstance.id)
@@ -233,12 +233,15 @@ def _fold_open(session: Session, sums: Sums) -> int:
 
 
 def _seal(session: Session, start: datetime, end: datetime, sums: Sums) -> None:
-    """Sum the final tasks and instances created in [start, end), list the others as open."""
-    tasks = (select(HumanTask.id, *_TASK_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    """Sum the final tasks and instances created in [start, end), list the others as open. A task counts as
+    final once its instance is too: a running instance may still move to another version (a migration), and
+    its tasks' version is the instance's."""
+    tasks = (select(HumanTask.id, ProcessInstance.status.label("instance_status"), *_TASK_COLUMNS)
+             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .where(HumanTask.created_at >= start, HumanTask.created_at < end))
     for row in session.execute(tasks):
-        if row.status in FINAL_TASK:
-            sums.add_task(row[1:])
+        if row.status in FINAL_TASK and row.instance_status in FINAL_INSTANCE:
+            sums.add_task(row[2:])
         else:
             sums.open_tasks.append(row[0])
     instances = select(ProcessInstance.id, *_INSTANCE_COLUMNS).where(ProcessInstance.created_at >= start,

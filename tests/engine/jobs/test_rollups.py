@@ -21,6 +21,7 @@ ALICE = Actor("alice", frozenset({"requesters"}), department="IT")
 FRANK = Actor("frank", frozenset({"requesters"}), department="Sales")
 BOB = Actor("bob", frozenset({"IT-managers", "Sales-managers"}))
 CAROL = Actor("carol", frozenset({"finance-directors"}))
+DAVE = Actor("dave", roles=frozenset({"designer"}))
 REQUEST = {"item": "Server", "supplier": "Huawei", "reason": "capacity", "quantity": 1}
 H = 3600.0
 SHANGHAI = timedelta(hours=8)
@@ -105,10 +106,11 @@ def _approx(figures: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _scopes(session: Session) -> list[dict[str, Any]]:
-    version = session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == "purchase_approval"))
+    versions = session.scalars(select(ProcessDefinition.id).where(ProcessDefinition.key == "purchase_approval")
+                               .order_by(ProcessDefinition.version)).all()
     other = session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key != "purchase_approval"))
-    return [{}, {"department": "IT"}, {"department": "Sales"}, {"versions": [version]}, {"versions": [other]},
-            {"department": "IT", "versions": [version]}, {"process": "purchase_approval"}]
+    return [{}, {"department": "IT"}, {"department": "Sales"}, *({"versions": [v]} for v in versions),
+            {"versions": [other]}, {"department": "IT", "versions": [versions[0]]}, {"process": "purchase_approval"}]
 
 
 def _periods(now: datetime) -> list[tuple[datetime, datetime | None]]:
@@ -211,4 +213,26 @@ def test_two_schedulers_roll_up_once(db: Engine, history) -> None:
     assert sorted(results) == [0, 4]
     with Session(db) as session:
         assert session.scalar(select(func.sum(TaskDay.final)).where(TaskDay.span == DAY)) == 7
+    _same_as_the_tables(eng, clock.now)
+
+
+def test_a_request_moved_to_a_new_version_is_counted_under_it(db: Engine, history) -> None:
+    """Its tasks wait in the open list until the request ends: till then a migration may still move it."""
+    from engine import Bundle, SourceFile
+    from tests.engine.test_migration import PURCHASE, v2_without_revision
+
+    eng, clock, _ids = history
+    moved = _start(eng, clock, clock.now, ALICE, 90000)
+    _decide(eng, clock, moved.tasks[0].id, 1, 1)  # the manager approves; finance next
+    clock.now += timedelta(days=2)
+    roll_up(db, clock.now)
+    old = Bundle.from_path(PURCHASE)
+    eng.deploy_bundle(Bundle(SourceFile(PURCHASE.name, v2_without_revision().encode()), old.dmn, old.forms), "dave")
+    [result] = [r for r in eng.migrate("purchase_approval", DAVE) if r.instance_id == moved.id]
+    assert not result.blockers
+    [finance] = [t for t in eng.get(moved.id).tasks if t.status == "open"]
+    _decide(eng, clock, finance.id, None, 2, who=CAROL)
+    _same_as_the_tables(eng, clock.now)
+    clock.now += timedelta(days=1)
+    roll_up(db, clock.now)
     _same_as_the_tables(eng, clock.now)
