@@ -58,12 +58,15 @@ from .jobs import (
     Job,
     JobRunner,
     JobTicket,
+    PastRowsRollup,
     RunReport,
     add_job,
     add_unique_job,
     arm_timer_starts,
     bulk_start,
+    rebuild_rollups,
     register_kind,
+    roll_up,
 )
 from .messages import Delivery
 from .migration import Blocker, MigrationCheck
@@ -110,6 +113,7 @@ __all__ = [
     "authenticate", "bpmn_files", "configure_engine", "create_token", "create_user", "engine_options",
     "has_event", "make_engine", "refresh_statistics", "queue_filter", "reassign", "record",
     "task_view", "write_sessions", "CalendarDay", "WorkCalendar", "set_day", "load_calendar", "register_kind",
+    "roll_up", "rebuild_rollups", "PastRowsRollup",
     "ElementChange", "PropertyChange", "VersionDiff", "diff_versions", "Blocker", "MigrationCheck",
     "user_for_token", "utcnow", "aware_utcnow", "validate_form", "arm_timer_starts",
     "ID_MAX", "INT64_MAX", "INT64_MIN", "escape_unstorable", "fits_int64", "storable_number", "unstorable_char",

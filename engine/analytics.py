@@ -1,12 +1,14 @@
 """Flow timing for managers: waiting per step, cycle times, workload, throughput.
 
-Every figure is one SQL aggregate over the task table or the instance
-table, never a scan of workflow state, so the monitor answers in a second
-over a million task rows on SQLite as on PostgreSQL.
+Every figure is SQL over the task table or the instance table, never a scan
+of workflow state; the step and cycle figures add the sealed days' daily
+roll-ups (`engine/rollups.py`) to the few rows still moving, so the monitor
+answers within half a second over a million task rows on SQLite as on
+PostgreSQL, whatever the period.
 """
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,21 +19,21 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    bindparam,
     case,
     cast,
     column,
     func,
     literal,
-    literal_column,
     select,
     values,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from . import names
+from . import names, rollups
 from .models import HumanTask, ProcessDefinition, ProcessInstance
+from .rollups import InstanceDay, OpenInstance, OpenTask, TaskDay
+from .step_spread import step_percentiles
 
 _ACTIVE = ("running", "waiting")
 
@@ -121,87 +123,44 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def step_timings(session: Session, since: datetime, now: datetime, process: str | None = None,
                  *, with_percentiles: bool = True, instances: Select[Any] | None = None,
-                 until: datetime | None = None) -> list[StepTiming]:
+                 until: datetime | None = None, department: str | None = None,
+                 versions: Sequence[int] | None = None) -> list[StepTiming]:
     """Per step, for tasks created in the period: done, still open, how long they waited, how many were late;
     with the waiting and working percentiles unless `with_percentiles` is false (the benchmark times them apart).
 
-    `instances` (a select of instance ids) narrows it to those: the versions that gave a renamed step one name,
-    a department's requests. `until` ends the period (tasks created before it), else it runs to now."""
+    `department` and `versions` (definition ids) narrow it to those instances: a department's requests, the
+    versions that gave a renamed step one name; `instances` (any select of instance ids) too, read without
+    the roll-ups. `until` ends the period (tasks created before it), else it runs to now. The sealed days come
+    from the daily roll-ups (`engine/rollups.py`), the rest from the task table."""
+    plan = rollups.plan(session, since, until, usable=instances is None)
     # wait_seconds is set only on completion and completed_at on completion or cancellation, so plain
-    # counts and averages replace per-row CASEs: a million rows stay well under a second
+    # counts and sums replace per-row CASEs
     late = and_(HumanTask.due_at < func.coalesce(HumanTask.completed_at, literal(now)),
                 HumanTask.status != "cancelled")
-    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.wait_seconds),
-                func.count() - func.count(HumanTask.completed_at), func.avg(HumanTask.wait_seconds),
-                func.max(HumanTask.wait_seconds), _count_if(late))
-         .where(HumanTask.created_at >= since)
-         .group_by(HumanTask.process_key, HumanTask.task_name))
-    if process:
-        q = q.where(HumanTask.process_key == process)
-    if instances is not None:
-        q = q.where(HumanTask.instance_id.in_(instances))
-    if until is not None:
-        q = q.where(HumanTask.created_at < until)
-    spread = (step_percentiles(session, since, process, until=until, instances=instances)
-              if with_percentiles else {})
-    rows = [StepTiming(p, s, int(c or 0), int(o or 0), _float(a), _float(m), int(late_ or 0),
+    live = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.wait_seconds),
+                   func.count() - func.count(HumanTask.completed_at), func.sum(HumanTask.wait_seconds),
+                   func.max(HumanTask.wait_seconds), _count_if(late))
+            .where(*rollups.task_scope(process, instances, department, versions))
+            .group_by(HumanTask.process_key, HumanTask.task_name))
+    parts = rollups.live_parts(session, plan, live, HumanTask.created_at, OpenTask.__table__, HumanTask.id)
+    if plan.sealed is not None:
+        parts.append(select(TaskDay.process_key, TaskDay.task_name, func.sum(TaskDay.completed), literal(0),
+                            func.sum(TaskDay.wait_sum), func.max(TaskDay.wait_max), func.sum(TaskDay.late))
+                     .where(*rollups.task_days(process, department, versions, plan.sealed))
+                     .group_by(TaskDay.process_key, TaskDay.task_name))
+    found: dict[tuple[str, str], list[Any]] = {}
+    for part in parts:
+        for p, s, c, o, total, m, late_ in session.execute(part):
+            f = found.setdefault((p, s), [0, 0, 0.0, None, 0])
+            f[0], f[1], f[2], f[4] = f[0] + int(c or 0), f[1] + int(o or 0), f[2] + float(total or 0), \
+                f[4] + int(late_ or 0)
+            f[3] = _float(m) if f[3] is None else f[3] if m is None else max(f[3], float(m))
+    spread = (step_percentiles(session, since, process, until=until, instances=instances, department=department,
+                               versions=versions, now=now) if with_percentiles else {})
+    rows = [StepTiming(p, s, c, o, total / c if c else None, _float(m), late_,
                        *spread.get((p, s), (None, None, None, None, 0, None)))
-            for p, s, c, o, a, m, late_ in session.execute(q)]
+            for (p, s), (c, o, total, m, late_) in found.items()]
     return sorted(rows, key=lambda r: -(r.avg_wait_s or 0))
-
-
-def _nth(session: Session, column: Any, process: str, step: str, since: datetime, n: int, total: int,
-         *, narrower: tuple[ColumnElement[bool], ...] = ()) -> float | None:
-    """The n-th smallest value (from 0) of `total`: a walk along the step's index from the nearer end."""
-    descending = n > total // 2
-    q = (select(column).where(HumanTask.process_key == process, HumanTask.task_name == step,
-                              column.is_not(None), _created_since(session, since), *narrower)
-         .order_by(column.desc() if descending else column).limit(1).offset(total - 1 - n if descending else n))
-    return _float(session.scalar(q))
-
-
-def _created_since(session: Session, since: datetime) -> ColumnElement[bool]:
-    """`created_at >= since`, written on SQLite as `+created_at` so that its planner cannot take an index that
-    starts on created_at (with sampled statistics it would, and sort a whole step instead of walking the
-    percentile's index); the unary plus changes no value."""
-    if session.get_bind().dialect.name != "sqlite":
-        return HumanTask.created_at >= since
-    return literal_column("+human_tasks.created_at") >= bindparam("created_since", since, type_=DateTime())
-
-
-def _rank(n: int, q: float) -> int:
-    """Nearest rank: the smallest value with at least q of the values at or below it."""
-    return max(0, math.ceil(q * n) - 1)
-
-
-def step_percentiles(session: Session, since: datetime, process: str | None = None,
-                     *, until: datetime | None = None, instances: Select[Any] | None = None,
-                     ) -> dict[tuple[str, str], tuple[Any, ...]]:
-    """(process, step) → (wait p50, wait p90, work p50, work p90, breached, average lateness in working time).
-
-    Neither database computes a percentile from an index (SQLite has no percentile at all), so each one
-    is the value at its rank, read by walking the step's index to it; the counts come from the same index.
-    """
-    late = HumanTask.late_working_seconds > 0
-    narrower = _narrower(until, instances)
-    q = (select(HumanTask.process_key, HumanTask.task_name, func.count(HumanTask.claim_wait_seconds),
-                _count_if(late), func.avg(case((late, HumanTask.late_working_seconds))))
-         .where(_created_since(session, since), HumanTask.claim_wait_seconds.is_not(None), *narrower)
-         .group_by(HumanTask.process_key, HumanTask.task_name))
-    if process:
-        q = q.where(HumanTask.process_key == process)
-    found = {}
-    for p, s, n, breached, late_avg in session.execute(q).all():
-        figures = [_nth(session, column, p, s, since, _rank(int(n), share), int(n), narrower=narrower)
-                   for column in (HumanTask.claim_wait_seconds, HumanTask.work_seconds) for share in (0.5, 0.9)]
-        found[(p, s)] = (*figures, int(breached or 0), _float(late_avg))
-    return found
-
-
-def _narrower(until: datetime | None, instances: Select[Any] | None) -> tuple[ColumnElement[bool], ...]:
-    """Task conditions for a period that ends before now and for some instances only (a department's)."""
-    return ((*(() if until is None else (HumanTask.created_at < until,)),
-             *(() if instances is None else (HumanTask.instance_id.in_(instances),))))
 
 
 def _instance_scope(until: datetime | None, department: str | None) -> list[ColumnElement[bool]]:
@@ -216,18 +175,35 @@ def of_department(department: str | None) -> Select[Any] | None:
 
 def process_cycles(session: Session, since: datetime, process: str | None = None, *,
                    until: datetime | None = None, department: str | None = None) -> list[ProcessCycle]:
+    """Per process, the instances started in the period: how many, completed, active, failed, the average
+    cycle of the completed; the sealed days from the roll-ups, the rest from the instance table."""
+    plan = rollups.plan(session, since, until)
     completed = ProcessInstance.status == "completed"
-    cycle = _seconds(session, ProcessInstance.created_at, ProcessInstance.ended_at)
-    q = (select(ProcessInstance.process_key, func.count(), _count_if(completed),
-                _count_if(ProcessInstance.status.in_(_ACTIVE)), _count_if(ProcessInstance.status == "error"),
-                func.avg(case((completed, cycle))))
-         .where(ProcessInstance.created_at >= since, *_instance_scope(until, department))
-         .group_by(ProcessInstance.process_key)
-         .order_by(ProcessInstance.process_key))
-    if process:
-        q = q.where(ProcessInstance.process_key == process)
-    return [ProcessCycle(p, int(n), int(c or 0), int(a or 0), int(f or 0), _float(avg))
-            for p, n, c, a, f, avg in session.execute(q)]
+    cycle = case((completed, _seconds(session, ProcessInstance.created_at, ProcessInstance.ended_at)))
+    keys = ([ProcessInstance.process_key == process] if process else
+            [ProcessInstance.process_key.in_(select(ProcessDefinition.key).distinct().scalar_subquery())])
+    live = (select(ProcessInstance.process_key, func.count(), _count_if(completed),
+                   _count_if(ProcessInstance.status.in_(_ACTIVE)), _count_if(ProcessInstance.status == "error"),
+                   func.sum(cycle), func.count(cycle))
+            .where(*keys, *_instance_scope(None, department)).group_by(ProcessInstance.process_key))
+    parts = rollups.live_parts(session, plan, live, ProcessInstance.created_at, OpenInstance.__table__,
+                               ProcessInstance.id)
+    if plan.sealed is not None:
+        parts.append(select(InstanceDay.process_key, func.sum(InstanceDay.final), func.sum(InstanceDay.completed),
+                            literal(0), literal(0), func.sum(InstanceDay.cycle_sum), func.sum(InstanceDay.cycled))
+                     .where(rollups.spans(InstanceDay, plan.sealed),
+                            *([] if process is None else [InstanceDay.process_key == process]),
+                            *([] if department is None else
+                              [InstanceDay.department == rollups.department_key(department)]))
+                     .group_by(InstanceDay.process_key))
+    found: dict[str, list[Any]] = {}
+    for part in parts:
+        for p, *figures in session.execute(part):
+            f = found.setdefault(p, [0, 0, 0, 0, 0.0, 0])
+            for i, v in enumerate(figures):
+                f[i] += float(v or 0) if i == 4 else int(v or 0)  # PostgreSQL's sums are Decimals
+    return [ProcessCycle(p, int(n), int(c), int(a), int(e), float(total) / cycled if cycled else None)
+            for p, (n, c, a, e, total, cycled) in sorted(found.items())]
 
 
 def workload(session: Session, now: datetime, process: str | None = None, *,
@@ -307,9 +283,8 @@ def report(session: Session, now: datetime, days: int = 30, process: str | None 
     instances when `department` is given. The workload is the work open now, of that department.
     `offset`: the people's clock's distance from UTC, for the days of the per-day figures."""
     since = since or now - timedelta(days=days)
-    instances = of_department(department)
     return Report(since=since, process=process, until=until, department=department,
-                  steps=step_timings(session, since, now, process, instances=instances, until=until),
+                  steps=step_timings(session, since, now, process, department=department, until=until),
                   cycles=process_cycles(session, since, process, until=until, department=department),
                   workload=workload(session, now, process, department=department),
                   throughput=throughput(session, since, now, process, until=until, department=department,

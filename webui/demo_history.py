@@ -26,7 +26,15 @@ from typing import Any
 
 from sqlalchemy import JSON, Engine, func, select
 
-from engine import Event, HumanTask, ProcessDefinition, ProcessInstance, WorkCalendar, write_sessions
+from engine import (
+    Event,
+    HumanTask,
+    PastRowsRollup,
+    ProcessDefinition,
+    ProcessInstance,
+    WorkCalendar,
+    write_sessions,
+)
 
 PROCESS = "purchase_approval"
 BATCH = 2_000  # instances per insert round: a few thousand rows per statement
@@ -199,9 +207,14 @@ class HistoryWriter:
 
         Straight to the driver (`executemany` of plain tuples, JSON encoded once): SQLAlchemy's per-row
         parameter handling would cost more than the database's work. Ids are taken after the largest
-        one inside a write transaction (SQLite's BEGIN IMMEDIATE) or from the sequence (PostgreSQL)."""
+        one inside a write transaction (SQLite's BEGIN IMMEDIATE) or from the sequence (PostgreSQL).
+
+        The rows of days the monitor's roll-ups had already sealed are added to them at the end, so the
+        monitor is right at once (the days after are sealed by the scheduler as usual)."""
         tasks_written = 0
+        rolled = PastRowsRollup(self.db, self.now)
         for batch in self.batches(instances):
+            self._sum(batch, rolled)
             with write_sessions(self.db)() as session, session.begin():
                 conn = session.connection()
                 ids = self._ids(conn, len(batch.instances))
@@ -214,7 +227,15 @@ class HistoryWriter:
             tasks_written += len(task_rows)
             if progress:
                 progress(len(batch.instances))
+        rolled.commit()
         return instances, tasks_written
+
+    def _sum(self, batch: _Batch, rolled: PastRowsRollup) -> None:
+        for instance, tasks in zip(batch.instances, batch.tasks, strict=True):
+            rolled.add_instance(tuple(instance[k] for k in _INSTANCE_SUMMED))
+            for task in tasks:
+                rolled.add_task((task["created_at"], PROCESS, task["task_name"], self.definition_id,
+                                 instance["department"], *(task[k] for k in _TASK_SUMMED)))
 
     def _ids(self, conn: Any, n: int) -> list[int]:
         if self.db.dialect.name == "postgresql":
@@ -241,6 +262,9 @@ class HistoryWriter:
             for n, dump in converters) for row in rows])
 
 
+_INSTANCE_SUMMED = ("created_at", "process_key", "department", "status", "ended_at")
+_TASK_SUMMED = ("status", "due_at", "completed_at", "wait_seconds", "claim_wait_seconds", "work_seconds",
+                "late_working_seconds")
 _DEFAULTS = {"four_eyes": False, "excluded_user": None, "address": None, "task_id": None, "task_name": None}
 
 

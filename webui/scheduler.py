@@ -25,7 +25,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 import modules
-from engine import JobRunner, WorkflowEngine, arm_timer_starts, aware_utcnow, refresh_statistics, utcnow
+from engine import JobRunner, WorkflowEngine, arm_timer_starts, aware_utcnow, refresh_statistics, roll_up, utcnow
 from rules import FactContext, FactProviders, RuleRuns, RuleStore
 from rules.escalation import EscalationReport, escalate
 
@@ -122,6 +122,7 @@ class Scheduler:
             escalations = escalate(self.engine, self.store, now)
             for chore in self.chores:
                 chore()
+            roll_up(self.engine.db, now)  # the monitor's daily roll-ups: the day LAG past its end is sealed
             refresh_statistics(self.engine.db)
         return PollReport(len(armed), jobs.done, jobs.failed, len(runs), sum(r.approved for r in runs),
                           escalations.reminded, escalations.reassigned, jobs.claimed >= self.batch)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from .. import hooks
 from . import bulk_start, retries, timers
+from .rollups import PastRows as PastRowsRollup
+from .rollups import rebuild as rebuild_rollups
+from .rollups import roll_up
 from .runner import (
                      Job,
                      JobRunner,
@@ -27,5 +30,5 @@ hooks.after_step(timers.schedule_after_step)
 hooks.after_step(retries.schedule_after_step)
 hooks.timer_waker(timers.wake_due)
 
-__all__ = ["Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job", "arm_timer_starts", "bulk_start",
-           "register_kind", "register_standalone_kind"]
+__all__ = ["Job", "JobRunner", "JobTicket", "PastRowsRollup", "RunReport", "add_job", "add_unique_job",
+           "arm_timer_starts", "bulk_start", "rebuild_rollups", "register_kind", "register_standalone_kind", "roll_up"]

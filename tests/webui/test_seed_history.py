@@ -1,13 +1,16 @@
 """`opsflow seed-history`: months of finished purchase requests, so the monitor opens on real figures."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
 
-from engine import Event, HumanTask, ProcessInstance, analytics, utcnow
+from engine import Event, HumanTask, ProcessInstance, ServiceRegistry, WorkflowEngine, analytics, utcnow
+from tests.conftest import PROCESSES
 from webui.extensions import db, workflow_engine
 
 
@@ -71,3 +74,31 @@ def test_the_demo_set_up_writes_its_history_once(cli_app: Flask) -> None:
     with cli_app.app_context():
         assert history_count(db.engine) == 120
         assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) > 120, "and the demo requests"
+
+
+def test_the_history_written_is_in_the_monitors_rollups_at_once(db: Engine, registry: ServiceRegistry) -> None:
+    """The figures over the roll-ups the writer leaves are those of the tables, after a second write too."""
+    from engine.rollups import RollupState, TaskDay
+    from webui.demo_history import HistoryWriter
+
+    WorkflowEngine(db, registry).deploy_path(PROCESSES / "purchase_approval")
+    now = utcnow()
+    for instances in (400, 150):
+        HistoryWriter(db, now, months=3, seed=instances).write(instances)
+        with Session(db) as session:
+            assert session.scalar(select(func.sum(TaskDay.final))) > 0.8 * instances
+            figures = _monitor_figures(session, now)
+            session.execute(update(RollupState).values(sealed_until=None))  # the tables alone, then undone
+            assert figures == _monitor_figures(session, now)
+            session.rollback()
+
+
+def _monitor_figures(session: Session, now: datetime) -> list[Any]:
+    def rounded(rows: list[Any]) -> list[tuple[Any, ...]]:
+        return sorted(tuple(round(v, 3) if isinstance(v, float) else v for v in vars(r).values()) for r in rows)
+    found = []
+    for since in (now - timedelta(days=365), now - timedelta(days=30, hours=7)):
+        for department in (None, "IT", "Finance"):
+            found += [rounded(analytics.step_timings(session, since, now, department=department)),
+                      rounded(analytics.process_cycles(session, since, department=department))]
+    return found

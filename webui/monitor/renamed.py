@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import ProcessDefinition, ProcessInstance, analytics
+from engine import ProcessDefinition, analytics
 
 from .. import step_names
 from ..extensions import workflow_engine
@@ -43,11 +43,8 @@ def by_name(session: Session, report: analytics.Report, since: datetime,
                 names[f"{row.process}:{row.step}"] = next(iter(groups))
             continue
         for name, ids in groups.items():
-            of_versions = select(ProcessInstance.id).where(ProcessInstance.definition_id.in_(ids))
-            if report.department is not None:
-                of_versions = of_versions.where(ProcessInstance.department == report.department)
-            timings = analytics.step_timings(session, since, now, row.process, instances=of_versions,
-                                             until=report.until)
+            timings = analytics.step_timings(session, since, now, row.process, versions=ids,
+                                             department=report.department, until=report.until)
             part = next((r for r in timings if r.step == row.step), None)
             if part is not None:
                 key = f"{row.step}~{ids[0]}"
