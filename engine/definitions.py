@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,40 @@ def bpmn_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.name.endswith(BPMN_SUFFIXES))
 
 
+class _PassedBundles:
+    """The parses of the last bundles that passed their checks, by name, content and the operations checked
+    against.
+
+    Every start deploys every file of processes/ again, and the checks parse each one although nothing
+    changed; a process that makes many engines (the test suite makes one per test) parsed the same files
+    each time. The checks read nothing but the files and the registry's operations, and a parsed spec is
+    never changed once made (each version's is shared by all its instances already), so a bundle that
+    passed once passes as the same specs. Only the newest few are kept: the designer checks every draft.
+    """
+
+    KEEP = 64
+
+    def __init__(self) -> None:
+        self._parsed: OrderedDict[Hashable, list[ParsedProcess]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> list[ParsedProcess] | None:
+        with self._lock:
+            parsed = self._parsed.get(key)
+            if parsed is not None:
+                self._parsed.move_to_end(key)
+            return parsed
+
+    def put(self, key: Hashable, parsed: list[ParsedProcess]) -> None:
+        with self._lock:
+            self._parsed[key] = parsed
+            while len(self._parsed) > self.KEEP:
+                self._parsed.popitem(last=False)
+
+
+_PASSED = _PassedBundles()
+
+
 class DefinitionStore:
     def __init__(self, registry: ServiceRegistry, serializer: StateSerializer) -> None:
         self.registry = registry
@@ -119,8 +155,19 @@ class DefinitionStore:
         self._lock = threading.Lock()
 
     def check(self, bundle: Bundle) -> list[ParsedProcess]:
-        """Parse and check a bundle without storing anything (`opsflow validate`)."""
-        """Every problem is reported at once: the parser's, then those of the flow's data and parameters."""
+        """Parse and check a bundle without storing anything (`opsflow validate`).
+
+        Every problem is reported at once: the parser's, then those of the flow's data and parameters.
+        A bundle that passed is not parsed again in this process (`_PASSED`)."""
+        operations = frozenset((op.name, op.params) for op in map(self.registry.get, self.registry.names()) if op)
+        key = (bundle.bpmn.name, tuple(d.name for d in bundle.dmn), bundle.checksum(), operations)
+        parsed = _PASSED.get(key)
+        if parsed is None:
+            parsed = self._check(bundle)
+            _PASSED.put(key, parsed)
+        return list(parsed)
+
+    def _check(self, bundle: Bundle) -> list[ParsedProcess]:
         problems: list[Problem] = []
         parsed: list[ParsedProcess] = []
         try:

@@ -13,17 +13,35 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
 from http_receiver import Receiver, serve
 from pg_snapshot import Snapshot
 from sqlalchemy import Engine, make_url, text
 
 from engine import ServiceRegistry, WorkflowEngine, make_engine
+from engine.identity import passwords
 from modules import register_all
 from webui.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ROOT / "processes"
+
+# Every sign-in and every seeded user cost a full argon2 hash at OWASP's parameters (46 MiB, ~0.1 s), and the
+# suite signs in thousands of times. Its hashes are made at argon2's least cost instead; the code that hashes
+# and verifies is the same. `production_passwords` puts the real parameters back for the tests that check
+# them (tests/engine/identity/test_passwords.py) or time a sign-in.
+PRODUCTION_HASHER = passwords.HASHER
+passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def production_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[PasswordHasher]:
+    """Passwords hashed with the parameters OpsFlow runs with."""
+    monkeypatch.setattr(passwords, "HASHER", PRODUCTION_HASHER)
+    passwords._dummy_hash.cache_clear()
+    yield PRODUCTION_HASHER
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

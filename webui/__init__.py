@@ -10,6 +10,7 @@ from modules import declare_access, register_all
 
 from . import access, audit_trail, error_pages, security_headers
 from . import config as config_module
+from .compiled_once import OpsFlowApp
 from .extensions import babel, csrf, db, login_manager
 from .form_fields import locale_key, pick_label
 from .i18n import install_template_gettext, select_locale
@@ -17,7 +18,7 @@ from .input_guard import install as install_input_guard
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(config_module.INSTANCE))
+    app = OpsFlowApp(__name__, instance_path=str(config_module.INSTANCE))
     app.config.from_mapping(config_module.from_environment())
     if test_config:
         app.config.update(test_config)

@@ -23,9 +23,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def started(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """`python app.py` on a fresh SQLite file and a free OPSFLOW_PORT: the address it printed, and its lines."""
+@pytest.fixture(scope="module")
+def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """`python app.py` on a fresh SQLite file and a free OPSFLOW_PORT: the address it printed, and its lines.
+
+    Started once for the module (a fresh install writes its months of demo history first): each locale's test
+    signs in from a browser context of its own."""
+    tmp_path = tmp_path_factory.mktemp("app_py")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'opsflow.db'}",
            "OPSFLOW_PORT": str(_free_port()), "OPSFLOW_SCHEDULER": "off", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,

@@ -5,14 +5,15 @@ not plain XML (DOCTYPE, entities) is refused before anything parses it, and noth
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from tiny_bpmn import bundle, linear, script, user, write
+from tiny_bpmn import bundle, linear, script, service, user, write
 
-from engine import Actor, Bundle, DefinitionError, ProcessDefinition, WorkflowEngine
+from engine import Actor, Bundle, DefinitionError, ProcessDefinition, ServiceRegistry, WorkflowEngine, definitions
 from engine.parser import MAX_XML_BYTES, SourceFile, parse_dmn
 
 REPO = Path(__file__).resolve().parents[2]
@@ -188,3 +189,29 @@ def test_bundle_checksum_covers_every_part() -> None:
     assert base.checksum() == bundle(xml).checksum()
     assert base.checksum() != bundle(xml, forms={"review": {"fields": []}}).checksum()
     assert base.checksum() != Bundle(base.bpmn, (SourceFile("x.dmn", TWO_DECISIONS),)).checksum()
+
+
+def test_a_bundle_that_passed_is_not_parsed_again_unless_it_or_the_operations_change(
+        db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    parses: list[str] = []
+    real_parse = definitions.parse_bundle
+    monkeypatch.setattr(definitions, "parse_bundle",
+                        lambda bpmn, dmn: parses.append(bpmn.name) or real_parse(bpmn, dmn))
+
+    @dataclass(frozen=True)
+    class Note:
+        text: str
+
+    registry = ServiceRegistry()
+    registry.register("notes.write_note", lambda call, params: {}, Note)
+    xml = linear("noted", service("write", "notes.write_note", {"text": "'hello'"}))
+    first, second = WorkflowEngine(db, registry), WorkflowEngine(db, registry)
+    assert [p.key for p in first.definitions.check(bundle(xml, "noted.bpmn"))] == ["noted"]
+    assert [p.key for p in second.definitions.check(bundle(xml, "noted.bpmn"))] == ["noted"]
+    assert parses == ["noted.bpmn"], "the same files against the same operations: parsed once"
+
+    second.definitions.check(bundle(xml.replace("hello", "hi"), "noted.bpmn"))
+    assert parses == ["noted.bpmn"] * 2, "changed content is parsed and checked again"
+    with pytest.raises(DefinitionError) as refused:  # the same files, but the operation is gone
+        WorkflowEngine(db, ServiceRegistry()).definitions.check(bundle(xml, "noted.bpmn"))
+    assert "unknown service operation 'notes.write_note'" in str(refused.value)
