@@ -51,17 +51,19 @@ def run_threaded(app: Flask, host: str, port: int, threads: int = THREADS) -> No
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    server = create_server(app, host=host, port=port, threads=threads, ident="OpsFlow")
     previous = signal.signal(signal.SIGTERM, stop)
-    print(f"OpsFlow serving on http://{host}:{port} ({threads} threads); Ctrl-C stops it", flush=True)
-    try:
+    server = None
+    try:  # a Ctrl-C while the socket is being opened stops the process as one while serving does
+        server = create_server(app, host=host, port=port, threads=threads, ident="OpsFlow")
+        print(f"OpsFlow serving on http://{host}:{port} ({threads} threads); Ctrl-C stops it", flush=True)
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         stop_within()
         signal.signal(signal.SIGTERM, previous)
-        server.close()
+        if server is not None:
+            server.close()
 
 
 class _Server(BaseApplication):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -51,13 +52,16 @@ class Server:
                                             stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, "the server stopped while starting"
-            try:
-                self.call("GET", "/login")
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise AssertionError("the server did not answer within 90 s")
+            assert self.process.poll() is None, f"the server stopped while starting: {self.output()[-4000:]}"
+            # its own word that it serves, before asking: another server may have taken the port meanwhile
+            if f":{self.port} (" in self.output():
+                try:
+                    self.call("GET", "/login")
+                    return self
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        raise AssertionError(f"the server did not answer within 90 s: {self.output()[-4000:]}")
 
     def call(self, method: str, path: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -77,7 +81,12 @@ class Server:
         """Send `signum` (SIGINT as Ctrl-C does, SIGTERM as a service manager does); the exit status."""
         assert self.process is not None
         self.process.send_signal(signum)
-        return self.process.wait(30)
+        try:
+            return self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # app.py prints every thread's stack
+            time.sleep(1)
+            raise AssertionError(f"the server did not stop within 30 s: {self.output()[-6000:]}") from None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
