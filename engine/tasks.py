@@ -124,7 +124,7 @@ QUEUES = ("mine", "group", "done")
 
 
 # inline, not a bound parameter: only then may the database use the partial index of open tasks
-_IS_OPEN = HumanTask.status == literal_column("'open'")
+_IS_OPEN = HumanTask.__table__.c.status == literal_column("'open'")  # a table column: Core statements take it too
 
 
 def _not_excluded(actor: Actor) -> ColumnElement[bool]:
@@ -170,7 +170,7 @@ def _inbox_statement(after: ColumnElement[bool] | None) -> Select[Any]:
     me = bindparam("username")
     q = (select(_TASKS, _INSTANCES.c.business_key, _INSTANCES.c.started_by)
          .join(_INSTANCES, _INSTANCES.c.id == _T.instance_id)
-         .where(_T.status == literal_column("'open'"), or_(_T.excluded_user.is_(None), _T.excluded_user != me),
+         .where(_IS_OPEN, or_(_T.excluded_user.is_(None), _T.excluded_user != me),
                 or_(_T.assignee == me,
                     and_(_T.assignee.is_(None), _T.candidate_group.in_(bindparam("groups", expanding=True))))))
     if after is not None:
