@@ -72,6 +72,7 @@ from .messages import Delivery
 from .migration import Blocker, MigrationCheck
 from .models import Base, Event, HumanTask, ProcessDefinition, ProcessInstance
 from .parser import ParsedProcess, SourceFile, parse_dmn
+from .prepared import Prepared
 from .runtime import WorkflowEngine
 from .scripting import ScriptLimits, StateTooLarge
 from .services import ServiceCall, ServiceRegistry
@@ -104,7 +105,7 @@ __all__ = [
     "Actor", "ApiToken", "Job", "JobRunner", "JobTicket", "RunReport", "add_job", "add_unique_job",
     "Base", "Bundle", "Conflict", "Delivery", "DefinitionError", "DeployResult", "Event",
     "EventView", "Forbidden", "Group", "HumanTask", "InstanceView", "InvalidData", "NotFound",
-    "OpsFlowError", "Problem", "QUEUES", "InboxKey", "in_queue_order", "inbox_key", "ProcessDefinition",
+    "OpsFlowError", "Prepared", "Problem", "QUEUES", "InboxKey", "in_queue_order", "inbox_key", "ProcessDefinition",
     "ProcessInstance",
     "SYSTEM",
     "ScriptError",

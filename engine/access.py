@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import audit
 from .errors import Forbidden, InvalidData, NotFound
 from .models import Base, HumanTask, ProcessDefinition, ProcessInstance
+from .prepared import Prepared
 from .views import Actor
 
 EVERYONE = "*"
@@ -45,9 +46,9 @@ _CACHE_SECONDS = 2.0  # how long another worker may go on with the rules it read
 # what deciding who sees an instance reads of it: never its state
 _WHO_SEES = (ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.started_by, ProcessInstance.department)
 # built once: every request about an instance asks them
-_WHO_SEES_ONE = select(*_WHO_SEES).where(ProcessInstance.id == bindparam("instance_id"))
-_WHO_SEES_TASK = (select(*_WHO_SEES).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-                  .where(HumanTask.id == bindparam("task_id")))
+_WHO_SEES_ONE = Prepared(select(*_WHO_SEES).where(ProcessInstance.id == bindparam("instance_id")))
+_WHO_SEES_TASK = Prepared(select(*_WHO_SEES).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                          .where(HumanTask.id == bindparam("task_id")))
 _INVOLVED = select(HumanTask.id).where(
     HumanTask.instance_id == bindparam("instance_id"),
     or_(HumanTask.candidate_group.in_(bindparam("groups", expanding=True)),
@@ -163,12 +164,12 @@ class AccessPolicy:
 
     def check_instance(self, session: Session, instance_id: int, actor: Actor) -> None:
         """NotFound, or Forbidden unless the actor may see the instance (its state is not read)."""
-        self._check_seen(session, session.execute(_WHO_SEES_ONE, {"instance_id": instance_id}).first(), actor,
+        self._check_seen(session, _WHO_SEES_ONE.first(session, {"instance_id": instance_id}), actor,
                          f"no process instance {instance_id}", "you may not see this process instance")
 
     def check_task(self, session: Session, task_id: str, actor: Actor) -> None:
         """NotFound, or Forbidden unless the actor may see the task's instance: one statement finds both."""
-        self._check_seen(session, session.execute(_WHO_SEES_TASK, {"task_id": task_id}).first(), actor,
+        self._check_seen(session, _WHO_SEES_TASK.first(session, {"task_id": task_id}), actor,
                          f"no task {task_id}", "you may not see this task")
 
     def _check_seen(self, session: Session, inst: Any, actor: Actor, missing: str, refusal: str) -> None:

@@ -26,13 +26,14 @@ from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
 from .names import names_in
 from .parser import ParsedProcess, SourceFile, called_decisions, decision_ids, parse_bundle
+from .prepared import Prepared
 from .serializer import StateSerializer
 from .services import ServiceRegistry
 from .specs import ProcessSpecs
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
-_LATEST_ID = (select(ProcessDefinition.id).where(ProcessDefinition.key == bindparam("key"))
-              .order_by(ProcessDefinition.version.desc()).limit(1))
+_LATEST_ID = Prepared(select(ProcessDefinition.id).where(ProcessDefinition.key == bindparam("key"))
+                      .order_by(ProcessDefinition.version.desc()).limit(1))
 _NEWEST = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
            .group_by(ProcessDefinition.key).subquery())
 _LATEST_IDS = (select(ProcessDefinition.id)
@@ -226,7 +227,7 @@ class DefinitionStore:
                                     .order_by(ProcessDefinition.version.desc())))
 
     def require_latest(self, session: Session, key: str) -> ProcessDefinition:
-        newest = session.scalar(_LATEST_ID, {"key": key})
+        newest = _LATEST_ID.scalar(session, {"key": key})
         if newest is None:
             raise NotFound(f"no process named {key!r}")
         return self.get(session, newest)

@@ -1,32 +1,36 @@
 """The statements a workflow step runs: an instance row read and written back under its version,
 task rows inserted and closed, events appended.
 
-They are prepared Core statements, not ORM unit-of-work: a step writes a
-handful of rows it already knows, and the ORM's change tracking, identity
-map and per-object flush cost ten times the SQL itself. Everything goes
-through `session.execute`, so it joins the caller's transaction and the
-session's `do_orm_execute` listeners (deputies, notifications) see each
-insert of task rows and events before it runs and may amend it.
+They are statements prepared at driver level (`engine.prepared`), not ORM
+unit-of-work: a step writes a handful of rows it already knows, and the
+ORM's change tracking, identity map and per-object flush cost ten times the
+SQL itself. They run on the session's connection, so they join the caller's
+transaction. What reacts to a step's rows (deputies, notifications, webhooks)
+is called here with the rows about to be inserted and may amend them
+(`before_insert`); events added as ORM objects reach the same handlers at
+their flush.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from .errors import Conflict
+from .errors import Conflict, NotFound
 from .models import Event, HumanTask, ProcessInstance
+from .prepared import Prepared
 
 INSTANCES = ProcessInstance.__table__
 TASKS = HumanTask.__table__
 EVENTS = Event.__table__
 _PENDING_EVENTS = "opsflow_events"
-_INSERT_TASKS = insert(TASKS)
-_INSERT_EVENTS = insert(EVENTS)
+_INSERT_TASKS = Prepared(insert(TASKS), keys=[c.key for c in TASKS.c])
+_INSERT_EVENTS = Prepared(insert(EVENTS), keys=["instance_id", "kind", "actor", "at", "task_id", "task_name", "detail"])
 
 
 @dataclass
@@ -49,31 +53,36 @@ class InstanceRow:
     id: int = 0
 
 
-_INSERT = insert(INSTANCES)
+_INSERT = Prepared(insert(INSTANCES).returning(INSTANCES.c.id),
+                   keys=[c.key for c in INSTANCES.c if c.key != "id"])
 _FIXED_AT_START = ("id", "definition_id", "process_key", "created_at", "department")
 _ROW_COLUMNS = [c for c in INSTANCES.c if c.key != "state"]
-_LOAD = select(*_ROW_COLUMNS).where(INSTANCES.c.id == bindparam("instance_id"))
-_LOAD_STATE = select(INSTANCES.c.state).where(INSTANCES.c.id == bindparam("instance_id"))
-_SAVE = (update(INSTANCES)
-         .where(INSTANCES.c.id == bindparam("instance_id"), INSTANCES.c.lock_version == bindparam("seen_version"))
-         .values({c.key: bindparam(c.key) for c in INSTANCES.c if c.key not in _FIXED_AT_START}))
+_LOAD = Prepared(select(*_ROW_COLUMNS).where(INSTANCES.c.id == bindparam("instance_id")))
+_LOAD_STATE = Prepared(select(INSTANCES.c.state).where(INSTANCES.c.id == bindparam("instance_id")))
+_SAVE = Prepared(update(INSTANCES)
+                 .where(INSTANCES.c.id == bindparam("instance_id"),
+                        INSTANCES.c.lock_version == bindparam("seen_version"))
+                 .values({c.key: bindparam(c.key) for c in INSTANCES.c if c.key not in _FIXED_AT_START}))
 _SAVE_KEYS = ("business_key", "status", "summary", "started_by", "updated_at", "ended_at", "error_message",
               "error_task")
 
 
 def load_instance(session: Session, instance_id: int) -> InstanceRow | None:
-    row = session.execute(_LOAD, {"instance_id": instance_id}).one_or_none()
+    row = _LOAD.first(session, {"instance_id": instance_id})
     return InstanceRow(**row._asdict()) if row is not None else None
 
 
 def load_state(session: Session, instance_id: int) -> str:
-    return session.execute(_LOAD_STATE, {"instance_id": instance_id}).scalar_one()
+    state = _LOAD_STATE.first(session, {"instance_id": instance_id})
+    if state is None:
+        raise NotFound(f"no process instance {instance_id}")
+    return state[0]
 
 
 def insert_instance(session: Session, inst: InstanceRow) -> None:
     """Insert the row at version 0, unseen outside this transaction until `save_instance` writes version 1."""
     values = {k: v for k, v in vars(inst).items() if k != "id"}
-    inst.id = session.execute(_INSERT, {**values, "state": "{}"}).inserted_primary_key[0]
+    inst.id = _INSERT.scalar(session, {**values, "state": "{}"})
 
 
 def move_to_definition(session: Session, instance_id: int, definition_id: int) -> None:
@@ -86,7 +95,7 @@ def save_instance(session: Session, inst: InstanceRow, state: str) -> None:
     params = {k: getattr(inst, k) for k in _SAVE_KEYS}
     params.update(instance_id=inst.id, seen_version=inst.lock_version, lock_version=inst.lock_version + 1,
                   state=state)
-    if session.execute(_SAVE, params).rowcount != 1:
+    if _SAVE.run(session, params) != 1:
         raise Conflict("the instance was changed by someone else; reload and try again")
     inst.lock_version += 1
     loaded = session.identity_map.get(session.identity_key(ProcessInstance, inst.id))
@@ -96,31 +105,37 @@ def save_instance(session: Session, inst: InstanceRow, state: str) -> None:
 
 # -- task rows ------------------------------------------------------------------
 _TASK_BY_ID = select(TASKS).where(TASKS.c.id == bindparam("task_id"))
-_TASK_BY_ID_LOCKED = _TASK_BY_ID.with_for_update()  # built once: a statement built per call is compiled per call
-_OPEN_TASKS = (select(TASKS).where(TASKS.c.instance_id == bindparam("instance_id"), TASKS.c.status == "open")
-               .order_by(TASKS.c.created_at, TASKS.c.id))
-_CLOSE_TASK = (update(TASKS).where(TASKS.c.id == bindparam("task_id"))
-               .values(status=bindparam("status"), completed_at=bindparam("completed_at")))
+_TASK = Prepared(_TASK_BY_ID)
+_TASK_LOCKED = Prepared(_TASK_BY_ID.with_for_update())
+_OPEN_TASKS = Prepared(select(TASKS).where(TASKS.c.instance_id == bindparam("instance_id"), TASKS.c.status == "open")
+                       .order_by(TASKS.c.created_at, TASKS.c.id))
+_CLOSE_TASK = Prepared(update(TASKS).where(TASKS.c.id == bindparam("task_id"))
+                       .values(status=bindparam("status"), completed_at=bindparam("completed_at")))
 _FINISH_TASK = update(TASKS).where(TASKS.c.id == bindparam("task_id"))
+_FINISHES: dict[frozenset[str], Prepared] = {}  # one prepared statement per set of columns a completion writes
 
 
 def task_row(session: Session, task_id: str, lock: bool) -> Any:
     """The task's row, locked until commit when `lock` (PostgreSQL; SQLite's BEGIN IMMEDIATE already queues)."""
-    return session.execute(_TASK_BY_ID_LOCKED if lock else _TASK_BY_ID, {"task_id": task_id}).first()
+    return (_TASK_LOCKED if lock else _TASK).first(session, {"task_id": task_id})
 
 
 def open_tasks(session: Session, instance_id: int) -> list[Any]:
-    return list(session.execute(_OPEN_TASKS, {"instance_id": instance_id}))
+    return _OPEN_TASKS.rows(session, {"instance_id": instance_id})
 
 
 def finish_task(session: Session, task_id: str, **values: Any) -> None:
     """Record the completion on the row (status, when, by whom, outcome, comment, wait)."""
-    session.execute(_FINISH_TASK, {"task_id": task_id, **values})
+    keys = frozenset(values)
+    finish = _FINISHES.get(keys)
+    if finish is None:
+        finish = _FINISHES[keys] = Prepared(_FINISH_TASK.values({k: bindparam(k) for k in sorted(keys)}))
+    finish.run(session, {"task_id": task_id, **values})
 
 
 def close_tasks(session: Session, task_ids: list[str], status: str, now: datetime) -> None:
     if task_ids:
-        session.execute(_CLOSE_TASK, [{"task_id": i, "status": status, "completed_at": now} for i in task_ids])
+        _CLOSE_TASK.run(session, [{"task_id": i, "status": status, "completed_at": now} for i in task_ids])
 
 
 def insert_tasks(session: Session, rows: list[HumanTask]) -> None:
@@ -128,7 +143,7 @@ def insert_tasks(session: Session, rows: list[HumanTask]) -> None:
     if not rows:
         return
     values = [{c.key: getattr(row, c.key) for c in TASKS.c} for row in rows]
-    session.execute(_INSERT_TASKS, values)
+    _announce(session, TASKS, _INSERT_TASKS, values)
     for row, written in zip(rows, values, strict=True):
         for key, value in written.items():
             if getattr(row, key) != value:
@@ -147,7 +162,7 @@ def add_event(session: Session, instance_id: int, kind: str, actor: str, at: dat
 def write_events(session: Session) -> None:
     pending = session.info.pop(_PENDING_EVENTS, None)
     if pending:
-        session.execute(_INSERT_EVENTS, pending)
+        _announce(session, EVENTS, _INSERT_EVENTS, pending)
 
 
 AFTER_COMMIT = "after_commit"  # callables to run once the transaction has committed
@@ -173,30 +188,41 @@ def follow_savepoints(sessions: sessionmaker[Session]) -> None:
     event.listen(sessions, "after_soft_rollback", _rolled_back)
 
 
-def inserted_rows(execute_state: Any, table: Any) -> list[dict[str, Any]]:
-    """For a `do_orm_execute` listener: the value dicts of an INSERT into `table`, else nothing."""
-    statement = execute_state.statement
-    if not (execute_state.is_insert and getattr(statement, "table", None) is table):
-        return []
-    params = execute_state.parameters
-    return list(params) if isinstance(params, list) else [params] if params else []
+# -- what reacts to a step's rows ------------------------------------------------------
+_HOOKS = "opsflow_before_insert"
+RowHook = Callable[[Session, list[dict[str, Any]]], None]
+
+
+def before_insert(sessions: sessionmaker[Session], table: Any, hook: RowHook) -> None:
+    """Call `hook(session, values)` with the value dicts of every insert of task rows or events these
+    sessions' steps make, just before it runs: it may change them (a deputy for an absent assignee) or
+    write rows of its own (notifications). Hooks run in the order they were added."""
+    hooks = dict(sessions.kw.get("info") or {}).get(_HOOKS) or {}
+    hooks = {**hooks, table.name: [*hooks.get(table.name, ()), hook]}
+    sessions.configure(info={**(sessions.kw.get("info") or {}), _HOOKS: hooks})
+
+
+def _announce(session: Session, table: Any, statement: Prepared, values: list[dict[str, Any]]) -> None:
+    """Run the hooks, then the insert; what the hooks add as ORM objects (which may point to these rows)
+    is flushed after it, what was pending before them, first."""
+    session._autoflush()
+    with session.no_autoflush:
+        for hook in session.info.get(_HOOKS, {}).get(table.name, ()):
+            hook(session, values)
+        statement.run(session, values)
 
 
 def on_new_events(sessions: sessionmaker[Session], mark: str,
-                  handler: Callable[[Session, list[Event]], None]) -> None:
+                  handler: Callable[[Session, list[Any]], None]) -> None:
     """Call `handler` in the writing transaction with each event these sessions write, once: whether it
     was added as an ORM object (a hand-over, a job running out of attempts) or inserted with the one
-    statement that ends a step. `mark` keeps an ORM event from being handled at a second flush."""
+    statement that ends a step (then as a plain object with the same attributes, not yet with an id).
+    `mark` keeps an ORM event from being handled at a second flush."""
     def before_flush(session: Session, _context: Any, _instances: Any) -> None:
         events = [obj for obj in session.new if isinstance(obj, Event) and not obj.__dict__.get(mark)]
         for ev in events:
             ev.__dict__[mark] = True
         handler(session, events)
 
-    def on_execute(execute_state: Any) -> None:
-        rows = inserted_rows(execute_state, EVENTS)
-        if rows:
-            handler(execute_state.session, [Event(**values) for values in rows])
-
     event.listen(sessions, "before_flush", before_flush)
-    event.listen(sessions, "do_orm_execute", on_execute)
+    before_insert(sessions, EVENTS, lambda session, rows: handler(session, [SimpleNamespace(**v) for v in rows]))

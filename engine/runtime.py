@@ -34,6 +34,7 @@ from .definitions import Bundle, DefinitionStore, DeployResult, bpmn_files
 from .errors import Conflict, Forbidden, InvalidData, NotFound, OpsFlowError, ScriptError, ServiceError
 from .models import Event, HumanTask, ProcessDefinition, ProcessInstance
 from .persistence import InstanceRow
+from .prepared import Prepared
 from .scripting import OpsFlowScriptEngine, ScriptLimits
 from .serializer import StateSerializer
 from .services import ServiceCall, ServiceRegistry, apply_result
@@ -45,12 +46,13 @@ from .workflow import OpsFlowWorkflow
 _LOGGED_STEPS = ("ServiceTask", "ScriptTask", "BusinessRuleTask")
 _DATA_STEPS = (*_LOGGED_STEPS, "UserTask", "ManualTask")
 # an instance's whole picture, read as plain rows (built once: every command's answer and every instance page asks)
-_TASKS_OF = (select(HumanTask.__table__).where(HumanTask.instance_id == bindparam("instance_id"))
-             .order_by(HumanTask.created_at, HumanTask.id))
-_INSTANCE_OF = (select(*(c for c in ProcessInstance.__table__.c if c.name != "state"),
-                        func.coalesce(func.length(ProcessInstance.state), 0).label("state_length"))
-                .where(ProcessInstance.id == bindparam("instance_id")))
-_EVENTS_OF = select(Event.__table__).where(Event.instance_id == bindparam("instance_id")).order_by(Event.id)
+_TASKS_OF = Prepared(select(HumanTask.__table__).where(HumanTask.instance_id == bindparam("instance_id"))
+                     .order_by(HumanTask.created_at, HumanTask.id))
+_INSTANCE_OF = Prepared(select(*(c for c in ProcessInstance.__table__.c if c.name != "state"),
+                               func.coalesce(func.length(ProcessInstance.state), 0).label("state_length"))
+                        .where(ProcessInstance.id == bindparam("instance_id")))
+_EVENTS_OF = Prepared(select(Event.__table__).where(Event.instance_id == bindparam("instance_id"))
+                      .order_by(Event.id))
 
 
 class WorkflowEngine:
@@ -321,7 +323,7 @@ class WorkflowEngine:
 
     def get(self, instance_id: int, actor: Actor = SYSTEM) -> InstanceView:
         with self.read() as session:
-            inst = session.execute(_INSTANCE_OF, {"instance_id": instance_id}).first()
+            inst = _INSTANCE_OF.first(session, {"instance_id": instance_id})
             if inst is None:
                 raise NotFound(f"no process instance {instance_id}")
             if not self.policy.may_view_instance(session, inst, actor):
@@ -329,8 +331,8 @@ class WorkflowEngine:
             definition = self.definitions.get(session, inst.definition_id)
             # history written without a workflow (`opsflow seed-history`) is told by its rows alone
             wf = self._borrow(session, inst, definition) if inst.state_length else None
-            rows = session.execute(_TASKS_OF, {"instance_id": inst.id}).all()
-            events = session.execute(_EVENTS_OF, {"instance_id": inst.id}).all()
+            rows = _TASKS_OF.rows(session, {"instance_id": inst.id})
+            events = _EVENTS_OF.rows(session, {"instance_id": inst.id})
             view = self._result(inst, definition, wf, rows, events)
         if wf is not None:
             self._checkin(inst.id, inst.lock_version, wf)
@@ -620,8 +622,8 @@ class WorkflowEngine:
         if viewer is None or not self.policy.may_view_instance(session, inst, viewer):
             return self._result(inst, definition, wf, open_rows)
         persistence.write_events(session)  # this step's events, with their ids, in the history read next
-        rows = session.execute(_TASKS_OF, {"instance_id": inst.id}).all()
-        events = session.execute(_EVENTS_OF, {"instance_id": inst.id}).all()
+        rows = _TASKS_OF.rows(session, {"instance_id": inst.id})
+        events = _EVENTS_OF.rows(session, {"instance_id": inst.id})
         return self._result(inst, definition, wf, rows, events)
 
     @staticmethod

@@ -19,6 +19,7 @@ from . import field_crypto, persistence, priority, work_calendar
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
 from .persistence import InstanceRow
+from .prepared import Prepared
 from .views import Actor, TaskView
 
 
@@ -104,10 +105,13 @@ def decided_earlier(session: Session, row: Any, username: str) -> bool:
     """
     if not row.four_eyes:
         return False
-    earlier = select(HumanTask.id).where(HumanTask.instance_id == row.instance_id, HumanTask.four_eyes.is_(True),
-                                         HumanTask.completed_by == username,
-                                         HumanTask.task_name != row.task_name).limit(1)
-    return session.scalar(earlier) is not None
+    return _DECIDED_EARLIER.first(session, {"instance_id": row.instance_id, "username": username,
+                                            "task_name": row.task_name}) is not None
+
+
+_DECIDED_EARLIER = Prepared(select(HumanTask.id).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.four_eyes.is_(True),
+    HumanTask.completed_by == bindparam("username"), HumanTask.task_name != bindparam("task_name")).limit(1))
 
 
 def may_decide(session: Session, row: Any, username: str) -> bool:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 
-from engine import AccessPolicy, ServiceCall, ServiceRegistry
+from engine import AccessPolicy, Prepared, ServiceCall, ServiceRegistry
 
 T = TypeVar("T", bound=Any)
 
@@ -44,17 +44,19 @@ class Manifest:
 def made_by_step(call: ServiceCall, model: type[T]) -> T | None:
     """The record this flow step already made, if it ran before: what makes a retried step idempotent.
 
-    Models that a step creates carry the `instance_id` and `task_name` of that step. The statement is
-    built once per model: every such step asks before it writes.
+    Models that a step creates carry the `instance_id` and `task_name` of that step. Every such step asks
+    before it writes, and nearly always finds nothing: the question is a prepared statement for the id,
+    the record is loaded only when there is one.
     """
     statement = _MADE_BY.get(model)
     if statement is None:
-        statement = _MADE_BY[model] = select(model).where(model.instance_id == bindparam("instance_id"),
-                                                          model.task_name == bindparam("task_name"))
-    return call.session.scalar(statement, {"instance_id": call.instance_id, "task_name": call.task_name})
+        statement = _MADE_BY[model] = Prepared(select(model.id).where(model.instance_id == bindparam("instance_id"),
+                                                                      model.task_name == bindparam("task_name")))
+    made = statement.scalar(call.session, {"instance_id": call.instance_id, "task_name": call.task_name})
+    return call.session.get(model, made) if made is not None else None
 
 
-_MADE_BY: dict[type, Select[Any]] = {}
+_MADE_BY: dict[type, Prepared] = {}
 
 
 def _load(names: tuple[str, ...]) -> dict[str, ModuleType]:

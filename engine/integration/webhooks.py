@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from .. import persistence
 from ..models import Event, ProcessInstance
+from ..prepared import Prepared
 from . import outbox
 from .models import OutboxMessage, WebhookSubscription
 
@@ -94,8 +95,8 @@ def _payload(session: Session, ev: Event, name: str, delivery: str) -> str:
 
 
 # asked by every step that logs an event a webhook may want: built once, read as plain rows
-_ACTIVE = select(WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.events).where(
-    WebhookSubscription.active.is_(True))
+_ACTIVE = Prepared(select(WebhookSubscription.id, WebhookSubscription.url, WebhookSubscription.events).where(
+    WebhookSubscription.active.is_(True)))
 
 
 def _deliver(session: Session, events: list[Event]) -> None:
@@ -103,7 +104,7 @@ def _deliver(session: Session, events: list[Event]) -> None:
     if not wanted:
         return
     with session.no_autoflush:
-        subscriptions = session.execute(_ACTIVE).all()
+        subscriptions = _ACTIVE.rows(session)
         for ev, name in sorted(wanted, key=lambda pair: pair[0].at):
             for sub in subscriptions:
                 if name in (sub.events or []):

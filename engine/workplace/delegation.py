@@ -14,14 +14,15 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Result, and_, bindparam, event, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from .. import persistence
 from ..errors import Conflict, Forbidden, InvalidData, NotFound
 from ..identity import Group, User, user_groups
 from ..models import Event, HumanTask, ProcessInstance
+from ..prepared import Prepared
 from ..tasks import decided_earlier, may_decide, to_view
 from ..views import Actor, TaskView
 from .models import Absence, TaskDelegation
@@ -81,16 +82,16 @@ def away_deputy(session: Session, username: str, today: date) -> str | None:
 _ABSENT_FOR = select(Absence.username).where(Absence.deputy == bindparam("deputy"),
                                              Absence.starts_on <= bindparam("today"),
                                              Absence.ends_on >= bindparam("today"))
-_DEPUTY_GROUPS = (select(Group.name).join(user_groups, user_groups.c.group_id == Group.id)
-                  .join(User, User.id == user_groups.c.user_id).where(User.username.in_(_ABSENT_FOR)))
+_DEPUTY_GROUPS = Prepared(select(Group.name).join(user_groups, user_groups.c.group_id == Group.id)
+                          .join(User, User.id == user_groups.c.user_id).where(User.username.in_(_ABSENT_FOR)))
 
 
 def deputy_groups(session: Session | Connection, username: str, today: date) -> frozenset[str]:
     """The groups of everyone `username` stands in for today: their queues become visible to the deputy.
 
-    Asked on every request (a statement built once), on an ORM session or a bare connection.
+    Asked on every request (a prepared statement), on an ORM session or a bare connection.
     """
-    return frozenset(session.execute(_DEPUTY_GROUPS, {"deputy": username, "today": today}).scalars())
+    return frozenset(name for name, in _DEPUTY_GROUPS.rows(session, {"deputy": username, "today": today}))
 
 
 def _check_may_delegate(row: HumanTask, actor: Actor) -> None:
@@ -214,15 +215,14 @@ def _absence_view(a: Absence) -> AbsenceView:
     return AbsenceView(a.id, a.username, a.deputy, a.starts_on, a.ends_on, a.reason)
 
 
-def _substitute_new_tasks(execute_state: ORMExecuteState) -> Result[Any] | None:
+def _substitute_new_tasks(session: Session, rows: list[dict[str, Any]]) -> None:
     """A task born assigned (BPMN `assignee`) to someone away today goes to their deputy, audited.
 
     It runs as the engine inserts the task rows: the deputy replaces the assignee in the values
-    inserted, and the hand-over's records follow the rows they point to.
+    inserted, and the hand-over's records (flushed at the commit) follow the rows they point to.
     """
-    session = execute_state.session
     handed: list[tuple[dict[str, Any], str]] = []
-    for values in persistence.inserted_rows(execute_state, persistence.TASKS):
+    for values in rows:
         absent = values.get("assignee")
         if not absent or values.get("status") != "open":
             continue
@@ -232,9 +232,6 @@ def _substitute_new_tasks(execute_state: ORMExecuteState) -> Result[Any] | None:
         if free:
             values["assignee"] = deputy
             handed.append((values, absent))
-    if not handed:
-        return None
-    result = execute_state.invoke_statement()
     for values, absent in handed:
         deputy, now = values["assignee"], values["created_at"]
         session.add(TaskDelegation(task_id=values["id"], instance_id=values["instance_id"], from_user=absent,
@@ -242,12 +239,11 @@ def _substitute_new_tasks(execute_state: ORMExecuteState) -> Result[Any] | None:
         session.add(Event(instance_id=values["instance_id"], task_id=values["id"], task_name=values["task_name"],
                           kind="task_substituted", actor="system", at=now,
                           detail={"from": absent, "to": deputy, "reason": "out of office", "substitute_for": absent}))
-    return result
 
 
 def subscribe(sessions: sessionmaker[Session]) -> None:
     """Hand tasks created for an absent person to their deputy, in the statement that creates them."""
     if getattr(sessions, "_opsflow_deputies", False):
         return
-    event.listen(sessions, "do_orm_execute", _substitute_new_tasks)
+    persistence.before_insert(sessions, persistence.TASKS, _substitute_new_tasks)
     sessions._opsflow_deputies = True  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import persistence
 from ..identity import Group, User, user_groups
 from ..models import Event, HumanTask, ProcessInstance
+from ..prepared import Prepared
 from .models import Absence, Notification, NotificationSetting
 
 if TYPE_CHECKING:
@@ -51,11 +52,12 @@ class NotificationView:
     read_at: datetime | None
 
 
-_FACTS = (select(ProcessInstance.business_key, ProcessInstance.started_by, HumanTask.title, HumanTask.candidate_group,
-                 HumanTask.excluded_user, HumanTask.assignee)
-          .select_from(ProcessInstance)
-          .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.id == bindparam("task_id")))
-          .where(ProcessInstance.id == bindparam("instance_id")))
+_FACTS = Prepared(
+    select(ProcessInstance.business_key, ProcessInstance.started_by, HumanTask.title, HumanTask.candidate_group,
+           HumanTask.excluded_user, HumanTask.assignee)
+    .select_from(ProcessInstance)
+    .outerjoin(HumanTask, (HumanTask.instance_id == ProcessInstance.id) & (HumanTask.id == bindparam("task_id")))
+    .where(ProcessInstance.id == bindparam("instance_id")))
 _MEMBERS = (select(User.username).join(user_groups, user_groups.c.user_id == User.id)
             .join(Group, Group.id == user_groups.c.group_id)
             .where(Group.name == bindparam("group"), User.active.is_(True)))
@@ -67,12 +69,14 @@ _AUDIENCE = union(_MEMBERS_NOT_EXCLUDED,
                                                Absence.deputy != bindparam("excluded"),
                                                Absence.starts_on <= bindparam("day"),
                                                Absence.ends_on >= bindparam("day"))).subquery()
-_GROUP_AUDIENCE = select(_AUDIENCE.c.username, NotificationSetting.email).outerjoin(
+_GROUP_AUDIENCE = Prepared(select(_AUDIENCE.c.username, NotificationSetting.email).outerjoin(
     NotificationSetting,
-    (NotificationSetting.username == _AUDIENCE.c.username) & NotificationSetting.email.is_not(None))
+    (NotificationSetting.username == _AUDIENCE.c.username) & NotificationSetting.email.is_not(None)))
+_GROUP_MEMBERS = Prepared(_MEMBERS)
 _EMAILS = select(NotificationSetting.username, NotificationSetting.email).where(
     NotificationSetting.username.in_(bindparam("people", expanding=True)), NotificationSetting.email.is_not(None))
-_INSERT = insert(Notification)
+_INSERT = Prepared(insert(Notification.__table__),
+                   keys=["username", "kind", "instance_id", "task_id", "detail", "created_at", "read_at"])
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ class _Facts:
 def _facts(session: Session, ev: Event) -> _Facts | None:
     """Read with one prebuilt statement: a step writes its rows with Core statements, so they are not in the
     session to be found, and loading them as ORM objects costs more than the notifications themselves."""
-    row = session.execute(_FACTS, {"instance_id": ev.instance_id, "task_id": ev.task_id}).first()
+    row = _FACTS.first(session, {"instance_id": ev.instance_id, "task_id": ev.task_id})
     facts = _Facts(*row) if row is not None else None
     for obj in session.new:  # a task added as an ORM object and not yet flushed
         if isinstance(obj, HumanTask) and obj.id == ev.task_id:
@@ -100,7 +104,7 @@ def _facts(session: Session, ev: Event) -> _Facts | None:
 
 
 def _group_members(session: Session, group: str | None) -> list[str]:
-    return list(session.scalars(_MEMBERS, {"group": group})) if group else []
+    return [username for username, in _GROUP_MEMBERS.rows(session, {"group": group})] if group else []
 
 
 def _group_audience(session: Session, facts: _Facts, at: datetime) -> tuple[list[str], dict[str, str]]:
@@ -108,8 +112,8 @@ def _group_audience(session: Session, facts: _Facts, at: datetime) -> tuple[list
     deputies today (who see the group's tasks, so they hear of them)."""
     if not facts.candidate_group:
         return [], {}
-    found = session.execute(_GROUP_AUDIENCE, {"group": facts.candidate_group, "excluded": facts.excluded_user or "",
-                                              "day": at.date()}).all()
+    found = _GROUP_AUDIENCE.rows(session, {"group": facts.candidate_group, "excluded": facts.excluded_user or "",
+                                           "day": at.date()})
     return [username for username, _ in found], {username: email for username, email in found if email}
 
 
@@ -158,8 +162,8 @@ def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime,
     with session.no_autoflush:
         if emails is None:
             emails = dict(session.execute(_EMAILS, {"people": people}).all())
-        session.execute(_INSERT, [{"username": username, "kind": kind, "instance_id": instance_id, "task_id": task_id,
-                                   "detail": detail or {}, "created_at": now, "read_at": None} for username in people])
+        _INSERT.run(session, [{"username": username, "kind": kind, "instance_id": instance_id, "task_id": task_id,
+                               "detail": detail or {}, "created_at": now, "read_at": None} for username in people])
     for username in people:
         if emails.get(username):
             session.info.setdefault("opsflow_mail", []).append(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, Numeric, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from engine import Base, ServiceCall, utcnow
+from engine import Base, Prepared, ServiceCall, utcnow
 
 from ..importing import Reason, RowRejected, number, text
 from .payment_request import PaymentRequest
@@ -63,22 +63,21 @@ def current_period(now: datetime | None = None) -> str:
     return str((now or utcnow()).year)
 
 
-# built once (every purchase request's first step asks), of the mapped columns so that the session still
-# flushes what it holds before they read
-_PLANNED = select(Budget.amount).where(Budget.department == bindparam("department"),
-                                       Budget.period == bindparam("period"))
-_COMMITTED = select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
+# prepared once: every purchase request's first step asks (the session's pending rows are flushed first)
+_PLANNED = Prepared(select(Budget.amount).where(Budget.department == bindparam("department"),
+                                                Budget.period == bindparam("period")))
+_COMMITTED = Prepared(select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
     PaymentRequest.department == bindparam("department"),
     PaymentRequest.created_at >= bindparam("since", type_=DateTime()),
-    PaymentRequest.created_at < bindparam("until", type_=DateTime()))
+    PaymentRequest.created_at < bindparam("until", type_=DateTime())))
 
 
 def budget_status(session: Session, department: str, period: str) -> BudgetStatus:
     if not (len(period) == 4 and period.isdigit()):
         raise ValueError(f"period must be a year such as 2026, not {period!r}")
     year = int(period)
-    planned = session.scalar(_PLANNED, {"department": department, "period": period})
-    committed = session.scalar(_COMMITTED, {"department": department, "since": datetime(year, 1, 1),
+    planned = _PLANNED.scalar(session, {"department": department, "period": period})
+    committed = _COMMITTED.scalar(session, {"department": department, "since": datetime(year, 1, 1),
                                             "until": datetime(year + 1, 1, 1)}) or 0
     return BudgetStatus(department, period, float(planned) if planned is not None else None, float(committed))
 
