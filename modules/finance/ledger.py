@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import Numeric, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall
+from engine import Base, Prepared, ServiceCall
 
 ACCOUNTS = {
     "1002": "Bank", "1122": "Accounts receivable", "2202": "Accounts payable",
@@ -38,10 +38,11 @@ def post(call: ServiceCall, debit_account: str, credit_account: str, amount: flo
     """One balanced posting: `amount` debited to one account and credited to the other."""
     if debit_account not in ACCOUNTS or credit_account not in ACCOUNTS:
         raise ValueError(f"unknown account in {debit_account}/{credit_account}")
-    now = call.now
-    call.session.add_all([
-        LedgerEntry(account=debit_account, debit=amount, credit=0, document=document, memo=memo,
-                    department=department, posted_at=now),
-        LedgerEntry(account=credit_account, debit=0, credit=amount, document=document, memo=memo,
-                    department=department, posted_at=now),
-    ])
+    entry = {"document": document, "memo": memo, "department": department, "posted_at": call.now}
+    _POST.run(call.session, [{**entry, "account": debit_account, "debit": amount, "credit": 0},
+                             {**entry, "account": credit_account, "debit": 0, "credit": amount}])
+
+
+# a prepared insert: every approved purchase posts a pair
+_POST = Prepared(insert(LedgerEntry.__table__),
+                 keys=["account", "debit", "credit", "document", "memo", "department", "posted_at"])

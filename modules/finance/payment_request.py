@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Numeric, String, UniqueConstraint
+from sqlalchemy import Numeric, String, UniqueConstraint, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine import Base, ServiceCall
+from engine import Base, Prepared, ServiceCall
 
 from .. import made_by_step
 from . import ledger
@@ -41,16 +41,19 @@ class RequestPayment:
 def request_payment(call: ServiceCall, req: RequestPayment) -> dict[str, Any]:
     """Idempotent per (instance, task), so a retried step never asks to pay twice."""
     existing = made_by_step(call, PaymentRequest)
-    if existing is None:
-        if req.amount <= 0:
-            raise ValueError("amount must be positive")
-        now = call.now
-        existing = PaymentRequest(
-            number=f"PR-{now:%Y%m%d}-{call.instance_id:06d}", payee=req.payee, amount=round(req.amount, 2),
-            department=req.department, reference=req.reference, instance_id=call.instance_id,
-            task_name=call.task_name, created_at=now,
-        )
-        call.session.add(existing)
-        call.session.flush()
-        ledger.post(call, "6602", "2202", existing.amount, existing.number, req.reference, req.department)
-    return {"id": existing.id, "number": existing.number, "amount": float(existing.amount)}
+    if existing is not None:
+        return {"id": existing.id, "number": existing.number, "amount": float(existing.amount)}
+    if req.amount <= 0:
+        raise ValueError("amount must be positive")
+    now, amount = call.now, round(req.amount, 2)
+    number = f"PR-{now:%Y%m%d}-{call.instance_id:06d}"
+    made = _INSERT.scalar(call.session, dict(
+        number=number, payee=req.payee, amount=amount, department=req.department, reference=req.reference,
+        instance_id=call.instance_id, task_name=call.task_name, created_at=now))
+    ledger.post(call, "6602", "2202", amount, number, req.reference, req.department)
+    return {"id": made, "number": number, "amount": float(amount)}
+
+
+# a prepared insert: every approved purchase asks for its payment
+_INSERT = Prepared(insert(PaymentRequest.__table__).returning(PaymentRequest.id), keys=[
+    "number", "payee", "amount", "department", "reference", "instance_id", "task_name", "created_at"])

@@ -44,16 +44,16 @@ def covering_contracts(session: Session, supplier: str, on: date, lock: bool = F
     `lock`: held until commit (PostgreSQL), so that two orders weighing the same cap queue;
     SQLite's write transactions already do.
     """
-    return list(session.scalars(_COVERING_LOCKED if lock else _COVERING, {"supplier": supplier, "on": on}))
+    return list(session.scalars(_COVERING_LOCKED if lock else COVERING, {"supplier": supplier, "on": on}))
 
 
-_COVERING = (select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
+COVERING = (select(Contract).join(Supplier, Supplier.code == Contract.supplier_code)
              .where(or_(Supplier.code == bindparam("supplier"), Supplier.name == bindparam("supplier")),
                     Contract.status == "active", Contract.valid_from <= bindparam("on", type_=Date()),
                     Contract.valid_to >= bindparam("on", type_=Date()))
              .order_by(Contract.valid_from.desc(), Contract.id.desc()))
 # and read afresh: what the contract has committed may have changed since it was last read
-_COVERING_LOCKED = _COVERING.with_for_update(of=Contract).execution_options(populate_existing=True)
+_COVERING_LOCKED = COVERING.with_for_update(of=Contract).execution_options(populate_existing=True)
 
 
 def expire_contracts(session: Session, today: date) -> int:

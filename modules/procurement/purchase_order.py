@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func, insert
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
-from engine import Base, ServiceCall
+from engine import Base, Prepared, ServiceCall
 
 from .. import made_by_step
-from .contract import Contract, covering_contracts
+from .contract import COVERING, Contract
 from .lines import LineColumns, lines_or_single, over_lines, summary, total
 
 
@@ -58,16 +58,28 @@ Contract.committed = column_property(over_lines(func.coalesce(func.sum(PurchaseO
                                                 PurchaseOrder.contract_number, Contract.number))
 
 
-def contract_for_order(session: Session, supplier: str, on: date, amount: float) -> tuple[Contract | None, str | None]:
-    """The latest covering contract with room for `amount` under its cap, else none and the full one's number.
+# every approved purchase asks and writes these: prepared once, the covering contracts locked until commit
+# (PostgreSQL) so that two orders weighing the same cap queue, SQLite's write transactions already do
+_ROOM = Prepared(COVERING.with_only_columns(Contract.number, Contract.committed, Contract.amount_cap)
+                 .with_for_update(of=Contract))
+_INSERT_ORDER = Prepared(insert(PurchaseOrder.__table__).returning(PurchaseOrder.id), keys=[
+    "number", "item", "supplier", "quantity", "unit_price", "amount", "department", "requested_by",
+    "contract_number", "over_cap_of", "instance_id", "task_name", "created_at"])
+_INSERT_LINES = Prepared(insert(PurchaseOrderLine.__table__), keys=[
+    "order_id", "line_no", "item_code", "item", "quantity", "unit", "unit_price", "amount"])
+
+
+def contract_for_order(session: Session, supplier: str, on: date, amount: float) -> tuple[str | None, str | None]:
+    """The number of the latest covering contract with room for `amount` under its cap, else none and the
+    full one's number.
 
     An order that would take a contract past its cap is placed off contract and names the
     contract it did not fit, for purchasing to extend it or negotiate anew.
     """
-    covering = covering_contracts(session, supplier, on, lock=True)
-    for contract in covering:
-        if float(contract.committed) + amount <= float(contract.amount_cap):
-            return contract, None
+    covering = _ROOM.rows(session, {"supplier": supplier, "on": on})
+    for number, committed, cap in covering:
+        if float(committed) + amount <= float(cap):
+            return number, None
     return None, covering[0].number if covering else None
 
 
@@ -97,15 +109,12 @@ def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[s
     lines = lines_or_single(req.lines, req.item, req.quantity, req.unit_price)
     now = call.now
     contract, full = contract_for_order(call.session, req.supplier, now.date(), total(lines))
-    po = PurchaseOrder(
-        number=f"PO-{now:%Y%m%d}-{call.instance_id:06d}", item=summary(lines), supplier=req.supplier,
-        quantity=sum(line.quantity for line in lines),
+    number = f"PO-{now:%Y%m%d}-{call.instance_id:06d}"
+    order_id = _INSERT_ORDER.scalar(call.session, dict(
+        number=number, item=summary(lines), supplier=req.supplier, quantity=sum(line.quantity for line in lines),
         unit_price=lines[0].unit_price if len(lines) == 1 else None, amount=total(lines),
-        department=req.department, requested_by=req.requested_by,
-        contract_number=contract.number if contract else None, over_cap_of=full, instance_id=call.instance_id,
-        task_name=call.task_name, created_at=now,
-        lines=[PurchaseOrderLine(**line.columns()) for line in lines],
-    )
-    call.session.add(po)
-    call.session.flush()
-    return _as_dict(po)
+        department=req.department, requested_by=req.requested_by, contract_number=contract, over_cap_of=full,
+        instance_id=call.instance_id, task_name=call.task_name, created_at=now))
+    _INSERT_LINES.run(call.session, [{"order_id": order_id, **line.columns()} for line in lines])
+    return {"id": order_id, "number": number, "amount": float(total(lines)), "supplier": req.supplier,
+            "lines": len(lines), "contract": contract, "over_cap_of": full}
