@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import audit
 from .errors import Forbidden, InvalidData, NotFound
 from .models import Base, HumanTask, ProcessDefinition, ProcessInstance
-from .prepared import Prepared
+from .prepared import Prepared, PreparedIn
 from .views import Actor
 
 EVERYONE = "*"
@@ -49,10 +49,10 @@ _WHO_SEES = (ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.st
 _WHO_SEES_ONE = Prepared(select(*_WHO_SEES).where(ProcessInstance.id == bindparam("instance_id")))
 _WHO_SEES_TASK = Prepared(select(*_WHO_SEES).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
                           .where(HumanTask.id == bindparam("task_id")))
-_INVOLVED = select(HumanTask.id).where(
+_INVOLVED = PreparedIn(lambda groups: select(HumanTask.id).where(
     HumanTask.instance_id == bindparam("instance_id"),
-    or_(HumanTask.candidate_group.in_(bindparam("groups", expanding=True)),
-        HumanTask.assignee == bindparam("username"), HumanTask.completed_by == bindparam("username"))).limit(1)
+    or_(HumanTask.candidate_group.in_(groups),
+        HumanTask.assignee == bindparam("username"), HumanTask.completed_by == bindparam("username"))).limit(1))
 
 
 class AccessGrant(Base):
@@ -187,8 +187,8 @@ class AccessPolicy:
         if (actor.department and inst.department == actor.department
                 and holds(actor, self.principals(session, resource, "see_department"))):
             return True
-        return session.scalar(_INVOLVED, {"instance_id": inst.id, "groups": sorted(actor.groups),
-                                          "username": actor.username}) is not None
+        involved, groups = _INVOLVED.bound(sorted(actor.groups))
+        return involved.first(session, {**groups, "instance_id": inst.id, "username": actor.username}) is not None
 
     def visible_instances(self, session: Session, actor: Actor) -> ColumnElement[bool]:
         """`may_view_instance` as SQL, so that a list of instances is one query that shows no more."""

@@ -17,40 +17,41 @@ first (autoflush), the connection's `before_cursor_execute` and
 driver error is raised as SQLAlchemy's (an `IntegrityError` stays one).
 What is not: the ORM's `do_orm_execute` listeners, and the identity map
 (a row written here leaves an ORM copy read earlier stale: expire it).
-Statements with IN lists expanded per call are not supported.
+An IN list is a parameter per value (`PreparedIn`), not one expanded per call.
 """
 from __future__ import annotations
 
 import weakref
 from collections import namedtuple
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, exc
+from sqlalchemy import Connection, String, bindparam, exc, null
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql import ClauseElement
 
 _MISSING = object()
 On = Session | scoped_session[Session] | Connection  # where a prepared statement runs
+_TEXT = String()
 
 
-@dataclass
-class _Bind:
+class _Bind(NamedTuple):
     """One parameter of the compiled SQL: where its value comes from and how the driver wants it."""
 
     key: str
-    fixed: Any = _MISSING  # a literal of the statement, or a column's Python-side default
-    default: Any = None  # a ColumnDefault to call when the value is not given
-    process: Any = None
+    fixed: Any  # a literal of the statement, else _MISSING
+    default: Any  # a column's Python-side default (a ColumnDefault) to use when no value is given
+    process: Any  # the type's conversion for the driver, if any
 
 
 @dataclass
 class _Compiled:
     sql: str
     positional: bool
-    binds: list[tuple[str, _Bind]]
+    names: list[str]  # the parameters' names in the SQL (positional: in order, repeated where repeated)
+    binds: list[_Bind]
     row: Any  # a namedtuple class of the result's columns, or None
     result_types: list[Any]
     processors: list[Any] | None = None  # from the first result's description (PostgreSQL's numerics need it)
@@ -167,19 +168,22 @@ def _connection(on: On) -> Connection:
 
 def _values(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
     out: list[Any] = []
-    for _name, bind in compiled.binds:
-        value = params.get(bind.key, _MISSING)
+    for key, fixed, default, process in compiled.binds:
+        value = params.get(key, _MISSING)
         if value is _MISSING:
-            if bind.default is not None:
-                value = bind.default.arg if bind.default.is_scalar else bind.default.arg(None)
-            elif bind.fixed is not _MISSING:
-                value = bind.fixed
-            else:
-                raise KeyError(f"no value for {bind.key!r}")
-        out.append(bind.process(value) if bind.process is not None and value is not None else value)
+            value = _missing(key, fixed, default)
+        out.append(value if process is None or value is None else process(value))
     if compiled.positional:
         return tuple(out)
-    return {name: v for (name, _b), v in zip(compiled.binds, out, strict=True)}
+    return dict(zip(compiled.names, out, strict=True))
+
+
+def _missing(key: str, fixed: Any, default: Any) -> Any:
+    if default is not None:
+        return default.arg if default.is_scalar else default.arg(None)
+    if fixed is not _MISSING:
+        return fixed
+    raise KeyError(f"no value for {key!r}")
 
 
 def _compile(statement: ClauseElement, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
@@ -190,15 +194,37 @@ def _compile(statement: ClauseElement, dialect: Dialect, column_keys: list[str] 
     defaults = {c.key: c.default for c in (*compiled.insert_prefetch, *compiled.update_prefetch)}
     names = compiled.positiontup if compiled.positional else list(compiled.bind_names.values())
     by_name = {name: bp for bp, name in compiled.bind_names.items()}
-    binds: list[tuple[str, _Bind]] = []
+    binds: list[_Bind] = []
     for name in names:
         bp = by_name[name]
-        key = bp.key
-        default = defaults.get(key)
+        default = defaults.get(bp.key)
         fixed = _MISSING if (bp.required or default is not None) else bp.effective_value
-        binds.append((name, _Bind(key=key, fixed=fixed, default=default, process=processors.get(name))))
+        binds.append(_Bind(bp.key, fixed, default, processors.get(name)))
     columns = compiled._result_columns or []
     keys = [c.keyname for c in columns]
     row = namedtuple("Row", keys, rename=True) if keys else None  # noqa: PYI024
-    return _Compiled(sql=compiled.string, positional=compiled.positional, binds=binds, row=row,
+    return _Compiled(sql=compiled.string, positional=compiled.positional, names=list(names), binds=binds, row=row,
                      result_types=[c.type for c in columns])
+
+
+class PreparedIn:
+    """A statement with one IN list, prepared once per length of the list.
+
+    `build` makes the statement from the list's parameters (`column.in_(params)`); an empty list is given
+    as `[NULL]`, which no value matches (so `in_` only, never `not_in`). An actor's groups or a
+    notification's recipients are a handful, so a few lengths cover every call.
+    """
+
+    def __init__(self, build: Callable[[list[Any]], ClauseElement], type_: Any = _TEXT) -> None:
+        """`type_`: the values' type (that of the column they are compared with)."""
+        self._build = build
+        self._type = type_
+        self._by_length: dict[int, Prepared] = {}
+
+    def bound(self, values: Sequence[Any]) -> tuple[Prepared, dict[str, Any]]:
+        """The statement for this many values, and the parameters that carry them."""
+        statement = self._by_length.get(len(values))
+        if statement is None:
+            statement = self._by_length[len(values)] = Prepared(
+                self._build([bindparam(f"in_{n}", type_=self._type) for n in range(len(values))] or [null()]))
+        return statement, {f"in_{n}": value for n, value in enumerate(values)}

@@ -19,7 +19,7 @@ from . import field_crypto, persistence, priority, work_calendar
 from .errors import Forbidden
 from .models import HumanTask, ProcessInstance
 from .persistence import InstanceRow
-from .prepared import Prepared
+from .prepared import Prepared, PreparedIn
 from .views import Actor, TaskView
 
 
@@ -161,7 +161,7 @@ def in_queue_order(query: Select[Any]) -> Select[Any]:
     return query.with_hint(HumanTask.__table__, "INDEXED BY ix_human_tasks_open_queue", "sqlite")
 
 
-def _inbox_statement(after: ColumnElement[bool] | None) -> Select[Any]:
+def _inbox_statement(after: ColumnElement[bool] | None, groups: list[Any]) -> Select[Any]:
     """A page of someone's open tasks, with the two instance columns a task view shows, built once of
     table columns (Core: no ORM loading).
 
@@ -169,14 +169,14 @@ def _inbox_statement(after: ColumnElement[bool] | None) -> Select[Any]:
     index of open tasks holds every other column the filter reads, and a walk of it never visits a row
     it does not return. It walks ix_human_tasks_open_queue and stops at the page size (`in_queue_order`),
     and leaves each instance's state unread: a page of tasks needs none of it. Built per request as an ORM
-    query it cost more than the rest of the task list.
+    query it cost more than the rest of the task list; it is prepared once per number of groups.
     """
     me = bindparam("username")
     q = (select(_TASKS, _INSTANCES.c.business_key, _INSTANCES.c.started_by)
          .join(_INSTANCES, _INSTANCES.c.id == _T.instance_id)
          .where(_IS_OPEN, or_(_T.excluded_user.is_(None), _T.excluded_user != me),
                 or_(_T.assignee == me,
-                    and_(_T.assignee.is_(None), _T.candidate_group.in_(bindparam("groups", expanding=True))))))
+                    and_(_T.assignee.is_(None), _T.candidate_group.in_(groups)))))
     if after is not None:
         q = q.where(after)
     return in_queue_order(q.order_by(_T.due_at.is_(None), _T.due_at, _T.created_at, _T.id)
@@ -187,34 +187,37 @@ _TASKS, _INSTANCES = HumanTask.__table__, ProcessInstance.__table__
 _T = _TASKS.c
 _LATER = or_(_T.created_at > bindparam("created"), and_(_T.created_at == bindparam("created"),
                                                         _T.id > bindparam("task_id")))
-_INBOX = _inbox_statement(None)
-_INBOX_AFTER_UNDATED = _inbox_statement(and_(_T.due_at.is_(None), _LATER))  # undated tasks come last
-_INBOX_AFTER_DUE = _inbox_statement(or_(_T.due_at.is_(None), _T.due_at > bindparam("due"),
-                                        and_(_T.due_at == bindparam("due"), _LATER)))
+_INBOX = PreparedIn(lambda groups: _inbox_statement(None, groups))
+_INBOX_AFTER_UNDATED = PreparedIn(  # undated tasks come last
+    lambda groups: _inbox_statement(and_(_T.due_at.is_(None), _LATER), groups))
+_INBOX_AFTER_DUE = PreparedIn(lambda groups: _inbox_statement(
+    or_(_T.due_at.is_(None), _T.due_at > bindparam("due"), and_(_T.due_at == bindparam("due"), _LATER)), groups))
 
 # where a page of the inbox ends: (due_at, created_at, id) of its last task, the inbox's own order
 InboxKey = tuple[datetime | None, datetime, str]
 
 
 def inbox_query(actor: Actor, limit: int, offset: int = 0,
-                after: InboxKey | None = None) -> tuple[Select[Any], dict[str, Any]]:
+                after: InboxKey | None = None) -> tuple[Prepared, dict[str, Any]]:
     """The statement and parameters of a page of the tasks the actor may work on now (assigned to them, or
     unclaimed in one of their groups), soonest due first; with `after`, the tasks that follow that key in the
     same order (a page that stays right while tasks come and go)."""
-    params: dict[str, Any] = {"username": actor.username, "groups": sorted(actor.groups), "limit": limit,
-                              "offset": offset}
+    params: dict[str, Any] = {"username": actor.username, "limit": limit, "offset": offset}
     if after is None:
-        return _INBOX, params
-    due, created, task_id = after
-    params.update(due=due, created=created, task_id=task_id)
-    return (_INBOX_AFTER_UNDATED if due is None else _INBOX_AFTER_DUE), params
+        statement = _INBOX
+    else:
+        due, created, task_id = after
+        params.update(due=due, created=created, task_id=task_id)
+        statement = _INBOX_AFTER_UNDATED if due is None else _INBOX_AFTER_DUE
+    prepared, groups = statement.bound(sorted(actor.groups))
+    return prepared, {**params, **groups}
 
 
 def inbox_page(session: Session, actor: Actor, limit: int, offset: int = 0,
                after: InboxKey | None = None) -> list[TaskView]:
     """`inbox_query`'s page as task views."""
     statement, params = inbox_query(actor, limit, offset, after)
-    return [to_view(row, row) for row in session.execute(statement, params)]
+    return [to_view(row, row) for row in statement.rows(session, params)]
 
 
 def inbox_key(task: TaskView) -> InboxKey:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     String,
+    bindparam,
     delete,
     func,
     or_,
@@ -40,6 +41,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ..clock import utcnow
 from ..database import read_sessions, write_sessions
 from ..models import Base
+from ..prepared import Prepared
 
 SEEN_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before a page notes it again
 
@@ -62,6 +64,11 @@ class SessionLimits:
     lifetime: timedelta = timedelta(hours=12)
 
 
+# every page a signed-in person opens asks this first: prepared once, read on a bare connection
+_LIVE = Prepared(select(LoginSession.id, LoginSession.user_id, LoginSession.created_at, LoginSession.last_seen_at)
+                 .where(LoginSession.key_hash == bindparam("key_hash")))
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -79,6 +86,7 @@ class LoginSessions:
                  limits: SessionLimits | None = None) -> None:
         self.clock = clock
         self.limits = limits or SessionLimits()
+        self._db = db
         self._reads = read_sessions(db)
         self._writes = write_sessions(db)
 
@@ -97,10 +105,8 @@ class LoginSessions:
     def resume(self, key: str) -> int | None:
         """The user id of the live session with this key, or None when it ended, idled out or grew too old."""
         now = self.clock()
-        with self._reads() as session:
-            row = session.execute(select(LoginSession.id, LoginSession.user_id, LoginSession.created_at,
-                                         LoginSession.last_seen_at)
-                                  .where(LoginSession.key_hash == _hash(key))).first()
+        with self._db.connect() as connection:
+            row = _LIVE.first(connection, {"key_hash": _hash(key)})
         if row is None:
             return None
         if row.last_seen_at <= now - self.limits.idle or row.created_at <= now - self.limits.lifetime:

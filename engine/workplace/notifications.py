@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .. import persistence
 from ..identity import Group, User, user_groups
 from ..models import Event, HumanTask, ProcessInstance
-from ..prepared import Prepared
+from ..prepared import Prepared, PreparedIn
 from .models import Absence, Notification, NotificationSetting
 
 if TYPE_CHECKING:
@@ -73,8 +73,8 @@ _GROUP_AUDIENCE = Prepared(select(_AUDIENCE.c.username, NotificationSetting.emai
     NotificationSetting,
     (NotificationSetting.username == _AUDIENCE.c.username) & NotificationSetting.email.is_not(None)))
 _GROUP_MEMBERS = Prepared(_MEMBERS)
-_EMAILS = select(NotificationSetting.username, NotificationSetting.email).where(
-    NotificationSetting.username.in_(bindparam("people", expanding=True)), NotificationSetting.email.is_not(None))
+_EMAILS = PreparedIn(lambda people: select(NotificationSetting.username, NotificationSetting.email).where(
+    NotificationSetting.username.in_(people), NotificationSetting.email.is_not(None)))
 _INSERT = Prepared(insert(Notification.__table__),
                    keys=["username", "kind", "instance_id", "task_id", "detail", "created_at", "read_at"])
 
@@ -161,7 +161,8 @@ def notify(session: Session, usernames: Iterable[str], kind: str, now: datetime,
         return
     with session.no_autoflush:
         if emails is None:
-            emails = dict(session.execute(_EMAILS, {"people": people}).all())
+            emails_of, named = _EMAILS.bound(people)
+            emails = dict(emails_of.rows(session, named))
         _INSERT.run(session, [{"username": username, "kind": kind, "instance_id": instance_id, "task_id": task_id,
                                "detail": detail or {}, "created_at": now, "read_at": None} for username in people])
     for username in people:

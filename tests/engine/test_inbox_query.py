@@ -29,7 +29,7 @@ def _history(db: Engine, n: int) -> None:
 
 def _plan(db: Engine) -> str:
     statement, params = inbox_query(USER, 50, 0)
-    sql = str(statement.params(params).compile(db, compile_kwargs={"literal_binds": True}))
+    sql = str(statement.statement.params(params).compile(db, compile_kwargs={"literal_binds": True}))
     with db.connect() as conn:
         if db.dialect.name == "sqlite":
             return " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))

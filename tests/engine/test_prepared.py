@@ -9,7 +9,7 @@ from sqlalchemy import Engine, bindparam, event, exc, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import Event, HumanTask, ProcessDefinition, ProcessInstance
-from engine.prepared import Prepared
+from engine.prepared import Prepared, PreparedIn
 from engine.views import ADDRESS
 from modules.finance.budget import Budget
 
@@ -96,3 +96,14 @@ def test_an_in_list_is_refused_when_prepared(db: Engine) -> None:
     by_departments = Prepared(select(Budget.amount).where(Budget.department.in_(bindparam("d", expanding=True))))
     with Session(db) as session, pytest.raises(ValueError, match="IN list"):
         by_departments.rows(session, {"d": ["IT"]})
+
+
+def test_an_in_list_takes_a_statement_per_length_and_an_empty_list_matches_nothing(db: Engine) -> None:
+    by_departments = PreparedIn(lambda departments: select(Budget.department).where(
+        Budget.department.in_(departments), Budget.period == bindparam("period")).order_by(Budget.department))
+    with Session(db) as session:
+        session.add_all([Budget(department=d, period="2030", amount=1) for d in ("HR", "IT", "Sales")])
+        for wanted, found in ((["IT"], ["IT"]), (["IT", "HR", "Ops"], ["HR", "IT"]), ([], [])):
+            statement, params = by_departments.bound(wanted)
+            assert [d for d, in statement.rows(session, {**params, "period": "2030"})] == found
+        assert by_departments.bound(["Ops"])[0] is by_departments.bound(["HR"])[0], "one statement per length"
