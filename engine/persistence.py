@@ -98,7 +98,7 @@ def save_instance(session: Session, inst: InstanceRow, state: str) -> None:
     if _SAVE.run(session, params) != 1:
         raise Conflict("the instance was changed by someone else; reload and try again")
     inst.lock_version += 1
-    loaded = session.identity_map.get(session.identity_key(ProcessInstance, inst.id))
+    loaded = session.identity_map.get(session.identity_key(ProcessInstance, inst.id)) if session.identity_map else None
     if loaded is not None:  # an ORM copy read earlier in this transaction now holds old values
         session.expire(loaded)
 

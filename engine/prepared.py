@@ -35,6 +35,7 @@ from sqlalchemy.sql import ClauseElement
 _MISSING = object()
 On = Session | scoped_session[Session] | Connection  # where a prepared statement runs
 _TEXT = String()
+_CONNECTION = "opsflow_prepared_connection"
 
 
 class _Bind(NamedTuple):
@@ -163,7 +164,15 @@ def _connection(on: On) -> Connection:
     if isinstance(on, scoped_session):
         on = on()
     on._autoflush()  # what Session.execute does first (it skips a session flushing already, or told not to)
-    return on.connection()
+    # the connection of the session's current (innermost) transaction, asked for once: asking again costs
+    # more than most statements, and a savepoint begun since is a new transaction (its SAVEPOINT is sent
+    # when its connection is first asked for)
+    current, known = on._transaction, on.info.get(_CONNECTION)
+    if known is not None and known[0] is current and current is not None:
+        return known[1]
+    connection = on.connection()
+    on.info[_CONNECTION] = (on._transaction, connection)
+    return connection
 
 
 def _values(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
