@@ -107,3 +107,17 @@ def test_an_in_list_takes_a_statement_per_length_and_an_empty_list_matches_nothi
             statement, params = by_departments.bound(wanted)
             assert [d for d, in statement.rows(session, {**params, "period": "2030"})] == found
         assert by_departments.bound(["Ops"])[0] is by_departments.bound(["HR"])[0], "one statement per length"
+
+
+def test_a_write_in_a_savepoint_that_rolls_back_is_undone_and_the_rest_stays(db: Engine) -> None:
+    """The connection is asked for once per transaction: a savepoint begun since still gets its SAVEPOINT."""
+    add = Prepared(insert(Budget.__table__), keys=["department", "period", "amount"])
+    with Session(db) as session:
+        add.run(session, {"department": "IT", "period": "2030", "amount": 1})
+        nested = session.begin_nested()
+        add.run(session, {"department": "HR", "period": "2030", "amount": 2})
+        nested.rollback()
+        add.run(session, {"department": "Sales", "period": "2030", "amount": 3})
+        session.commit()
+    with Session(db) as session:
+        assert session.scalars(select(Budget.department).order_by(Budget.department)).all() == ["IT", "Sales"]

@@ -60,11 +60,17 @@ def count(session: Session, actor: Actor, tab: str, filters: Filters | None = No
 
 
 def counts(session: Session, actor: Actor, filters: Filters | None = None) -> dict[str, int]:
-    return {tab: count(session, actor, tab, filters) for tab in TABS}
+    """Every tab's count; unfiltered, in one statement (each count still walks its own index)."""
+    if filters is not None and filters.active:
+        return {tab: count(session, actor, tab, filters) for tab in TABS}
+    each = [select(func.count()).select_from(HumanTask).where(tab_filter(actor, tab)).scalar_subquery()
+            for tab in TABS]
+    return dict(zip(TABS, session.execute(select(*each)).one(), strict=True))
 
 
 def open_count(session: Session, actor: Actor) -> int:
-    """What the nav badge shows: every task the actor could act on now."""
+    """What the nav badge shows: every task the actor could act on now (the inbox's unfiltered "mine" and
+    "group" counts add up to it: a task is either assigned or in a group's queue)."""
     query = select(func.count()).select_from(HumanTask).where(or_(queue_filter(actor, "mine"),
                                                                   queue_filter(actor, "group")))
     return session.scalar(query) or 0

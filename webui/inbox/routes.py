@@ -1,7 +1,7 @@
 """The inbox lists (filtered, sorted, searched, saved), claiming or releasing, bulk approval, export."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
@@ -23,7 +23,8 @@ def workplace() -> Workplace:
 @bp.app_context_processor
 def nav_counts() -> dict[str, object]:
     """The nav badges, computed only when the nav is drawn (for a signed-in user)."""
-    return {"open_task_count": lambda: queries.open_count(db.session, actor_for(current_user)),
+    return {"open_task_count": lambda: g.get("open_task_count", None) or queries.open_count(db.session,
+                                                                                    actor_for(current_user)),
             "unread_notification_count": lambda: unread_count(db.session, current_user.username)}
 
 
@@ -39,6 +40,8 @@ def index() -> str:
     actor = actor_for(current_user)
     filters = parse(request.args)
     counts = queries.counts(db.session, actor, filters)
+    if not filters.active:
+        g.open_task_count = counts["mine"] + counts["group"]  # the nav badge's figure, already counted
     tab = request.args.get("tab", "")
     if tab not in queries.TABS:
         tab = "group" if not counts["mine"] and counts["group"] else "mine"
