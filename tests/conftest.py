@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
+from demo_databases import PG_URL, USE_PG, copy_demo, drop_worker_database, pg_admin
 from http_receiver import Receiver, serve
 from pg_snapshot import Snapshot
 from sqlalchemy import Engine, make_url, text
@@ -42,6 +42,13 @@ def production_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[PasswordHa
     passwords._dummy_hash.cache_clear()
     yield PRODUCTION_HASHER
     passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> Iterator[None]:
+    """Set up first, torn down last: a pytest-xdist worker's own PostgreSQL database is dropped at its end."""
+    yield
+    drop_worker_database()
 
 
 @pytest.fixture(scope="session")
@@ -198,8 +205,18 @@ def job_runs(db: Engine) -> Iterator[Engine]:
 
 
 # The adversarial suite (`pytest -m adversarial`): races, crashes, refusals and hostile files. Its tests report
-# what they measured with `figure`, printed together at the end of the run.
+# what they measured with `figure`, printed together at the end of the run. A figure travels on its test's
+# report (`user_properties`), so the figures of tests run by pytest-xdist workers reach the process that prints.
 FIGURES: dict[str, str] = {}
+_FIGURE = "opsflow.figure"
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        for key, value in report.user_properties:
+            if key == _FIGURE:
+                name, text = value
+                FIGURES[name] = text
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -210,8 +227,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture
-def figure() -> Callable[[str, str], None]:
+def figure(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     """`figure(name, text)`: a line of the adversarial report."""
     def _add(name: str, text: str) -> None:
-        FIGURES[name] = text
+        request.node.user_properties.append((_FIGURE, (name, text)))
     return _add
