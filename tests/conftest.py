@@ -46,6 +46,23 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+# Under `make test`'s workers every test is handed to whichever worker is free, so neither waits at the end on
+# the other's long file; the tests of a file that share a module fixture (a browser module's served app, the
+# sign-on tests' provider) go to one worker together, which sets it up once. The files with most tests go first.
+SHARED_FIXTURE_FILES = ("tests/browser/", "tests/webui/test_sso.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixturesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if path.startswith(SHARED_FIXTURE_FILES) else nodeid
+
+    return SharedFixturesTogether(config, log)
+
+
 @pytest.fixture
 def production_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[PasswordHasher]:
     """Passwords hashed with the parameters OpsFlow runs with."""
