@@ -48,8 +48,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 # Under `make test`'s workers every test is handed to whichever worker is free, so neither waits at the end on
 # the other's long file; the tests of a file that share a module fixture (a browser module's served app, the
-# sign-on tests' provider) go to one worker together, which sets it up once. The files with most tests go first.
-SHARED_FIXTURE_FILES = ("tests/browser/", "tests/webui/test_sso.py")
+# sign-on tests' provider) or add up one figure (the hostile workbooks) go to one worker together, which sets
+# it up once. The files with most tests go first.
+TOGETHER = ("tests/browser/", "tests/webui/test_sso.py", "tests/webui/test_xlsx_hostile.py")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
@@ -58,7 +59,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class SharedFixturesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::")[0]
-            return path if path.startswith(SHARED_FIXTURE_FILES) else nodeid
+            return path if path.startswith(TOGETHER) else nodeid
 
     return SharedFixturesTogether(config, log)
 
