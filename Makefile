@@ -30,9 +30,12 @@ setup: $(STAMP) assets
 run: setup
 	$(PY) app.py
 
+# two pytest-xdist workers, each test handed to whichever is free; the tests of a file that share a module
+# fixture (a browser module's served app) stay together (tests/conftest.py); PYTEST_WORKERS=0: one process
+PYTEST_WORKERS ?= 2
 test: setup
 	$(PY) -m playwright --version >/dev/null
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o webui/translations/messages.pot .

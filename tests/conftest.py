@@ -6,6 +6,7 @@ put back to its saved rows before each test: see pg_snapshot).
 """
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from demo_databases import PG_URL, USE_PG, copy_demo, pg_admin
+from demo_databases import PG_URL, USE_PG, copy_demo, drop_worker_database, pg_admin
 from http_receiver import Receiver, serve
 from pg_snapshot import Snapshot
 from sqlalchemy import Engine, make_url, text
@@ -35,6 +36,34 @@ PRODUCTION_HASHER = passwords.HASHER
 passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The modules, test functions and parameters loaded so far live the whole run: frozen, the collector no
+    longer walks them. Each test then builds an app, engines and parsed flows that are garbage when it ends: at
+    Python's default thresholds the collector's full passes over them took a sixth of a web test's time, at these
+    a twentieth."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+# Under `make test`'s workers every test is handed to whichever worker is free, so neither waits at the end on
+# the other's long file; the tests of a file that share a module fixture (a browser module's served app, the
+# sign-on tests' provider) or add up one figure (the hostile workbooks) go to one worker together, which sets
+# it up once. The files with most tests go first.
+TOGETHER = ("tests/browser/", "tests/webui/test_sso.py", "tests/webui/test_xlsx_hostile.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixturesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            return path if path.startswith(TOGETHER) else nodeid
+
+    return SharedFixturesTogether(config, log)
+
+
 @pytest.fixture
 def production_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[PasswordHasher]:
     """Passwords hashed with the parameters OpsFlow runs with."""
@@ -42,6 +71,13 @@ def production_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[PasswordHa
     passwords._dummy_hash.cache_clear()
     yield PRODUCTION_HASHER
     passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> Iterator[None]:
+    """Set up first, torn down last: a pytest-xdist worker's own PostgreSQL database is dropped at its end."""
+    yield
+    drop_worker_database()
 
 
 @pytest.fixture(scope="session")
@@ -198,8 +234,18 @@ def job_runs(db: Engine) -> Iterator[Engine]:
 
 
 # The adversarial suite (`pytest -m adversarial`): races, crashes, refusals and hostile files. Its tests report
-# what they measured with `figure`, printed together at the end of the run.
+# what they measured with `figure`, printed together at the end of the run. A figure travels on its test's
+# report (`user_properties`), so the figures of tests run by pytest-xdist workers reach the process that prints.
 FIGURES: dict[str, str] = {}
+_FIGURE = "opsflow.figure"
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        for key, value in report.user_properties:
+            if key == _FIGURE:
+                name, text = value
+                FIGURES[name] = text
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -210,8 +256,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture
-def figure() -> Callable[[str, str], None]:
+def figure(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     """`figure(name, text)`: a line of the adversarial report."""
     def _add(name: str, text: str) -> None:
-        FIGURES[name] = text
+        request.node.user_properties.append((_FIGURE, (name, text)))
     return _add

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, insert
+from bulk_rows import insert_series, seconds_after, text_number
+from sqlalchemy import Engine, insert, select
 
 from engine import Actor, HumanTask, ProcessInstance, ServiceRegistry, WorkflowEngine, refresh_statistics
 from engine.models import ProcessDefinition
@@ -63,15 +64,16 @@ def _one_big_queue(db: Engine, n: int) -> None:
         conn.execute(insert(ProcessDefinition), [{
             "key": "p", "name": "p", "version": 1, "checksum": "", "source": "", "bpmn_xml": "", "dmn_xml": [],
             "spec_json": "{}", "forms": {}, "deployed_at": T0, "deployed_by": "t"}])
-        for start in range(0, n, 20_000):
-            ids = range(start, min(n, start + 20_000))
-            conn.execute(insert(ProcessInstance), [{
-                "id": i + 1, "definition_id": 1, "process_key": "p", "status": "waiting", "state": "{}",
-                "summary": {}, "started_by": "x", "created_at": T0, "updated_at": T0, "lock_version": 1} for i in ids])
-            conn.execute(insert(HumanTask), [{
-                "id": f"{i:036d}", "instance_id": i + 1, "process_key": "p", "task_name": "t", "title": f"t{i}",
-                "candidate_group": "g1", "status": "open", "created_at": T0 + timedelta(seconds=i),
-                "due_at": None if i % 3 == 0 else T0 + timedelta(hours=i % 500)} for i in ids])
+        definition = conn.scalar(select(ProcessDefinition.id))
+        insert_series(conn, "process_instances", n, {  # instance i + 1 for task i, as the rows of one request each
+            "id": "i + 1", "definition_id": str(definition), "process_key": "'p'", "status": "'waiting'",
+            "state": "'{}'", "summary": "'{}'", "started_by": "'x'", "created_at": seconds_after(conn, T0, "0"),
+            "updated_at": seconds_after(conn, T0, "0"), "lock_version": "1"})
+        insert_series(conn, "human_tasks", n, {
+            "id": text_number(conn, 36), "instance_id": "i + 1", "process_key": "'p'", "task_name": "'t'",
+            "title": "'t' || i", "candidate_group": "'g1'", "status": "'open'",
+            "created_at": seconds_after(conn, T0, "i"),
+            "due_at": f"CASE WHEN i % 3 = 0 THEN NULL ELSE {seconds_after(conn, T0, '(i % 500) * 3600')} END"})
 
 
 def test_a_queue_of_100k_open_tasks_walks_the_queue_index_whatever_the_statistics(db: Engine) -> None:

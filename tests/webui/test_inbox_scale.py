@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Engine, insert, text
+from bulk_rows import insert_series, seconds_after, text_number
+from sqlalchemy import Connection, Engine, insert, text
 from sqlalchemy.orm import Session
 
-from engine import Actor, HumanTask, ProcessDefinition, ProcessInstance, refresh_statistics
+from engine import Actor, ProcessDefinition, refresh_statistics
 from webui.inbox import queries
 from webui.inbox.filters import Filters
 
@@ -17,21 +18,27 @@ INSTANCES = 1_000
 TABLE_SCAN = re.compile(r"SCAN human_tasks(?! USING (COVERING )?INDEX)")  # walking an index in order is no scan
 
 
+def _amount(conn: Connection) -> str:
+    """SQL for the summary {"amount": i} an instance's start form leaves."""
+    return "json_object('amount', i)" if conn.dialect.name == "sqlite" else "json_build_object('amount', i)"
+
+
 def _fill(db: Engine) -> None:
     now = datetime(2026, 1, 1)
     with db.begin() as conn:
         conn.execute(insert(ProcessDefinition), [{
             "id": 1, "key": "bulk", "name": "Bulk", "version": 1, "checksum": "x", "source": "", "bpmn_xml": "",
             "dmn_xml": [], "spec_json": "{}", "forms": {}, "deployed_at": now, "deployed_by": "test"}])
-        conn.execute(insert(ProcessInstance), [{
-            "id": i, "definition_id": 1, "process_key": "bulk", "business_key": f"BK-{i}", "status": "waiting",
-            "state": "{}", "summary": {"amount": i}, "started_by": "someone", "created_at": now, "updated_at": now,
-            "lock_version": 1} for i in range(1, INSTANCES + 1)])
-        conn.execute(insert(HumanTask), [{
-            "id": f"t{i:06d}", "instance_id": i % INSTANCES + 1, "process_key": "bulk", "task_name": "review",
-            "title": f"Review {i}", "candidate_group": f"group-{i % 20}", "status": "open", "priority": i % 4 + 1,
-            "created_at": now + timedelta(seconds=i), "due_at": now + timedelta(hours=i % 500)}
-            for i in range(TASKS)])
+        insert_series(conn, "process_instances", INSTANCES, {
+            "id": "i", "definition_id": "1", "process_key": "'bulk'", "business_key": "'BK-' || i",
+            "status": "'waiting'", "state": "'{}'", "summary": _amount(conn), "started_by": "'someone'",
+            "created_at": seconds_after(conn, now, "0"), "updated_at": seconds_after(conn, now, "0"),
+            "lock_version": "1"}, start=1)
+        insert_series(conn, "human_tasks", TASKS, {
+            "id": "'t' || " + text_number(conn, 6), "instance_id": f"i % {INSTANCES} + 1", "process_key": "'bulk'",
+            "task_name": "'review'", "title": "'Review ' || i", "candidate_group": "'group-' || (i % 20)",
+            "status": "'open'", "priority": "i % 4 + 1", "created_at": seconds_after(conn, now, "i"),
+            "due_at": seconds_after(conn, now, "(i % 500) * 3600")})
         if db.dialect.name == "postgresql":
             conn.execute(text("ANALYZE human_tasks"))
             conn.execute(text("ANALYZE process_instances"))
