@@ -69,7 +69,7 @@ _SAVE_KEYS = ("business_key", "status", "summary", "started_by", "updated_at", "
 
 def load_instance(session: Session, instance_id: int) -> InstanceRow | None:
     row = _LOAD.first(session, {"instance_id": instance_id})
-    return InstanceRow(**row._asdict()) if row is not None else None
+    return _hold(session, "instance", instance_id, InstanceRow(**row._asdict())) if row is not None else None
 
 
 def load_state(session: Session, instance_id: int) -> str:
@@ -83,6 +83,7 @@ def insert_instance(session: Session, inst: InstanceRow) -> None:
     """Insert the row at version 0, unseen outside this transaction until `save_instance` writes version 1."""
     values = {k: v for k, v in vars(inst).items() if k != "id"}
     inst.id = _INSERT.scalar(session, {**values, "state": "{}"})
+    _hold(session, "instance", inst.id, inst)
 
 
 def move_to_definition(session: Session, instance_id: int, definition_id: int) -> None:
@@ -117,7 +118,10 @@ _FINISHES: dict[frozenset[str], Prepared] = {}  # one prepared statement per set
 
 def task_row(session: Session, task_id: str, lock: bool) -> Any:
     """The task's row, locked until commit when `lock` (PostgreSQL; SQLite's BEGIN IMMEDIATE already queues)."""
-    return (_TASK_LOCKED if lock else _TASK).first(session, {"task_id": task_id})
+    row = (_TASK_LOCKED if lock else _TASK).first(session, {"task_id": task_id})
+    if row is not None:
+        _hold(session, "task", task_id, row._asdict())
+    return row
 
 
 def open_tasks(session: Session, instance_id: int) -> list[Any]:
@@ -144,6 +148,8 @@ def insert_tasks(session: Session, rows: list[HumanTask]) -> None:
         return
     values = [{c.key: getattr(row, c.key) for c in TASKS.c} for row in rows]
     _announce(session, TASKS, _INSERT_TASKS, values)
+    for written in values:
+        _hold(session, "task", written["id"], written)
     for row, written in zip(rows, values, strict=True):
         for key, value in written.items():
             if getattr(row, key) != value:
@@ -183,9 +189,32 @@ def _rolled_back(session: Session, transaction: SessionTransaction) -> None:
 
 
 def follow_savepoints(sessions: sessionmaker[Session]) -> None:
-    """Make the queues of these sessions (events, after-commit hooks) roll back with a savepoint."""
+    """Make the queues of these sessions (events, after-commit hooks) roll back with a savepoint, and what
+    their steps hold (`held`) end with each transaction."""
     event.listen(sessions, "after_transaction_create", _savepoint_begun)
     event.listen(sessions, "after_soft_rollback", _rolled_back)
+    event.listen(sessions, "after_transaction_end", _let_go)
+
+
+# -- the rows a transaction's steps hold -------------------------------------------------
+_HELD = "opsflow_held_rows"
+
+
+def _hold(session: Session, kind: str, key: Any, row: Any) -> Any:
+    session.info.setdefault(_HELD, {})[(kind, key)] = row
+    return row
+
+
+def held(session: Session, kind: str, key: Any) -> Any:
+    """The instance row (an InstanceRow, as the step changes it) or task row (its column values) this
+    transaction's steps read or wrote, if they did: what reacts to a step's events reads it from here
+    instead of reading back what the step just wrote."""
+    return session.info.get(_HELD, {}).get((kind, key))
+
+
+def _let_go(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HELD, None)
 
 
 # -- what reacts to a step's rows ------------------------------------------------------

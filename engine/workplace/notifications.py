@@ -92,8 +92,13 @@ class _Facts:
 
 
 def _facts(session: Session, ev: Event) -> _Facts | None:
-    """Read with one prebuilt statement: a step writes its rows with Core statements, so they are not in the
-    session to be found, and loading them as ORM objects costs more than the notifications themselves."""
+    """What the step holds (it read or wrote the instance and the task), else read with one prepared
+    statement: a step writes its rows at driver level, so they are not in the session as ORM objects."""
+    inst = persistence.held(session, "instance", ev.instance_id)
+    task = persistence.held(session, "task", ev.task_id) if ev.task_id else None
+    if inst is not None and (ev.task_id is None or task is not None):
+        return _Facts(inst.business_key, inst.started_by, *(
+            (task["title"], task["candidate_group"], task["excluded_user"], task["assignee"]) if task else ()))
     row = _FACTS.first(session, {"instance_id": ev.instance_id, "task_id": ev.task_id})
     facts = _Facts(*row) if row is not None else None
     for obj in session.new:  # a task added as an ORM object and not yet flushed
