@@ -226,9 +226,9 @@ def before_insert(sessions: sessionmaker[Session], table: Any, hook: RowHook) ->
     """Call `hook(session, values)` with the value dicts of every insert of task rows or events these
     sessions' steps make, just before it runs: it may change them (a deputy for an absent assignee) or
     write rows of its own (notifications). Hooks run in the order they were added."""
-    hooks = dict(sessions.kw.get("info") or {}).get(_HOOKS) or {}
-    hooks = {**hooks, table.name: [*hooks.get(table.name, ()), hook]}
-    sessions.configure(info={**(sessions.kw.get("info") or {}), _HOOKS: hooks})
+    info = dict(sessions.kw.get("info") or {})
+    hooks = info.get(_HOOKS, {})
+    sessions.configure(info={**info, _HOOKS: {**hooks, table.name: [*hooks.get(table.name, ()), hook]}})
 
 
 def _announce(session: Session, table: Any, statement: Prepared, values: list[dict[str, Any]]) -> None:

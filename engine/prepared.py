@@ -90,6 +90,10 @@ class Prepared:
         finally:
             cursor.close()
 
+    def scalars(self, on: On, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The first column of every row."""
+        return [row[0] for row in self.rows(on, params)]
+
     def scalar(self, on: On, params: Mapping[str, Any] | None = None) -> Any:
         row = self.first(on, params)
         return row[0] if row is not None else None

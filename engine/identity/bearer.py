@@ -59,7 +59,7 @@ def identify_bearer(connection: Connection, token: str, address: ThrottleKey, no
         return Bearer("revoked")
     if row.expires_at <= now:
         return Bearer("expired")
-    groups = frozenset(name for name, in _GROUPS.rows(connection, {"user_id": row.user_id}))
+    groups = frozenset(_GROUPS.scalars(connection, {"user_id": row.user_id}))
     roles = frozenset(r for r in row.roles.split(",") if r)
     return Bearer(None, Actor(row.username, groups, roles, row.department), row.id, row.scope,
                   row.last_used_at is not None and row.last_used_at > now - USED_EVERY)

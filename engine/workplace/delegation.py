@@ -91,7 +91,7 @@ def deputy_groups(session: Session | Connection, username: str, today: date) -> 
 
     Asked on every request (a prepared statement), on an ORM session or a bare connection.
     """
-    return frozenset(name for name, in _DEPUTY_GROUPS.rows(session, {"deputy": username, "today": today}))
+    return frozenset(_DEPUTY_GROUPS.scalars(session, {"deputy": username, "today": today}))
 
 
 def _check_may_delegate(row: HumanTask, actor: Actor) -> None:

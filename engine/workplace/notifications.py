@@ -109,7 +109,7 @@ def _facts(session: Session, ev: Event) -> _Facts | None:
 
 
 def _group_members(session: Session, group: str | None) -> list[str]:
-    return [username for username, in _GROUP_MEMBERS.rows(session, {"group": group})] if group else []
+    return _GROUP_MEMBERS.scalars(session, {"group": group}) if group else []
 
 
 def _group_audience(session: Session, facts: _Facts, at: datetime) -> tuple[list[str], dict[str, str]]:

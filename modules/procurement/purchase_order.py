@@ -96,25 +96,27 @@ class CreatePurchaseOrder:
     unit_price: float = 0.0
 
 
-def _as_dict(po: PurchaseOrder) -> dict[str, Any]:
-    return {"id": po.id, "number": po.number, "amount": float(po.amount), "supplier": po.supplier,
-            "lines": len(po.lines), "contract": po.contract_number, "over_cap_of": po.over_cap_of}
+def _answer(order_id: int, number: str, amount: float, supplier: str, lines: int, contract: str | None,
+            over_cap_of: str | None) -> dict[str, Any]:
+    """What the step gets back, for the order it made now or on an earlier run."""
+    return {"id": order_id, "number": number, "amount": float(amount), "supplier": supplier, "lines": lines,
+            "contract": contract, "over_cap_of": over_cap_of}
 
 
 def create_purchase_order(call: ServiceCall, req: CreatePurchaseOrder) -> dict[str, Any]:
     """Idempotent per (instance, task): a retried step returns the order it already made, lines and all."""
     existing = made_by_step(call, PurchaseOrder)
     if existing is not None:
-        return _as_dict(existing)
+        return _answer(existing.id, existing.number, existing.amount, existing.supplier, len(existing.lines),
+                       existing.contract_number, existing.over_cap_of)
     lines = lines_or_single(req.lines, req.item, req.quantity, req.unit_price)
-    now = call.now
-    contract, full = contract_for_order(call.session, req.supplier, now.date(), total(lines))
+    now, amount = call.now, total(lines)
+    contract, full = contract_for_order(call.session, req.supplier, now.date(), amount)
     number = f"PO-{now:%Y%m%d}-{call.instance_id:06d}"
     order_id = _INSERT_ORDER.scalar(call.session, dict(
         number=number, item=summary(lines), supplier=req.supplier, quantity=sum(line.quantity for line in lines),
-        unit_price=lines[0].unit_price if len(lines) == 1 else None, amount=total(lines),
+        unit_price=lines[0].unit_price if len(lines) == 1 else None, amount=amount,
         department=req.department, requested_by=req.requested_by, contract_number=contract, over_cap_of=full,
         instance_id=call.instance_id, task_name=call.task_name, created_at=now))
     _INSERT_LINES.run(call.session, [{"order_id": order_id, **line.columns()} for line in lines])
-    return {"id": order_id, "number": number, "amount": float(total(lines)), "supplier": req.supplier,
-            "lines": len(lines), "contract": contract, "over_cap_of": full}
+    return _answer(order_id, number, amount, req.supplier, len(lines), contract, full)
